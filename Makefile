@@ -1,0 +1,57 @@
+# charterpress: `make build` and `make test` are all the set-up a fresh machine needs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
+
+.PHONY: build test lint format check schema bench clean system
+
+build: $(VENV)/.installed system  ## make .venv, install, build every charter into dist/
+	$(BIN)/charterpress build
+
+test: $(VENV)/.installed-test system  ## same set-up plus test extras, run pytest
+	$(BIN)/python -m pytest
+
+check: $(VENV)/.installed  ## validate every source
+	$(BIN)/charterpress check
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check builder tests
+	$(BIN)/ruff format --check builder tests
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format builder tests
+	$(BIN)/ruff check --fix builder tests
+
+schema: $(VENV)/.installed  ## regenerate sources/charter.schema.json from the model
+	$(BIN)/python -c "from builder.schema import json_schema_text; open('sources/charter.schema.json','w',encoding='utf-8').write(json_schema_text())"
+
+bench: $(VENV)/.installed-test  ## time a cold and a no-change build
+	$(BIN)/python tests/benchmark.py
+
+clean:
+	rm -rf dist .pytest_cache .ruff_cache
+
+$(VENV)/.created:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
+	  { echo "make: charterpress needs Python 3.10 or newer ($(PYTHON) is older)" >&2; exit 1; }
+	@$(PYTHON) -m venv $(VENV) || \
+	  { echo "make: cannot create a virtual environment: install Debian's python3-venv" >&2; exit 1; }
+	@touch $@
+
+$(VENV)/.installed: pyproject.toml $(VENV)/.created
+	$(PIP) install -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PIP) install -e '.[test]'
+	@touch $@
+
+# System libraries WeasyPrint loads at run time. Pango is required; HarfBuzz's
+# subsetter makes font subsetting native (WeasyPrint otherwise falls back to fontTools).
+system:
+	@ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || { \
+	  echo "make: missing system package Pango (WeasyPrint needs it)." >&2; \
+	  echo "      Debian/Ubuntu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0" >&2; exit 1; }
+	@ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset.so' || \
+	  echo "make: note: libharfbuzz-subset0 is not installed; fonts are subset with fontTools (slower). Debian: sudo apt-get install libharfbuzz-subset0" >&2

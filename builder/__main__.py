@@ -1,0 +1,140 @@
+"""The command line: parse arguments, set up logging, call the library, print one line per problem."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+from . import __version__
+from .errors import CharterError, UsageError
+
+log = logging.getLogger("charterpress")
+
+SOURCES = Path("sources")
+DIST = Path("dist")
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors exit with code 2 and one line."""
+
+    def error(self, message: str) -> None:  # noqa: D102 - argparse hook
+        raise UsageError(f"{message} (see `charterpress {self.prog.split()[-1]} --help`)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="charterpress",
+        description="Turn leadership charters (sources/*.yaml) into booklets and dialogue card decks.",
+    )
+    parser.add_argument("--version", action="version", version=f"charterpress {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("-v", "--verbose", action="count", default=0, help="say more")
+        p.add_argument("-q", "--quiet", action="store_true", help="say only what went wrong")
+
+    check = sub.add_parser("check", help="validate sources and summarise them")
+    check.add_argument("sources", nargs="*", type=Path, metavar="SOURCE",
+                       help="source files or folders (default: sources/*.yaml)")
+    common(check)
+
+    build = sub.add_parser("build", help="build the booklets and card decks into dist/")
+    build.add_argument("sources", nargs="*", type=Path, metavar="SOURCE",
+                       help="source files or folders (default: sources/*.yaml)")
+    build.add_argument("--out", type=Path, default=DIST, metavar="DIR", help="output folder (default: dist)")
+    build.add_argument("--marks", action="store_true",
+                       help="add crop marks outside the bleed to the print-shop PDFs")
+    build.add_argument("--only", choices=("cards", "booklet"), action="append",
+                       help="build only these products (repeatable)")
+    build.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    common(build)
+
+    new = sub.add_parser("new", help="write a commented starter source that passes `check`")
+    new.add_argument("slug", help="the charter's short name, e.g. 'roskilde' (file sources/SLUG.yaml)")
+    new.add_argument("--dir", type=Path, default=SOURCES, help="where to write it (default: sources)")
+    common(new)
+    return parser
+
+
+def _logging(args: argparse.Namespace) -> None:
+    level = logging.WARNING if args.quiet else (logging.DEBUG if args.verbose > 1 else logging.INFO)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for noisy in ("weasyprint", "fontTools", "pypdf"):
+        logging.getLogger(noisy).setLevel(logging.ERROR if args.verbose < 2 else logging.DEBUG)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Validate sources and print one summary line per charter."""
+    from .pipeline import load_sources
+
+    for source in load_sources(args.sources, SOURCES):
+        charter = source.charter
+        in_sections = sum(len(s.commitments) for s in charter.sections)
+        org = charter.organisation
+        extra = f" + {len(org.commitments)} from the organisation" if org else ""
+        print(
+            f"{source.name}: ok: {charter.meta.municipality}: {len(charter.sections)} sections, "
+            f"{in_sections} commitments{extra}"
+        )
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Build every charter and print the paths written."""
+    from .pipeline import Options, build
+
+    options = Options(
+        marks=args.marks,
+        products=tuple(args.only) if args.only else ("cards", "booklet"),
+        force=args.force,
+    )
+    started = time.perf_counter()
+    results = build(args.sources, SOURCES, args.out, options)
+    pages = 0
+    for built in results:
+        for path, product in zip(built.paths, built.products):
+            print(path)
+            pages += product.pages
+    done = [b for b in results if not b.skipped]
+    log.info(
+        "built %d charter(s), %d file(s), %d pages; %d up to date; %.1f s",
+        len(done), sum(len(b.paths) for b in done), pages,
+        len(results) - len(done), time.perf_counter() - started,
+    )
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    """Write a starter source for a new charter."""
+    from .starter import write_starter
+
+    print(write_starter(args.slug, args.dir))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    try:
+        args = _parser().parse_args(argv)
+        _logging(args)
+        command = {"check": cmd_check, "build": cmd_build, "new": cmd_new}[args.command]
+        return command(args)
+    except CharterError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("charterpress: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,267 @@
+"""The charter model: immutable, validated objects that every later stage reads.
+
+The same classes are the schema: ``schema.py`` validates raw YAML against them,
+turns pydantic's errors into lines people can act on, and exports the JSON Schema.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+_SPACE = re.compile(r"\s+")
+
+
+def _collapse(value: object) -> object:
+    """Fold runs of white space (YAML line breaks, double spaces) into one space."""
+    return _SPACE.sub(" ", value).strip() if isinstance(value, str) else value
+
+
+def _ends_with_question_mark(value: str) -> str:
+    if not value.endswith("?"):
+        raise ValueError("a question must end with '?'")
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_collapse), StringConstraints(min_length=1)]
+"""Non-empty text, white space folded."""
+Question = Annotated[Text, AfterValidator(_ends_with_question_mark)]
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=40)]
+Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+
+CARD_PRESETS: dict[str, tuple[float, float]] = {
+    "standard": (90, 130),
+    "a6": (105, 148),
+    "poker": (63, 88),
+    "a7": (74, 105),
+}
+"""Named card sizes in mm (width, height)."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Block(_Frozen):
+    """One block of running text: a paragraph (plain text), a heading, a list or a signature."""
+
+    text: Text | None = None
+    """A paragraph. In YAML a block that is plain text is a paragraph."""
+    heading: Text | None = None
+    """A sub-heading inside a passage."""
+    items: tuple[Text, ...] | None = Field(default=None, min_length=1)
+    """A bulleted list."""
+    signature: Text | None = None
+    """A signature line, e.g. 'Kommunaldirektør …'."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_text_is_a_paragraph(cls, value: object) -> object:
+        return {"text": value} if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Block:
+        given = [k for k in ("text", "heading", "items", "signature") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of: text, heading, items, signature")
+        return self
+
+    @property
+    def kind(self) -> str:
+        """Return which kind of block this is: text, heading, items or signature."""
+        return next(k for k in ("text", "heading", "items", "signature") if getattr(self, k) is not None)
+
+
+Blocks = tuple[Block, ...]
+
+
+class Passage(_Frozen):
+    """A titled piece of running text: an introduction, a purpose, a closing word."""
+
+    id: Id
+    """Unique within the charter; used for links and bookmarks."""
+    kicker: Text | None = None
+    """A small label above the title."""
+    title: Text | None = None
+    subtitle: Text | None = None
+    body: Blocks = ()
+
+
+class Commitment(_Frozen):
+    """One commitment of the charter: one dialogue card."""
+
+    text: Text
+    """The commitment as the charter writes it (as it stands in the booklet's list)."""
+    card: Text | None = None
+    """The card front's wording, where the charter's text ends a sentence begun by the lead."""
+    question: Question
+    """Our reflection question for the card's back: open, concrete, one sentence."""
+
+    @property
+    def front(self) -> str:
+        """Return the text for the card's front."""
+        return self.card or self.text
+
+
+class Section(_Frozen):
+    """A chapter of the charter that carries commitments."""
+
+    id: Id
+    kicker: Text | None = None
+    """A short name ('ROLLEN'); shown on the cards, else the title is."""
+    title: Text
+    subtitle: Text | None = None
+    headline: Text | None = None
+    """A first-person headline ('Jeg har lysten og modet til at lede')."""
+    colour: Colour | None = None
+    preface: Passage | None = None
+    """A passage printed before this chapter (e.g. an introduction to all the sections)."""
+    intro: Blocks = ()
+    """Text before the lead and the list."""
+    lead: Text | None = None
+    """The lead-in to the list ('Det indebærer, at jeg:')."""
+    list_commitments: bool = True
+    """False where the commitments are quoted from the prose: the booklet then prints the prose only."""
+    commitments: tuple[Commitment, ...] = Field(min_length=1)
+    prose_title: Text | None = None
+    prose: Blocks = ()
+
+    @property
+    def label(self) -> str:
+        """Return the section's short name for cards."""
+        return self.kicker or self.title
+
+
+class QuestionItem(_Frozen):
+    """One of the charter's own reflection questions."""
+
+    label: Text | None = None
+    text: Text
+
+
+class ReflectionGroup(_Frozen):
+    """The charter's questions for one audience."""
+
+    title: Text
+    subtitle: Text | None = None
+    questions: tuple[QuestionItem, ...] = Field(min_length=1)
+
+
+class Reflection(_Frozen):
+    """The charter's own reflection questions, by audience."""
+
+    id: Id = "refleksion"
+    title: Text
+    intro: Blocks = ()
+    groups: tuple[ReflectionGroup, ...] = Field(min_length=1)
+
+
+class Values(_Frozen):
+    """A set of values shown as a panel."""
+
+    title: Text
+    intro: Blocks = ()
+    items: tuple[Text, ...] = Field(min_length=1)
+
+
+class Contact(_Frozen):
+    """Who to contact; printed on the back cover."""
+
+    name: Text | None = None
+    unit: Text | None = None
+    address: tuple[Text, ...] = ()
+    email: Text | None = None
+    phone: Text | None = None
+    web: Text | None = None
+    text: Text | None = None
+
+
+class Meta(_Frozen):
+    """What the charter is and whose it is."""
+
+    municipality: Text
+    title: Text
+    subtitle: Text | None = None
+    language: Literal["da", "en"] = "da"
+    year: int | None = Field(default=None, ge=1900, le=2100)
+    version: Text | None = None
+    author: Text | None = None
+    """For the PDF metadata; defaults to the municipality."""
+    contact: Contact | None = None
+
+
+def _card_preset(value: object) -> object:
+    if isinstance(value, str) and value.lower() in CARD_PRESETS:
+        width, height = CARD_PRESETS[value.lower()]
+        return {"width": width, "height": height}
+    return value
+
+
+class CardSize(_Frozen):
+    """A card's trim size in millimetres."""
+
+    width: float = Field(ge=50, le=150)
+    height: float = Field(ge=70, le=210)
+
+
+class Sheet(_Frozen):
+    """How cards are put on office paper."""
+
+    paper: Literal["A4", "A3", "Letter"] = "A4"
+    flip: Literal["long", "short"] = "long"
+    """Which edge the duplex printer flips on."""
+    mode: Literal["duplex", "fold"] = "duplex"
+    """'fold': front and back side by side, for printers without duplex."""
+
+
+class Logo(_Frozen):
+    """An image for the cover; its alt text is read aloud by screen readers."""
+
+    file: Text
+    """A path below ``assets/``."""
+    alt: Text
+
+
+class Theme(_Frozen):
+    """How the charter looks."""
+
+    colour: Colour = "#1f4e79"
+    accent: Colour = "#c8963e"
+    card: Annotated[CardSize, BeforeValidator(_card_preset)] = CardSize(width=90, height=130)
+    """A card size {width, height} in mm, or a name: standard (90×130), a6, a7, poker (63×88)."""
+    sheet: Sheet = Sheet()
+    logo: Logo | None = None
+
+
+class Charter(_Frozen):
+    """A whole leadership charter."""
+
+    meta: Meta
+    theme: Theme = Theme()
+    colophon: Blocks = ()
+    """Credits and process, for the inside cover."""
+    values: Values | None = None
+    front: tuple[Passage, ...] = ()
+    """Passages before the sections, in reading order."""
+    sections: tuple[Section, ...] = Field(min_length=1)
+    organisation: Section | None = None
+    """What the organisation commits to its leaders."""
+    reflection: Reflection | None = None
+    back: tuple[Passage, ...] = ()
+    """Passages after the sections."""
+
+    @property
+    def commitment_count(self) -> int:
+        """Return how many commitments the sections and the organisation carry."""
+        parts = (*self.sections, *([self.organisation] if self.organisation else []))
+        return sum(len(s.commitments) for s in parts)

@@ -1,0 +1,125 @@
+"""load -> validate -> model -> render -> impose -> write: the orchestrator, with timing and summary."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import weasyprint
+
+from . import __version__
+from .errors import Problem, SourceError
+from .layouts import ASSETS, LAYOUTS, ROOT
+from .load import find_sources, read_source
+from .output import Manifest, Product, sha256, tree_digest, write_products
+from .schema import Source, validate_source
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the user asked of a build beyond the sources themselves."""
+
+    marks: bool = False
+    """Crop marks outside the bleed on the print-shop PDFs."""
+    products: tuple[str, ...] = ("cards", "booklet")
+    force: bool = False
+    """Rebuild even when nothing changed."""
+
+
+@dataclass
+class Built:
+    """What happened to one charter in a build."""
+
+    slug: str
+    products: list[Product] = field(default_factory=list)
+    paths: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+    skipped: bool = False
+
+
+def load_sources(paths: list[Path], default_dir: Path) -> list[Source]:
+    """Read and validate every source; raise one SourceError with all problems of all files."""
+    files = find_sources(paths, default_dir)
+    if not files:
+        raise SourceError(Problem(str(default_dir), None, None, "", "no charter sources (*.yaml) found"))
+    problems: list[Problem] = []
+    sources: list[Source] = []
+    for path in files:
+        try:
+            raw = read_source(path)
+        except OSError as error:
+            problems.append(Problem(str(path), None, None, "", f"cannot read: {error.strerror}"))
+            continue
+        source, found = validate_source(raw)
+        problems.extend(found)
+        if source:
+            sources.append(source)
+    if problems:
+        raise SourceError(problems)
+    return sources
+
+
+def make_products(source: Source, options: Options) -> list[Product]:
+    """Render every product of one charter (pure: no file is written)."""
+    from . import booklet, cards
+
+    makers = {"cards": cards.make, "booklet": booklet.make}
+    products: list[Product] = []
+    for name in options.products:
+        products.extend(makers[name](source, options))
+    return products
+
+
+def inputs_key(source: Source, options: Options) -> str:
+    """Return the cache key of everything a charter's outputs depend on."""
+    return sha256(
+        "|".join(
+            (
+                __version__,
+                weasyprint.__version__,
+                source.digest,
+                _code_digest(),
+                repr(options.marks),
+                ",".join(options.products),
+            )
+        ).encode()
+    )
+
+
+_CODE_DIGEST: str | None = None
+
+
+def _code_digest() -> str:
+    global _CODE_DIGEST
+    if _CODE_DIGEST is None:
+        _CODE_DIGEST = tree_digest(ROOT / "builder", LAYOUTS, ASSETS)
+    return _CODE_DIGEST
+
+
+def build(paths: list[Path], default_dir: Path, out_dir: Path, options: Options) -> list[Built]:
+    """Build every charter; a source with problems stops the build before anything is written."""
+    sources = load_sources(paths, default_dir)
+    manifest = Manifest.read(out_dir)
+    results = []
+    for source in sources:
+        key = inputs_key(source, options)
+        if not options.force and manifest.fresh(out_dir, source.slug, key):
+            log.info("%s: up to date", source.slug)
+            results.append(Built(source.slug, skipped=True))
+            continue
+        started = time.perf_counter()
+        products = make_products(source, options)
+        written = write_products(out_dir, source.slug, products)
+        manifest.record(out_dir, source.slug, key, written)
+        manifest.write(out_dir)
+        built = Built(source.slug, products, written, time.perf_counter() - started)
+        for product in products:
+            log.info("%s: %s (%d pages)", source.slug, product.name, product.pages)
+            for note in product.notes:
+                log.warning("%s: %s", source.slug, note)
+        results.append(built)
+    return results

@@ -1,0 +1,62 @@
+"""Model + layout -> HTML (no I/O), and HTML -> WeasyPrint document, reading only project files."""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+import weasyprint
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from .errors import BuildError
+from .layouts import ROOT
+
+log = logging.getLogger(__name__)
+
+
+def render_html(env: jinja2.Environment, template: str, **context: object) -> str:
+    """Return the HTML of ``template`` filled with ``context``."""
+    return env.get_template(template).render(**context)
+
+
+class ProjectFetcher(URLFetcher):
+    """Fetch ``file:`` URLs inside the project and nothing else: no network, no /etc/passwd."""
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols={"file"}, fail_on_errors=True)
+
+    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        """Return the bytes of a project file; refuse every other URL."""
+        parts = urlsplit(url)
+        path = Path(unquote(parts.path)).resolve()
+        if parts.scheme != "file" or not path.is_relative_to(ROOT) or not path.is_file():
+            raise ValueError(f"refused '{url}': the renderer reads only files inside the project")
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
+
+
+@lru_cache(maxsize=1)
+def font_config() -> FontConfiguration:
+    """Return the process-wide font configuration (building one is slow)."""
+    return FontConfiguration()
+
+
+def to_document(html: str) -> weasyprint.Document:
+    """Lay out ``html`` (URLs relative to the project folder) into pages."""
+    page = weasyprint.HTML(string=html, base_url=ROOT.as_uri() + "/", url_fetcher=ProjectFetcher())
+    try:
+        return page.render(font_config=font_config())
+    except FatalURLFetchingError as error:
+        raise BuildError(f"{error} ({error.__cause__})") from None
+
+
+def to_pdf(document: weasyprint.Document, *, variant: str | None = None) -> bytes:
+    """Write a laid-out document as PDF bytes, reproducibly (no creation date)."""
+    document.metadata.created = None
+    document.metadata.modified = None
+    return document.write_pdf(pdf_variant=variant, uncompressed_pdf=False)

@@ -1,0 +1,247 @@
+"""Validate loaded YAML against the charter model: every problem at once, each with its place."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import Problem
+from .load import Loaded, Path_, RawSource, format_path, parse
+from .model import CARD_PRESETS, Charter
+
+SCHEMA_FILE = "charter.schema.json"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A validated charter and where it came from."""
+
+    name: str
+    slug: str
+    charter: Charter
+    digest: str
+    """SHA-256 of the source bytes: the cache key of everything built from it."""
+    lines: dict[str, int]
+    """Field path -> line, so later stages can point at the source ('sections[1].commitments[2]')."""
+
+    def line_of(self, path: str) -> int | None:
+        """Return the source line of a field path, if known."""
+        return self.lines.get(path)
+
+
+def validate_source(raw: RawSource) -> tuple[Source | None, list[Problem]]:
+    """Parse and validate one source; return the Source or every problem found."""
+    import hashlib
+
+    loaded, problems = parse(raw)
+    if loaded is None:
+        return None, problems
+    charter, problems = validate(loaded, raw.name)
+    if charter is None:
+        return None, problems
+    lines = {format_path(path): pos[0] for path, pos in loaded.positions.items()}
+    return Source(raw.name, raw.slug, charter, hashlib.sha256(raw.data).hexdigest(), lines), []
+
+
+def validate(loaded: Loaded, name: str) -> tuple[Charter | None, list[Problem]]:
+    """Validate plain data against the model and the rules the model cannot express."""
+    problems = _duplicate_ids(loaded, name)
+    charter = None
+    try:
+        charter = Charter.model_validate(loaded.data)
+    except ValidationError as error:
+        problems += [_problem(e, loaded, name) for e in error.errors() if not _knock_on(e)]
+    if problems:
+        return None, _dedupe(sorted(problems, key=lambda p: (p.line or 0, p.col or 0, p.path)))
+    return charter, []
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    seen: set[str] = set()
+    return [p for p in problems if not (str(p) in seen or seen.add(str(p)))]
+
+
+def _knock_on(error: dict) -> bool:
+    """Tell pydantic's follow-up errors apart: a list 'too short' only because its items failed."""
+    if error["type"] != "too_short":
+        return False
+    given, ctx = error.get("input"), error.get("ctx") or {}
+    return isinstance(given, (list, tuple)) and len(given) >= ctx.get("min_length", 0)
+
+
+def _problem(error: dict, loaded: Loaded, name: str) -> Problem:
+    path: Path_ = tuple(_clean_loc(error["loc"]))
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        line, col = loaded.where(path, key=True)
+        return Problem(name, line, col, format_path(path), _unknown_key(path, loaded))
+    line, col = loaded.where(path)
+    return Problem(name, line, col, format_path(path), _message(error, path))
+
+
+def _clean_loc(loc: tuple) -> list:
+    """Drop pydantic's internal loc parts (validator names) that are not YAML keys."""
+    return [p for p in loc if isinstance(p, int) or not str(p).startswith(("function-", "tagged-"))]
+
+
+def _kind_of(value: object) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}'"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"'{value}'" if len(value) < 40 else "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping of keys"
+    return type(value).__name__
+
+
+def _message(error: dict, path: Path_) -> str:
+    kind, given = error["type"], error.get("input")
+    ctx = error.get("ctx") or {}
+    field = path[-1] if path else ""
+    if kind == "missing":
+        return "required"
+    if kind == "string_type":
+        return f"expected text, got {_kind_of(given)}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"expected a whole number, got {_kind_of(given)}"
+    if kind in ("float_type", "float_parsing"):
+        return f"expected a number, got {_kind_of(given)}"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"expected true or false, got {_kind_of(given)}"
+    if kind in ("list_type", "tuple_type"):
+        return f"expected a list, got {_kind_of(given)}"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        if field == "card":
+            presets = ", ".join(CARD_PRESETS)
+            return f"expected {{width, height}} in mm or one of {presets}; got {_kind_of(given)}"
+        return f"expected a mapping of keys, got {_kind_of(given)}"
+    if kind == "literal_error":
+        return f"expected one of {ctx.get('expected', '')}; got {_kind_of(given)}"
+    if kind == "string_pattern_mismatch":
+        if field in ("colour", "accent"):
+            return f"expected a colour like '#1f4e79', got {_kind_of(given)}"
+        return f"expected an id of lowercase letters, digits and '-' (like 'rollen'), got {_kind_of(given)}"
+    if kind == "string_too_long":
+        return f"too long: at most {ctx.get('max_length')} characters"
+    if kind == "too_short" and ctx.get("field_type") == "Value":
+        return "must not be empty"
+    if kind == "too_short":
+        return f"must have at least {ctx.get('min_length')} item(s)"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        lo = ctx.get("ge")
+        hi = ctx.get("le")
+        bound = f"at least {lo}" if lo is not None else f"at most {hi}"
+        return f"must be {bound}, got {_kind_of(given)}"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    return error["msg"]
+
+
+def _allowed_keys(path: Path_, loaded: Loaded) -> list[str]:
+    """Return the keys the model allows at ``path``'s parent."""
+    model: type[BaseModel] | None = Charter
+    for part in path[:-1]:
+        if isinstance(part, int) or model is None:
+            continue
+        info = model.model_fields.get(part)
+        model = _model_in(info.annotation) if info else None
+    return list(model.model_fields) if model else []
+
+
+def _model_in(annotation) -> type[BaseModel] | None:
+    """Find the model class inside an annotation like ``tuple[Section, ...] | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _model_in(arg)
+        if found:
+            return found
+    origin = getattr(annotation, "__origin__", None)
+    if origin is not None and isinstance(origin, type) and issubclass(origin, BaseModel):
+        return origin
+    return None
+
+
+def _unknown_key(path: Path_, loaded: Loaded) -> str:
+    allowed = _allowed_keys(path, loaded)
+    guess = difflib.get_close_matches(str(path[-1]), allowed, n=1, cutoff=0.6)
+    if guess:
+        return f"unknown key (did you mean '{guess[0]}'?)"
+    return "unknown key (allowed: " + ", ".join(allowed) + ")" if allowed else "unknown key"
+
+
+def _duplicate_ids(loaded: Loaded, name: str) -> list[Problem]:
+    """Report ids used twice anywhere in the charter (sections, passages, prefaces)."""
+    data = loaded.data
+    seen: dict[str, Path_] = {}
+    problems = []
+    for path in _id_paths(data):
+        value = _get(data, path)
+        if not isinstance(value, str):
+            continue
+        if value in seen:
+            line, col = loaded.where(path)
+            first = format_path(seen[value])
+            problems.append(Problem(name, line, col, format_path(path), f"duplicate id '{value}' (also {first})"))
+        else:
+            seen[value] = path
+    return problems
+
+
+def _id_paths(data: dict) -> list[Path_]:
+    paths: list[Path_] = []
+    for key in ("front", "sections", "back"):
+        for i, item in enumerate(data.get(key) or []):
+            paths.append((key, i, "id"))
+            if key == "sections" and isinstance(item, dict) and isinstance(item.get("preface"), dict):
+                paths.append((key, i, "preface", "id"))
+    for key in ("organisation", "reflection"):
+        if isinstance(data.get(key), dict) and "id" in data[key]:
+            paths.append((key, "id"))
+    return paths
+
+
+def _get(data: object, path: Path_) -> object:
+    for part in path:
+        try:
+            data = data[part]  # type: ignore[index]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def json_schema() -> dict:
+    """Return the JSON Schema of a charter source, for editors (yaml-language-server)."""
+    schema = Charter.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "charterpress charter source"
+    defs = schema.get("$defs", {})
+    if "Block" in defs:
+        block = defs["Block"]
+        defs["Block"] = {
+            "description": "A paragraph (plain text), or one of heading, items, signature.",
+            "anyOf": [{"type": "string", "minLength": 1}, block],
+        }
+    if "CardSize" in defs:
+        size = defs["CardSize"]
+        defs["CardSize"] = {
+            "description": "A card size in mm, or a preset name.",
+            "anyOf": [{"enum": sorted(CARD_PRESETS)}, size],
+        }
+    return schema
+
+
+def json_schema_text() -> str:
+    """Return the JSON Schema as the text stored in ``sources/charter.schema.json``."""
+    return json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,47 @@
+"""Shared fixtures: build each charter's products once per test session."""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from builder.load import read_source
+from builder.output import Product
+from builder.pipeline import Options, make_products
+from builder.schema import Source, validate_source
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ROOT / "sources"
+DATA = Path(__file__).resolve().parent / "data"
+SLUGS = sorted(p.stem for p in SOURCES.glob("*.yaml"))
+
+
+def load(path: Path) -> Source:
+    """Return the validated Source of a file; fail the test with its problems otherwise."""
+    source, problems = validate_source(read_source(path))
+    assert source is not None, "\n".join(map(str, problems))
+    return source
+
+
+@lru_cache(maxsize=None)
+def _products(path: str, products: tuple[str, ...], marks: bool) -> dict[str, Product]:
+    source = load(Path(path))
+    made = make_products(source, Options(marks=marks, products=products))
+    return {p.name: p for p in made}
+
+
+def products_of(path: Path, *products: str, marks: bool = False) -> dict[str, Product]:
+    """Return {file name: Product} for a source, built once per session."""
+    return _products(str(path), tuple(products), marks)
+
+
+@pytest.fixture
+def no_warnings(caplog):
+    """Fail the test if the code under test logs a warning (WeasyPrint's own included)."""
+    caplog.set_level(logging.WARNING)
+    yield
+    bad = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert not bad, [r.getMessage() for r in bad]
