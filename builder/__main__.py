@@ -21,7 +21,7 @@ class _Parser(argparse.ArgumentParser):
     """An argument parser whose usage errors exit with code 2 and one line."""
 
     def error(self, message: str) -> None:  # noqa: D102 - argparse hook
-        raise UsageError(f"{message} (see `charterpress {self.prog.split()[-1]} --help`)")
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -123,7 +123,13 @@ def cmd_new(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     try:
-        args = _parser().parse_args(argv)
+        parser = _parser()
+        args, extra = parser.parse_known_args(argv)
+        if extra:
+            raise UsageError(
+                f"unrecognized arguments: {' '.join(extra)} "
+                f"(see `charterpress {args.command} --help`)"
+            )
         _logging(args)
         command = {"check": cmd_check, "build": cmd_build, "new": cmd_new}[args.command]
         return command(args)

@@ -141,7 +141,7 @@ def _message(error: dict, path: Path_) -> str:
     if kind in ("greater_than_equal", "less_than_equal"):
         lo = ctx.get("ge")
         hi = ctx.get("le")
-        bound = f"at least {lo}" if lo is not None else f"at most {hi}"
+        bound = f"at least {lo:g}" if lo is not None else f"at most {hi:g}"
         return f"must be {bound}, got {_kind_of(given)}"
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))

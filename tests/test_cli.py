@@ -1,0 +1,134 @@
+"""The command line: exit codes, one line per problem, no traceback, dist/ untouched on failure."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from builder.__main__ import main
+from conftest import ROOT, SOURCES
+
+EXPECTED_COUNTS = {
+    "ballerup": "5 sections, 15 commitments",
+    "gentofte": "4 sections, 12 commitments",
+    "gladsaxe": "5 sections, 15 commitments",
+    "glostrup": "4 sections, 26 commitments + 6 from the organisation",
+    "ishoej": "4 sections, 28 commitments",
+}
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """Run the installed CLI as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "builder", *args], cwd=cwd, capture_output=True, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300,
+    )
+
+
+def test_check_summarises_every_charter():
+    result = run("check")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(EXPECTED_COUNTS)
+    for line, (slug, counts) in zip(lines, sorted(EXPECTED_COUNTS.items())):
+        assert line.startswith(f"sources/{slug}.yaml: ok: ")
+        assert line.endswith(counts)
+
+
+def test_check_reports_every_problem_of_every_file(tmp_path, capsys):
+    (tmp_path / "a.yaml").write_text("meta:\n  municipality: A\n", encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("meta: [\n", encoding="utf-8")
+    assert main(["check", str(tmp_path)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"{_shown(tmp_path)}a.yaml:1:1: sections: required",
+        f"{_shown(tmp_path)}a.yaml:2:3: meta.title: required",
+        f"{_shown(tmp_path)}b.yaml:2:1: YAML syntax: expected the node content, but found "
+        "'<stream end>' (while parsing a flow node)",
+    ]
+
+
+def _shown(folder: Path) -> str:
+    """Return how the CLI names files in ``folder`` (relative to the cwd when below it)."""
+    try:
+        return str(folder.resolve().relative_to(Path.cwd().resolve())) + "/"
+    except ValueError:
+        return f"{folder}/"
+
+
+def test_failed_build_leaves_dist_untouched(tmp_path):
+    out = tmp_path / "dist"
+    (out / "x").mkdir(parents=True)
+    last_good = out / "x" / "x-booklet.pdf"
+    last_good.write_bytes(b"%PDF-1.7 last good build")
+    before = last_good.stat().st_mtime_ns
+    bad = tmp_path / "x.yaml"
+    bad.write_text(
+        (SOURCES / "glostrup.yaml").read_text(encoding="utf-8").replace("question:", "qestion:", 1),
+        encoding="utf-8",
+    )
+    result = run("build", str(bad), "--out", str(out))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2
+    assert lines[0].endswith(": sections[0].commitments[0].question: required")
+    assert lines[1].endswith(": sections[0].commitments[0].qestion: unknown key (did you mean 'question'?)")
+    assert last_good.read_bytes() == b"%PDF-1.7 last good build"
+    assert last_good.stat().st_mtime_ns == before
+    assert sorted(p.name for p in out.rglob("*")) == ["x", "x-booklet.pdf"]
+
+
+def test_missing_file_is_one_line(tmp_path, capsys):
+    assert main(["check", str(tmp_path / "nope.yaml")]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"{tmp_path / 'nope.yaml'}: cannot read: No such file or directory"]
+
+
+def test_usage_error_exits_2(capsys):
+    assert main(["build", "--nope"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == "charterpress: unrecognized arguments: --nope (see `charterpress build --help`)"
+
+
+def test_no_command_is_a_usage_error(capsys):
+    assert main([]) == 2
+    assert "the following arguments are required: COMMAND" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", [[], ["check"], ["build"], ["new"]])
+def test_help_on_every_command(command):
+    result = run(*command, "--help")
+    assert result.returncode == 0
+    assert result.stdout.startswith("usage: charterpress")
+
+
+def test_version():
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == "charterpress 0.1.0"
+
+
+def test_new_writes_a_source_that_passes_check(tmp_path, capsys):
+    assert main(["new", "roskilde", "--dir", str(tmp_path)]) == 0
+    path = tmp_path / "roskilde.yaml"
+    assert capsys.readouterr().out.strip() == str(path)
+    assert path.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=")
+    assert main(["check", str(path)]) == 0
+    assert "ok: Roskilde Kommune: 1 sections, 2 commitments" in capsys.readouterr().out
+
+
+def test_new_refuses_to_overwrite(tmp_path, capsys):
+    (tmp_path / "roskilde.yaml").write_text("keep me", encoding="utf-8")
+    assert main(["new", "roskilde", "--dir", str(tmp_path)]) == 2
+    assert (tmp_path / "roskilde.yaml").read_text(encoding="utf-8") == "keep me"
+    assert "already exists" in capsys.readouterr().err
+
+
+def test_new_refuses_a_bad_slug(capsys):
+    assert main(["new", "Ros kilde"]) == 2
+    assert "is not a usable slug" in capsys.readouterr().err

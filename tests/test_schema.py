@@ -1,0 +1,207 @@
+"""Bad input: every problem comes back as one exact `file:line:col: path: message` line."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+
+from builder.load import RawSource
+from builder.schema import json_schema_text, validate_source
+from conftest import SOURCES
+
+GOOD = """\
+meta:
+  municipality: Testrup Kommune
+  title: Ledelsesgrundlag
+sections:
+  - id: rollen
+    title: Rollen
+    commitments:
+      - text: er bevidst om mine roller
+        question: Hvilken rolle fylder mest for dig?
+"""
+
+
+def problems(text: str | bytes, name: str = "sources/x.yaml") -> list[str]:
+    """Return the problem lines for a source text."""
+    data = text if isinstance(text, bytes) else textwrap.dedent(text).encode("utf-8")
+    source, found = validate_source(RawSource(name=name, slug="x", data=data))
+    assert (source is None) == bool(found)
+    return [str(p) for p in found]
+
+
+def test_good_source_has_no_problems():
+    assert problems(GOOD) == []
+
+
+CASES = {
+    "missing question": (
+        GOOD.replace("        question: Hvilken rolle fylder mest for dig?\n", ""),
+        ["sources/x.yaml:8:9: sections[0].commitments[0].question: required"],
+    ),
+    "question without question mark": (
+        GOOD.replace("mest for dig?", "mest for dig."),
+        [
+            "sources/x.yaml:9:19: sections[0].commitments[0].question: "
+            "a question must end with '?'"
+        ],
+    ),
+    "unknown key with did-you-mean": (
+        GOOD.replace("  title: Ledelsesgrundlag", "  titel: Ledelsesgrundlag"),
+        [
+            "sources/x.yaml:2:3: meta.title: required",
+            "sources/x.yaml:3:3: meta.titel: unknown key (did you mean 'title'?)",
+        ],
+    ),
+    "unknown key without a close match": (
+        GOOD.replace("    title: Rollen\n", "    title: Rollen\n    zzz: 1\n"),
+        [
+            "sources/x.yaml:7:5: sections[0].zzz: unknown key (allowed: id, kicker, title, "
+            "subtitle, headline, colour, preface, intro, lead, list_commitments, commitments, "
+            "prose_title, prose)"
+        ],
+    ),
+    "duplicate key": (
+        GOOD.replace("    title: Rollen\n", "    title: Rollen\n    title: Retningen\n"),
+        ["sources/x.yaml:7:5: sections[0].title: duplicate key (first given on line 6)"],
+    ),
+    "wrong type: list for text": (
+        GOOD.replace("  title: Ledelsesgrundlag", "  title: [a, b]"),
+        ["sources/x.yaml:3:10: meta.title: expected text, got a list"],
+    ),
+    "wrong type: number for text": (
+        GOOD.replace("    title: Rollen", "    title: 42"),
+        ["sources/x.yaml:6:12: sections[0].title: expected text, got the number 42"],
+    ),
+    "empty required text": (
+        GOOD.replace("      - text: er bevidst om mine roller", '      - text: "   "'),
+        ["sources/x.yaml:8:15: sections[0].commitments[0].text: must not be empty"],
+    ),
+    "empty value": (
+        GOOD.replace("  title: Ledelsesgrundlag", "  title:"),
+        ["sources/x.yaml:3:9: meta.title: expected text, got nothing"],
+    ),
+    "two sections with the same id": (
+        GOOD + GOOD[GOOD.index("  - id: rollen") :],
+        ["sources/x.yaml:10:9: sections[1].id: duplicate id 'rollen' (also sections[0].id)"],
+    ),
+    "bad id": (
+        GOOD.replace("id: rollen", "id: Rollen 1"),
+        [
+            "sources/x.yaml:5:9: sections[0].id: expected an id of lowercase letters, digits "
+            "and '-' (like 'rollen'), got 'Rollen 1'"
+        ],
+    ),
+    "no commitments": (
+        GOOD.split("    commitments:")[0] + "    commitments: []\n",
+        ["sources/x.yaml:7:18: sections[0].commitments: must have at least 1 item(s)"],
+    ),
+    "bad colour": (
+        GOOD + "theme:\n  colour: blue\n",
+        ["sources/x.yaml:11:11: theme.colour: expected a colour like '#1f4e79', got 'blue'"],
+    ),
+    "bad language": (
+        GOOD.replace("  title: Ledelsesgrundlag", "  title: Ledelsesgrundlag\n  language: de"),
+        ["sources/x.yaml:4:13: meta.language: expected one of 'da' or 'en'; got 'de'"],
+    ),
+    "bad card size": (
+        GOOD + "theme:\n  card: {width: 20, height: 130}\n",
+        ["sources/x.yaml:11:17: theme.card.width: must be at least 50, got the number 20"],
+    ),
+    "unknown card preset": (
+        GOOD + "theme:\n  card: huge\n",
+        [
+            "sources/x.yaml:11:9: theme.card: expected {width, height} in mm or one of "
+            "standard, a6, poker, a7; got 'huge'"
+        ],
+    ),
+    "block with two kinds": (
+        GOOD + "front:\n  - id: intro\n    body:\n      - {heading: A, items: [b]}\n",
+        ["sources/x.yaml:13:9: front[0].body[0]: give exactly one of: text, heading, items, signature"],
+    ),
+    "YAML syntax error": (
+        GOOD.replace("    title: Rollen", "    title: Rollen: igen"),
+        ["sources/x.yaml:6:18: YAML syntax: mapping values are not allowed here"],
+    ),
+    "tab indentation": (
+        GOOD.replace("    title: Rollen", "\ttitle: Rollen"),
+        [
+            "sources/x.yaml:6:1: YAML syntax: found character '\\t' that cannot start any "
+            "token (while scanning for the next token)"
+        ],
+    ),
+    "top level is a list": (
+        "- a\n- b\n",
+        ["sources/x.yaml:1:1: expected a mapping of keys (meta:, sections: …) at the top"],
+    ),
+    "empty file": ("", ["sources/x.yaml:1:1: file is empty: start from `charterpress new SLUG`"]),
+    "only comments": (
+        "# nothing yet\n",
+        ["sources/x.yaml:1:1: file is empty: start from `charterpress new SLUG`"],
+    ),
+    "python tag": (
+        GOOD.replace("  title: Ledelsesgrundlag", "  title: !!python/object/apply:os.system [ls]"),
+        ["sources/x.yaml:3:10: meta.title: tag '!!python/object/apply:os.system' is not allowed"],
+    ),
+    "alias bomb": (
+        'a: &a ["lol","lol"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n',
+        ["sources/x.yaml:2:8: alias '*a' is not allowed: write the text out in full"],
+    ),
+    "several problems at once": (
+        GOOD.replace("        question: Hvilken rolle fylder mest for dig?\n", "")
+        .replace("  title: Ledelsesgrundlag", "  titel: x"),
+        [
+            "sources/x.yaml:2:3: meta.title: required",
+            "sources/x.yaml:3:3: meta.titel: unknown key (did you mean 'title'?)",
+            "sources/x.yaml:8:9: sections[0].commitments[0].question: required",
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_problem_lines(case):
+    text, expected = CASES[case]
+    assert problems(text) == expected
+
+
+def test_not_utf8_points_at_the_byte():
+    data = GOOD.replace("Testrup", "T\u00e6strup").encode("latin-1")
+    assert problems(data) == [
+        "sources/x.yaml:2:18: not valid UTF-8 (byte 0xe6): save the file as UTF-8"
+    ]
+
+
+def test_utf8_bom_is_accepted():
+    assert problems(b"\xef\xbb\xbf" + GOOD.encode()) == []
+
+
+def test_nul_bytes_are_refused():
+    assert problems(b"meta: \x00\n") == ["sources/x.yaml: file contains NUL bytes: is it a text file?"]
+
+
+def test_whitespace_in_text_is_folded():
+    source, _ = validate_source(
+        RawSource("x.yaml", "x", GOOD.replace("Rollen", "Rol   len\n").encode())
+    )
+    assert source.charter.sections[0].title == "Rol len"
+
+
+def test_json_schema_file_is_current():
+    """`make schema` regenerates it; a model change without it fails here."""
+    stored = (SOURCES / "charter.schema.json").read_text(encoding="utf-8")
+    assert stored == json_schema_text(), "run `make schema`"
+
+
+def test_json_schema_accepts_plain_text_blocks():
+    schema = json.loads(json_schema_text())
+    block = schema["$defs"]["Block"]
+    assert {"type": "string", "minLength": 1} in block["anyOf"]
+
+
+@pytest.mark.parametrize("path", sorted(SOURCES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_source_points_at_the_schema(path):
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=charter.schema.json"
