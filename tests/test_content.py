@@ -1,0 +1,228 @@
+"""The five charters: faithful to the seeds, free of extraction damage, a good question per card."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from builder.model import Block, Charter, Passage, Section
+from conftest import ROOT, load
+
+SEEDS = ROOT.parent / "shared" / "seeds"
+SEED_OF = {
+    "glostrup": "000_90a7c397c4f01938.txt",
+    "gladsaxe": "001_614181200c814092.txt",
+    "gentofte": "002_9c61b80e32f4e759.txt",
+    "ishoej": "003_afa1ab71599c90c0.txt",
+    "ballerup": "004_64b7645363978e2b.txt",
+}
+COMMITMENTS = {"glostrup": 26 + 6, "gladsaxe": 15, "gentofte": 12, "ishoej": 28, "ballerup": 15}
+
+# Seed lines that are deliberately not in the source: page furniture and doubled blocks.
+DROPPED = {
+    "glostrup": [],
+    "gladsaxe": [],
+    "gentofte": [
+        # the pull quote that repeats the first sentence of the introduction
+        "Et fælles ledelsesgrundlag skal sikre, at vi alle har fokus på god ledelse i Gentofte Kommune.",
+        # the summary that repeats the four focus areas in other words
+        "Det vil vi ved at:",
+    ],
+    "ishoej": [],
+    "ballerup": [],
+}
+# Text in the source that the seed does not have: our own short labels.
+ADDED = {
+    "gentofte": ["Refleksionsspørgsmål"],
+    "ballerup": ["God ledelse", "Princip 1", "Princip 2", "Princip 3", "Princip 4"],
+}
+YES_NO_OPENERS = {
+    "er", "kan", "har", "vil", "skal", "bør", "gør", "får", "må", "tør", "ved", "synes",
+    "tror", "oplever", "kender", "is", "are", "do", "does", "can", "have", "will", "should",
+}
+
+
+def compact(text: str) -> str:
+    """Drop everything but letters and digits: spacing, hyphenation and markers no longer count."""
+    return re.sub(r"[^\wæøåÆØÅ]|_", "", text).lower()
+
+
+def blocks_text(blocks: tuple[Block, ...]) -> list[str]:
+    out: list[str] = []
+    for block in blocks:
+        out.extend(block.items or [block.text or block.heading or block.signature or ""])
+    return out
+
+
+def passage_text(passage: Passage | None) -> list[str]:
+    if passage is None:
+        return []
+    heads = [passage.kicker, passage.title, passage.subtitle]
+    return [t for t in heads if t] + blocks_text(passage.body)
+
+
+def section_text(section: Section | None) -> list[str]:
+    if section is None:
+        return []
+    heads = [section.kicker, section.title, section.subtitle, section.headline]
+    out = passage_text(section.preface) + [t for t in heads if t] + blocks_text(section.intro)
+    out += [section.lead] if section.lead else []
+    if section.list_commitments:  # else the commitments are quotes of the prose, not more text
+        out += [c.text for c in section.commitments]
+    out += [section.prose_title] if section.prose_title else []
+    return out + blocks_text(section.prose)
+
+
+def charter_texts(charter: Charter) -> list[str]:
+    """Every text of the charter's own wording (not our cards' wording, not our questions)."""
+    meta, out = charter.meta, [charter.meta.title, charter.meta.subtitle or ""]
+    out += blocks_text(charter.colophon)
+    if charter.values:
+        out += [charter.values.title, *charter.values.items]
+    for passage in charter.front:
+        out += passage_text(passage)
+    for section in charter.sections:
+        out += section_text(section)
+    out += section_text(charter.organisation)
+    if charter.reflection:
+        out += [charter.reflection.title]
+        for group in charter.reflection.groups:
+            out += [group.title, group.subtitle or ""]
+            out += [q.label or "" for q in group.questions] + [q.text for q in group.questions]
+    for passage in charter.back:
+        out += passage_text(passage)
+    if meta.contact:
+        c = meta.contact
+        out += [c.name or "", c.unit or "", *c.address, c.email or "", c.phone or "", c.text or ""]
+    return [t for t in out if t]
+
+
+def seed_lines(slug: str) -> list[str]:
+    return [line for line in (SEEDS / SEED_OF[slug]).read_text(encoding="utf-8").splitlines()]
+
+
+SLUGS = sorted(SEED_OF)
+
+
+@pytest.fixture(scope="module", params=SLUGS)
+def charter(request) -> tuple[str, Charter]:
+    return request.param, load(ROOT / "sources" / f"{request.param}.yaml").charter
+
+
+def test_commitment_counts(charter):
+    slug, model = charter
+    assert model.commitment_count == COMMITMENTS[slug]
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside the checkout")
+def test_no_seed_text_is_lost(charter):
+    """Every line of the seed (less furniture and doubles) stands in the source."""
+    slug, model = charter
+    corpus = compact("".join(charter_texts(model)))
+    dropped = compact("".join(DROPPED[slug]))
+    lost = []
+    for line in seed_lines(slug):
+        for part in line.split(" – "):  # a running head 'ROLLEN – det personlige lederskab'
+            piece = compact(part.replace("Mail:", "").replace("Telefon:", ""))
+            if len(piece) < 4 or piece in corpus or piece in dropped:
+                continue
+            if slug == "gentofte" and _in_gentofte_summary(line):
+                continue
+            lost.append(part)
+    assert lost == []
+
+
+def _in_gentofte_summary(line: str) -> bool:
+    """Gentofte prints its focus areas a second time as a summary, in other words: a double."""
+    text = (SEEDS / SEED_OF["gentofte"]).read_text(encoding="utf-8")
+    start = text.index("Vi vil lede meningsfulde og  \nrummelige")
+    end = text.index("Arbejdsfællesskaber\n")
+    return line.strip() != "" and line in text[start:end]
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside the checkout")
+def test_no_text_is_invented(charter):
+    """Every text of the charter's own wording comes from the seed."""
+    slug, model = charter
+    seed = compact("".join(seed_lines(slug)))
+    invented = [
+        t for t in charter_texts(model) if compact(t) not in seed and t not in ADDED.get(slug, [])
+    ]
+    assert invented == []
+
+
+def test_quoted_commitments_stand_in_the_prose(charter):
+    """Where a section quotes its commitments from its prose, each quote is the prose's words."""
+    _, model = charter
+    for section in model.sections:
+        if section.list_commitments:
+            continue
+        prose = compact("".join(blocks_text(section.intro) + blocks_text(section.prose)))
+        for commitment in section.commitments:
+            words = re.findall(r"\w+", commitment.text.lower())
+            assert all(compact(w) in prose for w in words), commitment.text
+
+
+def test_no_passage_is_doubled(charter):
+    _, model = charter
+    paragraphs = [t for t in charter_texts(model) if len(t) > 60]
+    doubled = [t for t, n in Counter(paragraphs).items() if n > 1]
+    assert doubled == []
+
+
+BROKEN_WORD = re.compile(r"\b\w+- (?!og\b|eller\b|til\b|&)\w")
+MARKER = re.compile(r"^\s*[•–\-]|[•]|\s[–-]$|//")
+
+
+def test_no_extraction_damage(charter):
+    _, model = charter
+    texts = charter_texts(model) + [c.front for s in model.sections for c in s.commitments]
+    assert [t for t in texts if BROKEN_WORD.search(t)] == []
+    assert [t for t in texts if MARKER.search(t)] == []
+    assert [t for t in texts if "  " in t or "\u00ad" in t] == []
+
+
+def _all_commitments(model: Charter):
+    for section in (*model.sections, *([model.organisation] if model.organisation else [])):
+        yield from section.commitments
+
+
+def test_questions_are_open_short_single_sentences(charter):
+    _, model = charter
+    for commitment in _all_commitments(model):
+        question = commitment.question
+        words = question.split()
+        assert words[0].lower() not in YES_NO_OPENERS, question
+        assert len(words) <= 28, question
+        assert question.count("?") == 1 and question.endswith("?"), question
+        assert not re.search(r"[.!]\s", question), question
+        assert re.search(r"\b(du|dig|din|dit|dine|i|jer|jeres|vi|os|vores)\b", question.lower()), question
+
+
+def test_questions_are_unique_within_a_charter(charter):
+    _, model = charter
+    questions = [compact(c.question) for c in _all_commitments(model)]
+    assert len(questions) == len(set(questions))
+
+
+def test_card_wording_only_completes_the_sentence(charter):
+    """A card front adds at most the lead's opening words to the charter's text."""
+    _, model = charter
+    for commitment in _all_commitments(model):
+        if commitment.card:
+            text, card = compact(commitment.text), compact(commitment.card)
+            assert card.endswith(text[-25:]) or text in card or _reordered(text, card), commitment
+            assert len(card) - len(text) <= 20, commitment
+
+
+def _reordered(text: str, card: str) -> bool:
+    """Danish word order may move an adverb behind the verb ('nysgerrigt udfordrer')."""
+    return sorted(text) == sorted(card[-len(text):]) or Counter(text) <= Counter(card)
+
+
+def test_sources_are_files_we_ship():
+    for slug in SLUGS:
+        assert Path(ROOT / "sources" / f"{slug}.yaml").is_file()
