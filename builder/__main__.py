@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -38,24 +39,55 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("-q", "--quiet", action="store_true", help="say only what went wrong")
 
     check = sub.add_parser("check", help="validate sources and summarise them")
-    check.add_argument("sources", nargs="*", type=Path, metavar="SOURCE",
-                       help="source files or folders (default: sources/*.yaml)")
+    check.add_argument(
+        "sources",
+        nargs="*",
+        type=Path,
+        metavar="SOURCE",
+        help="source files or folders (default: sources/*.yaml)",
+    )
     common(check)
 
     build = sub.add_parser("build", help="build the booklets and card decks into dist/")
-    build.add_argument("sources", nargs="*", type=Path, metavar="SOURCE",
-                       help="source files or folders (default: sources/*.yaml)")
-    build.add_argument("--out", type=Path, default=DIST, metavar="DIR", help="output folder (default: dist)")
-    build.add_argument("--marks", action="store_true",
-                       help="add crop marks outside the bleed to the print-shop PDFs")
-    build.add_argument("--only", choices=("cards", "booklet"), action="append",
-                       help="build only these products (repeatable)")
+    build.add_argument(
+        "sources",
+        nargs="*",
+        type=Path,
+        metavar="SOURCE",
+        help="source files or folders (default: sources/*.yaml)",
+    )
+    build.add_argument(
+        "--out", type=Path, default=DIST, metavar="DIR", help="output folder (default: dist)"
+    )
+    build.add_argument(
+        "--marks",
+        action="store_true",
+        help="add crop marks outside the bleed to the print-shop PDFs",
+    )
+    build.add_argument(
+        "--only",
+        choices=("cards", "booklet"),
+        action="append",
+        help="build only these products (repeatable)",
+    )
     build.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    build.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="charters rendered at once (default: the number of CPUs)",
+    )
     common(build)
 
     new = sub.add_parser("new", help="write a commented starter source that passes `check`")
-    new.add_argument("slug", help="the charter's short name, e.g. 'roskilde' (file sources/SLUG.yaml)")
-    new.add_argument("--dir", type=Path, default=SOURCES, help="where to write it (default: sources)")
+    new.add_argument(
+        "slug", help="the charter's short name, e.g. 'roskilde' (file sources/SLUG.yaml)"
+    )
+    new.add_argument(
+        "--dir", type=Path, default=SOURCES, help="where to write it (default: sources)"
+    )
     common(new)
     return parser
 
@@ -95,19 +127,23 @@ def cmd_build(args: argparse.Namespace) -> int:
         marks=args.marks,
         products=tuple(args.only) if args.only else ("cards", "booklet"),
         force=args.force,
+        jobs=max(1, args.jobs),
     )
     started = time.perf_counter()
     results = build(args.sources, SOURCES, args.out, options)
     pages = 0
     for built in results:
-        for path, product in zip(built.paths, built.products):
+        for path, product in zip(built.paths, built.products, strict=True):
             print(path)
             pages += product.pages
     done = [b for b in results if not b.skipped]
     log.info(
         "built %d charter(s), %d file(s), %d pages; %d up to date; %.1f s",
-        len(done), sum(len(b.paths) for b in done), pages,
-        len(results) - len(done), time.perf_counter() - started,
+        len(done),
+        sum(len(b.paths) for b in done),
+        pages,
+        len(results) - len(done),
+        time.perf_counter() - started,
     )
     return 0
 

@@ -43,6 +43,10 @@ class CharterError(Exception):
         self.problems: list[Problem] = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self):
+        """Keep the problems when the error crosses a process boundary (parallel builds)."""
+        return (self.__class__, (self.problems,))
+
 
 class SourceError(CharterError):
     """A source file is not a valid charter."""

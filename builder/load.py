@@ -93,7 +93,9 @@ def parse(raw: RawSource) -> tuple[Loaded | None, list[Problem]]:
     """Turn a source's bytes into plain data with positions, or into problems."""
     name = raw.name
     if len(raw.data) > MAX_SOURCE_BYTES:
-        return None, [Problem(name, None, None, "", f"file is larger than {MAX_SOURCE_BYTES} bytes")]
+        return None, [
+            Problem(name, None, None, "", f"file is larger than {MAX_SOURCE_BYTES} bytes")
+        ]
     text, problem = _decode(name, raw.data)
     if problem:
         return None, [problem]
@@ -119,7 +121,12 @@ def parse(raw: RawSource) -> tuple[Loaded | None, list[Problem]]:
     loaded.data = _build(node, (), loaded, problems, name, 0)
     if not problems and not isinstance(loaded.data, dict):
         problems.append(
-            _at(name, node.start_mark, "", "expected a mapping of keys (meta:, sections: …) at the top")
+            _at(
+                name,
+                node.start_mark,
+                "",
+                "expected a mapping of keys (meta:, sections: …) at the top",
+            )
         )
     return (None if problems else loaded), problems
 
@@ -155,7 +162,9 @@ def _build(node: Node, path: Path_, loaded: Loaded, problems: list[Problem], nam
         return None
     if isinstance(node, MappingNode):
         if node.tag != _YAML + "map":
-            problems.append(_at(name, node.start_mark, here, f"tag '{_short(node.tag)}' is not allowed"))
+            problems.append(
+                _at(name, node.start_mark, here, f"tag '{_short(node.tag)}' is not allowed")
+            )
             return None
         result: dict[str, object] = {}
         for key_node, value_node in node.value:
@@ -167,23 +176,34 @@ def _build(node: Node, path: Path_, loaded: Loaded, problems: list[Problem], nam
             if key in result:
                 first = loaded.key_positions[child][0]
                 problems.append(
-                    _at(name, key_node.start_mark, format_path(child),
-                        f"duplicate key (first given on line {first})")
+                    _at(
+                        name,
+                        key_node.start_mark,
+                        format_path(child),
+                        f"duplicate key (first given on line {first})",
+                    )
                 )
                 continue
-            loaded.key_positions[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            loaded.key_positions[child] = (
+                key_node.start_mark.line + 1,
+                key_node.start_mark.column + 1,
+            )
             result[key] = _build(value_node, child, loaded, problems, name, depth + 1)
         return result
     if isinstance(node, SequenceNode):
         if node.tag != _YAML + "seq":
-            problems.append(_at(name, node.start_mark, here, f"tag '{_short(node.tag)}' is not allowed"))
+            problems.append(
+                _at(name, node.start_mark, here, f"tag '{_short(node.tag)}' is not allowed")
+            )
             return None
         return [
             _build(item, (*path, i), loaded, problems, name, depth + 1)
             for i, item in enumerate(node.value)
         ]
     if node.tag not in _SCALARS:
-        problems.append(_at(name, node.start_mark, here, f"tag '{_short(node.tag)}' is not allowed"))
+        problems.append(
+            _at(name, node.start_mark, here, f"tag '{_short(node.tag)}' is not allowed")
+        )
         return None
     construct = _SCALARS[node.tag]
     if construct is None:
@@ -199,7 +219,7 @@ _CONSTRUCTOR = SafeConstructor()
 
 
 def _short(tag: str) -> str:
-    return "!!" + tag[len(_YAML):] if tag.startswith(_YAML) else tag
+    return "!!" + tag[len(_YAML) :] if tag.startswith(_YAML) else tag
 
 
 def format_path(path: Path_) -> str:

@@ -71,7 +71,9 @@ class Block(_Frozen):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Block:
-        given = [k for k in ("text", "heading", "items", "signature") if getattr(self, k) is not None]
+        given = [
+            k for k in ("text", "heading", "items", "signature") if getattr(self, k) is not None
+        ]
         if len(given) != 1:
             raise ValueError("give exactly one of: text, heading, items, signature")
         return self
@@ -79,7 +81,9 @@ class Block(_Frozen):
     @property
     def kind(self) -> str:
         """Return which kind of block this is: text, heading, items or signature."""
-        return next(k for k in ("text", "heading", "items", "signature") if getattr(self, k) is not None)
+        return next(
+            k for k in ("text", "heading", "items", "signature") if getattr(self, k) is not None
+        )
 
 
 Blocks = tuple[Block, ...]

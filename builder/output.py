@@ -47,9 +47,9 @@ class Manifest:
             path = out_dir / slug / name
             if not path.is_file() or path.stat().st_size != entry["sizes"][name]:
                 return False
-            if entry.get("mtimes", {}).get(name) != path.stat().st_mtime_ns:
-                if sha256(path.read_bytes()) != digest:
-                    return False
+            touched = entry.get("mtimes", {}).get(name) != path.stat().st_mtime_ns
+            if touched and sha256(path.read_bytes()) != digest:
+                return False
         return True
 
     def record(self, out_dir: Path, slug: str, key: str, written: list[Path]) -> None:

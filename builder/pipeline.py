@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,8 @@ class Options:
     products: tuple[str, ...] = ("cards", "booklet")
     force: bool = False
     """Rebuild even when nothing changed."""
+    jobs: int = 1
+    """How many charters to render at once (processes)."""
 
 
 @dataclass
@@ -45,7 +48,9 @@ def load_sources(paths: list[Path], default_dir: Path) -> list[Source]:
     """Read and validate every source; raise one SourceError with all problems of all files."""
     files = find_sources(paths, default_dir)
     if not files:
-        raise SourceError(Problem(str(default_dir), None, None, "", "no charter sources (*.yaml) found"))
+        raise SourceError(
+            Problem(str(default_dir), None, None, "", "no charter sources (*.yaml) found")
+        )
     problems: list[Problem] = []
     sources: list[Source] = []
     for path in files:
@@ -104,22 +109,36 @@ def build(paths: list[Path], default_dir: Path, out_dir: Path, options: Options)
     """Build every charter; a source with problems stops the build before anything is written."""
     sources = load_sources(paths, default_dir)
     manifest = Manifest.read(out_dir)
-    results = []
-    for source in sources:
-        key = inputs_key(source, options)
-        if not options.force and manifest.fresh(out_dir, source.slug, key):
-            log.info("%s: up to date", source.slug)
-            results.append(Built(source.slug, skipped=True))
-            continue
-        started = time.perf_counter()
-        products = make_products(source, options)
+    keys = {s.slug: inputs_key(s, options) for s in sources}
+    stale = [
+        s for s in sources if options.force or not manifest.fresh(out_dir, s.slug, keys[s.slug])
+    ]
+    results = {s.slug: Built(s.slug, skipped=True) for s in sources if s not in stale}
+    for slug in results:
+        log.info("%s: up to date", slug)
+    for source, products, seconds in _render_all(stale, options):
         written = write_products(out_dir, source.slug, products)
-        manifest.record(out_dir, source.slug, key, written)
+        manifest.record(out_dir, source.slug, keys[source.slug], written)
         manifest.write(out_dir)
-        built = Built(source.slug, products, written, time.perf_counter() - started)
+        results[source.slug] = Built(source.slug, products, written, seconds)
         for product in products:
             log.info("%s: %s (%d pages)", source.slug, product.name, product.pages)
             for note in product.notes:
                 log.warning("%s: %s", source.slug, note)
-        results.append(built)
-    return results
+    return [results[s.slug] for s in sources]
+
+
+def _timed(source: Source, options: Options) -> tuple[Source, list[Product], float]:
+    started = time.perf_counter()
+    products = make_products(source, options)
+    return source, products, time.perf_counter() - started
+
+
+def _render_all(stale: list[Source], options: Options):
+    """Yield (source, products, seconds) for each stale charter, in processes when asked."""
+    if options.jobs <= 1 or len(stale) <= 1:
+        for source in stale:
+            yield _timed(source, options)
+        return
+    with ProcessPoolExecutor(max_workers=min(options.jobs, len(stale))) as pool:
+        yield from pool.map(_timed, stale, [options] * len(stale))

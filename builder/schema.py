@@ -193,7 +193,11 @@ def _duplicate_ids(loaded: Loaded, name: str) -> list[Problem]:
         if value in seen:
             line, col = loaded.where(path)
             first = format_path(seen[value])
-            problems.append(Problem(name, line, col, format_path(path), f"duplicate id '{value}' (also {first})"))
+            problems.append(
+                Problem(
+                    name, line, col, format_path(path), f"duplicate id '{value}' (also {first})"
+                )
+            )
         else:
             seen[value] = path
     return problems
@@ -204,7 +208,11 @@ def _id_paths(data: dict) -> list[Path_]:
     for key in ("front", "sections", "back"):
         for i, item in enumerate(data.get(key) or []):
             paths.append((key, i, "id"))
-            if key == "sections" and isinstance(item, dict) and isinstance(item.get("preface"), dict):
+            if (
+                key == "sections"
+                and isinstance(item, dict)
+                and isinstance(item.get("preface"), dict)
+            ):
                 paths.append((key, i, "preface", "id"))
     for key in ("organisation", "reflection"):
         if isinstance(data.get(key), dict) and "id" in data[key]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -26,7 +26,7 @@ def load(path: Path) -> Source:
     return source
 
 
-@lru_cache(maxsize=None)
+@cache
 def _products(path: str, products: tuple[str, ...], marks: bool) -> dict[str, Product]:
     source = load(Path(path))
     made = make_products(source, Options(marks=marks, products=products))

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, SOURCES
 
 from builder.__main__ import main
-from conftest import ROOT, SOURCES
 
 EXPECTED_COUNTS = {
     "ballerup": "5 sections, 15 commitments",
@@ -24,8 +24,12 @@ EXPECTED_COUNTS = {
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     """Run the installed CLI as a user would."""
     return subprocess.run(
-        [sys.executable, "-m", "builder", *args], cwd=cwd, capture_output=True, text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300,
+        [sys.executable, "-m", "builder", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=300,
     )
 
 
@@ -34,7 +38,7 @@ def test_check_summarises_every_charter():
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert len(lines) == len(EXPECTED_COUNTS)
-    for line, (slug, counts) in zip(lines, sorted(EXPECTED_COUNTS.items())):
+    for line, (slug, counts) in zip(lines, sorted(EXPECTED_COUNTS.items()), strict=True):
         assert line.startswith(f"sources/{slug}.yaml: ok: ")
         assert line.endswith(counts)
 
@@ -77,7 +81,9 @@ def test_failed_build_leaves_dist_untouched(tmp_path):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 2
     assert lines[0].endswith(": sections[0].commitments[0].question: required")
-    assert lines[1].endswith(": sections[0].commitments[0].qestion: unknown key (did you mean 'question'?)")
+    assert lines[1].endswith(
+        ": sections[0].commitments[0].qestion: unknown key (did you mean 'question'?)"
+    )
     assert last_good.read_bytes() == b"%PDF-1.7 last good build"
     assert last_good.stat().st_mtime_ns == before
     assert sorted(p.name for p in out.rglob("*")) == ["x", "x-booklet.pdf"]

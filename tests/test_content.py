@@ -7,9 +7,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, load
 
 from builder.model import Block, Charter, Passage, Section
-from conftest import ROOT, load
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 SEED_OF = {
@@ -40,8 +40,29 @@ ADDED = {
     "ballerup": ["God ledelse", "Princip 1", "Princip 2", "Princip 3", "Princip 4"],
 }
 YES_NO_OPENERS = {
-    "er", "kan", "har", "vil", "skal", "bør", "gør", "får", "må", "tør", "ved", "synes",
-    "tror", "oplever", "kender", "is", "are", "do", "does", "can", "have", "will", "should",
+    "er",
+    "kan",
+    "har",
+    "vil",
+    "skal",
+    "bør",
+    "gør",
+    "får",
+    "må",
+    "tør",
+    "ved",
+    "synes",
+    "tror",
+    "oplever",
+    "kender",
+    "is",
+    "are",
+    "do",
+    "does",
+    "can",
+    "have",
+    "will",
+    "should",
 }
 
 
@@ -199,7 +220,9 @@ def test_questions_are_open_short_single_sentences(charter):
         assert len(words) <= 28, question
         assert question.count("?") == 1 and question.endswith("?"), question
         assert not re.search(r"[.!]\s", question), question
-        assert re.search(r"\b(du|dig|din|dit|dine|i|jer|jeres|vi|os|vores)\b", question.lower()), question
+        assert re.search(r"\b(du|dig|din|dit|dine|i|jer|jeres|vi|os|vores)\b", question.lower()), (
+            question
+        )
 
 
 def test_questions_are_unique_within_a_charter(charter):
@@ -220,7 +243,7 @@ def test_card_wording_only_completes_the_sentence(charter):
 
 def _reordered(text: str, card: str) -> bool:
     """Danish word order may move an adverb behind the verb ('nysgerrigt udfordrer')."""
-    return sorted(text) == sorted(card[-len(text):]) or Counter(text) <= Counter(card)
+    return sorted(text) == sorted(card[-len(text) :]) or Counter(text) <= Counter(card)
 
 
 def test_sources_are_files_we_ship():

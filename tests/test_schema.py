@@ -6,10 +6,10 @@ import json
 import textwrap
 
 import pytest
+from conftest import SOURCES
 
 from builder.load import RawSource
 from builder.schema import json_schema_text, validate_source
-from conftest import SOURCES
 
 GOOD = """\
 meta:
@@ -43,10 +43,7 @@ CASES = {
     ),
     "question without question mark": (
         GOOD.replace("mest for dig?", "mest for dig."),
-        [
-            "sources/x.yaml:9:19: sections[0].commitments[0].question: "
-            "a question must end with '?'"
-        ],
+        ["sources/x.yaml:9:19: sections[0].commitments[0].question: a question must end with '?'"],
     ),
     "unknown key with did-you-mean": (
         GOOD.replace("  title: Ledelsesgrundlag", "  titel: Ledelsesgrundlag"),
@@ -119,7 +116,9 @@ CASES = {
     ),
     "block with two kinds": (
         GOOD + "front:\n  - id: intro\n    body:\n      - {heading: A, items: [b]}\n",
-        ["sources/x.yaml:13:9: front[0].body[0]: give exactly one of: text, heading, items, signature"],
+        [
+            "sources/x.yaml:13:9: front[0].body[0]: give exactly one of: text, heading, items, signature"
+        ],
     ),
     "YAML syntax error": (
         GOOD.replace("    title: Rollen", "    title: Rollen: igen"),
@@ -150,8 +149,9 @@ CASES = {
         ["sources/x.yaml:2:8: alias '*a' is not allowed: write the text out in full"],
     ),
     "several problems at once": (
-        GOOD.replace("        question: Hvilken rolle fylder mest for dig?\n", "")
-        .replace("  title: Ledelsesgrundlag", "  titel: x"),
+        GOOD.replace("        question: Hvilken rolle fylder mest for dig?\n", "").replace(
+            "  title: Ledelsesgrundlag", "  titel: x"
+        ),
         [
             "sources/x.yaml:2:3: meta.title: required",
             "sources/x.yaml:3:3: meta.titel: unknown key (did you mean 'title'?)",
@@ -179,7 +179,9 @@ def test_utf8_bom_is_accepted():
 
 
 def test_nul_bytes_are_refused():
-    assert problems(b"meta: \x00\n") == ["sources/x.yaml: file contains NUL bytes: is it a text file?"]
+    assert problems(b"meta: \x00\n") == [
+        "sources/x.yaml: file contains NUL bytes: is it a text file?"
+    ]
 
 
 def test_whitespace_in_text_is_folded():
