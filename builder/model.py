@@ -49,7 +49,7 @@ CARD_PRESETS: dict[str, tuple[float, float]] = {
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
 class Block(_Frozen):
