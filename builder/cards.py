@@ -1,0 +1,560 @@
+"""The dialogue card deck: cards from the charter, faces fitted and numbered, the two PDFs."""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import jinja2
+import pyphen
+import weasyprint
+from weasyprint.formatting_structure.boxes import BlockContainerBox, LineBox, TextBox
+
+from . import impose, sheets
+from .errors import BuildError, Problem
+from .hyphenate import PATTERNS, SOFT_HYPHEN, WORD, exceptions, hyphenate_word, word_breaks
+from .layouts import environment, labels
+from .model import Charter
+from .output import Product
+from .render import render_html, to_document, to_pdf
+from .schema import Source
+
+if TYPE_CHECKING:
+    from .pipeline import Options
+
+log = logging.getLogger(__name__)
+
+BLEED_MM = 3.0
+FLOOR_PT = 9.0
+"""No card text is set smaller than this."""
+DESIGN_WIDTH_MM = 90.0
+"""The card width the type sizes below are designed for; other sizes scale them."""
+SIDES = ("front", "back")
+WIDTH_TOLERANCE_PX = 0.5
+"""How far (CSS px) a line may poke out of its box before it counts as too wide."""
+KICKER_MAX = 24
+"""A section label this short is set as a spaced-out capital kicker; a longer one as a line."""
+SHORT_LAST_WORD = 6
+"""A last word this short is kept on one line with the word before it."""
+HYPHENATE_FROM = 10
+"""Words shorter than this are never broken on a card (the booklet breaks more)."""
+
+
+@dataclass(frozen=True)
+class Card:
+    """One card of the deck: the title card or one commitment, front and back."""
+
+    number: int
+    kind: str
+    """'title' or 'commitment'."""
+    path: str
+    """Where the card comes from in the source: 'meta' or 'sections[1].commitments[4]'."""
+    colour: str
+    label: str
+    """The section's short name (the deck's name on the title card)."""
+    headline: str | None
+    front: str
+    """The commitment (the charter's title on the title card)."""
+    back: str
+    """The question (the how-to title on the title card)."""
+    front_field: str
+    """The source field the front text comes from: 'text', 'card' or 'title'."""
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Type sizes (pt) and margins (mm) for one card size; each face's text has a ladder of sizes."""
+
+    k: float
+    """The factor from the 90 mm design width to this card."""
+    margin_top: float
+    margin_side: float
+    margin_bottom: float
+    label: float
+    headline: float
+    number: float
+    ladders: dict[str, tuple[float, ...]]
+    """Sizes to try, largest first, per face kind: front, back, title-front, title-back."""
+
+    def ladder(self, card: Card, side: str) -> tuple[float, ...]:
+        """Return the sizes to try for one face."""
+        return self.ladders[f"title-{side}" if card.kind == "title" else side]
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """The deck laid out: the document, and the size each face's text got."""
+
+    document: weasyprint.Document
+    sizes: dict[str, float]
+    """Face id -> main text size in pt."""
+
+
+def make(source: Source, options: Options) -> list[Product]:
+    """Return the print-shop PDF and the office-sheets PDF of a charter's card deck."""
+    charter = source.charter
+    words = labels(charter.meta.language)
+    check_hyphenation(charter.meta.language)
+    cards = deck(charter, words)
+    size = card_size(charter)
+    type_scale = scale_for(size)
+    fitted = fit(source, cards, words, type_scale)
+    notes = shrink_notes(cards, fitted.sizes, type_scale)
+    faces_pdf = to_pdf(fitted.document)
+    print_pdf = sheets.add_crop_marks(faces_pdf, bleed_mm=BLEED_MM) if options.marks else faces_pdf
+    sheet_pdf, sheet_pages = office_sheets(source, faces_pdf, len(cards), words)
+    slug = source.slug
+    return [
+        Product(f"{slug}-cards-print.pdf", print_pdf, 2 * len(cards), notes),
+        Product(f"{slug}-cards-sheets.pdf", sheet_pdf, sheet_pages),
+    ]
+
+
+# --- The deck -------------------------------------------------------------------------------
+
+
+def deck(charter: Charter, words: dict[str, object]) -> list[Card]:
+    """Return the cards in order: the title card, then every commitment, the organisation's last."""
+    theme = charter.theme.colour
+    meta = charter.meta
+    cards = [
+        Card(
+            number=1,
+            kind="title",
+            path="meta.title",
+            colour=theme,
+            label=str(words["dialogue_cards"]),
+            headline=None,
+            front=meta.title,
+            back=str(words["how_to_title"]),
+            front_field="title",
+        )
+    ]
+    parts = [(f"sections[{i}]", s) for i, s in enumerate(charter.sections)]
+    if charter.organisation:
+        parts.append(("organisation", charter.organisation))
+    for prefix, section in parts:
+        for j, commitment in enumerate(section.commitments):
+            card = Card(
+                number=len(cards) + 1,
+                kind="commitment",
+                path=f"{prefix}.commitments[{j}]",
+                colour=section.colour or theme,
+                label=section.label,
+                headline=section.headline,
+                front=commitment.front,
+                back=commitment.question,
+                front_field="card" if commitment.card else "text",
+            )
+            cards.append(card)
+    return cards
+
+
+def card_size(charter: Charter) -> tuple[float, float]:
+    """Return the card's trim size in mm (width, height)."""
+    return (charter.theme.card.width, charter.theme.card.height)
+
+
+def face_id(card: Card, side: str) -> str:
+    """Return the HTML id of one face of a card."""
+    return f"card-{card.number}-{side}"
+
+
+def check_hyphenation(language: str) -> None:
+    """Fail the build if the hyphenation dictionary of ``language`` cannot be loaded."""
+    if pyphen.language_fallback(PATTERNS.get(language, language)) is None:
+        raise BuildError(f"no hyphenation dictionary for language '{language}' (pyphen)")
+
+
+# --- Type and fitting -----------------------------------------------------------------------
+
+
+def scale_for(size: tuple[float, float]) -> Scale:
+    """Return the type sizes and margins for a card size, scaled from the 90 mm design."""
+    k = max(0.7, min(1.15, size[0] / DESIGN_WIDTH_MM, size[1] / 130))
+    return Scale(
+        k=k,
+        margin_top=max(7.0, 9 * k),
+        margin_side=max(7.0, 8 * k),
+        margin_bottom=max(10.5, 16 * k),
+        label=max(6.5, round_half(8 * k)),
+        headline=max(7.5, round_half(9.5 * k)),
+        number=max(6.5, round_half(7 * k)),
+        ladders={
+            "front": ladder(17 * k),
+            "back": ladder(15 * k),
+            "title-front": ladder(24 * k),
+            "title-back": ladder(10 * k),
+        },
+    )
+
+
+def round_half(value: float) -> float:
+    """Return ``value`` rounded to the nearest half point."""
+    return round(value * 2) / 2
+
+
+def ladder(start: float) -> tuple[float, ...]:
+    """Return the sizes from ``start`` down to the floor, about 9 % apart, in half points."""
+    sizes = [max(FLOOR_PT, round_half(start))]
+    while sizes[-1] > FLOOR_PT:
+        smaller = min(sizes[-1] - 0.5, round_half(sizes[-1] * 0.91))
+        sizes.append(max(FLOOR_PT, smaller))
+    return tuple(sizes)
+
+
+def fit(source: Source, cards: list[Card], words: dict[str, object], scale: Scale) -> Fitted:
+    """Lay out the deck so that every face fits on its page, shrinking text where it must.
+
+    The whole deck is laid out once at full size. Faces that overflow are tried at every
+    smaller size in one further document; the deck is then laid out again with the sizes found.
+    """
+    sizes = {face_id(c, s): scale.ladder(c, s)[0] for c in cards for s in SIDES}
+    document = _layout(source, cards, words, scale, sizes)
+    bad = overflowing(document)
+    log.debug("%s: %d faces laid out, %d too long at full size", source.slug, len(sizes), len(bad))
+    if not bad:
+        return Fitted(document, sizes)
+    sizes.update(_smallest_fitting(source, cards, words, scale, bad))
+    document = _layout(source, cards, words, scale, sizes)
+    still = overflowing(document)
+    if still:  # a face that fit alone but not in the deck: should not happen, but never ship it
+        raise BuildError([_too_long(source, cards, fid) for fid in sorted(still, key=_face_order)])
+    return Fitted(document, sizes)
+
+
+def _smallest_fitting(
+    source: Source, cards: list[Card], words: dict[str, object], scale: Scale, bad: set[str]
+) -> dict[str, float]:
+    """Return, for each overflowing face, the largest smaller size at which it fits."""
+    trials: dict[str, tuple[str, float]] = {}
+    for card in cards:
+        for side in SIDES:
+            fid = face_id(card, side)
+            if fid in bad:
+                for step, size in enumerate(scale.ladder(card, side)[1:], start=1):
+                    trials[f"{fid}--{step}"] = (fid, size)
+    document = _layout(source, cards, words, scale, {}, trials=trials)
+    failed = overflowing(document)
+    found: dict[str, float] = {}
+    for trial, (fid, size) in trials.items():
+        if trial not in failed and fid not in found:
+            found[fid] = size
+    missing = sorted(bad - found.keys(), key=_face_order)
+    if missing:
+        raise BuildError([_too_long(source, cards, fid) for fid in missing])
+    return found
+
+
+def _face_order(fid: str) -> tuple[int, int]:
+    """Return a sort key that puts face ids in deck order."""
+    _, number, side = fid.split("-")[:3]
+    return int(number), SIDES.index(side)
+
+
+def overflowing(document: weasyprint.Document) -> set[str]:
+    """Return the ids of the faces that did not fit: run onto a second page, or a line too wide."""
+    pages_of: dict[str, int] = {}
+    wide: set[str] = set()
+    for page in document.pages:
+        faces = [a for a in page.anchors if a.startswith("card-")]
+        for fid in faces:
+            pages_of[fid] = pages_of.get(fid, 0) + 1
+        if faces and too_wide(page):
+            wide.add(faces[0])
+    return wide | {fid for fid, count in pages_of.items() if count > 1}
+
+
+def too_wide(page: weasyprint.Page) -> bool:
+    """Tell whether any line of text on ``page`` sticks out of its block (a word that cannot break).
+
+    Reads WeasyPrint's layout tree (``Page._page_box``): blocks, their lines, the text in them.
+    """
+    for block in _descendants(page._page_box, BlockContainerBox):
+        right = block.content_box_x() + block.width + WIDTH_TOLERANCE_PX
+        for line in (c for c in block.children if isinstance(c, LineBox)):
+            if any(t.position_x + t.width > right for t in _descendants(line, TextBox)):
+                return True
+    return False
+
+
+def _descendants(box: object, kind: type) -> list:
+    """Return the boxes of ``kind`` inside ``box``, depth first."""
+    found = []
+    for child in getattr(box, "children", ()):
+        if isinstance(child, kind):
+            found.append(child)
+        found.extend(_descendants(child, kind))
+    return found
+
+
+def _too_long(source: Source, cards: list[Card], fid: str) -> Problem:
+    """Return the problem of a face whose text does not fit even at the floor size."""
+    number, side = _face_order(fid)
+    card = cards[number - 1]
+    w, h = card_size(source.charter)
+    where = f"on a {w:g}×{h:g} mm card even at {FLOOR_PT:g} pt"
+    if card.kind == "title" and side == 1:
+        words = f"layouts/labels/{source.charter.meta.language}.yaml: how_to_steps"
+        message = f"card 1: the method on the title card's back ({words}) does not fit {where}"
+        return Problem(source.name, None, None, "theme.card", message + "; choose a larger card")
+    path = "meta.title" if card.kind == "title" else f"{card.path}.{card.front_field}"
+    if side == 1:
+        path = f"{card.path}.question"
+    what = "text" if side == 0 else "question"
+    message = f"card {card.number}: {what} does not fit {where}; shorten it or choose a larger card"
+    return Problem(
+        source.name, source.line_of(path) or source.line_of(card.path), None, path, message
+    )
+
+
+def shrink_notes(cards: list[Card], sizes: dict[str, float], scale: Scale) -> tuple[str, ...]:
+    """Return one note per face whose text had to be set smaller than designed."""
+    notes = []
+    for card in cards:
+        for side in SIDES:
+            size = sizes[face_id(card, side)]
+            if size < scale.ladder(card, side)[0]:
+                what = "" if side == "front" else " (back)"
+                notes.append(f"card {card.number}{what} ({card.path}) shrunk to {size:g} pt")
+    return tuple(notes)
+
+
+# --- HTML -----------------------------------------------------------------------------------
+
+
+def _layout(
+    source: Source,
+    cards: list[Card],
+    words: dict[str, object],
+    scale: Scale,
+    sizes: dict[str, float],
+    *,
+    trials: dict[str, tuple[str, float]] | None = None,
+) -> weasyprint.Document:
+    """Lay out the deck (or, given ``trials``, just the trial faces) as a WeasyPrint document."""
+    html = cards_html(source, cards, words, scale, sizes, trials=trials)
+    return to_document(html)
+
+
+def cards_html(
+    source: Source,
+    cards: list[Card],
+    words: dict[str, object],
+    scale: Scale,
+    sizes: dict[str, float],
+    *,
+    trials: dict[str, tuple[str, float]] | None = None,
+) -> str:
+    """Return the HTML of the deck, one face per page (or of the trial faces only)."""
+    charter = source.charter
+    by_id = {face_id(c, s): (c, s) for c in cards for s in SIDES}
+    if trials is None:
+        faces = [_face(c, s, face_id(c, s), sizes[face_id(c, s)]) for c in cards for s in SIDES]
+    else:
+        faces = [_face(*by_id[fid], trial, size) for trial, (fid, size) in trials.items()]
+    colours = sorted({c.colour for c in cards})
+    w, h = card_size(charter)
+    return render_html(
+        card_environment(source.slug, charter.meta.language),
+        "cards.html",
+        charter=charter,
+        labels=words,
+        faces=faces,
+        total=len(cards),
+        card={"width": w, "height": h, "bleed": BLEED_MM},
+        scale=scale,
+        tints=[{"name": _tint_page(c), "colour": c, "tint": tint(c)} for c in colours],
+        cover={"colour": charter.theme.colour, "ink": ink_on(charter.theme.colour)},
+        steps=list(words["how_to_steps"]),  # type: ignore[call-overload]
+        count=str(words["card_count"]).format(n=len(cards)),
+    )
+
+
+def card_environment(slug: str, language: str) -> jinja2.Environment:
+    """Return the layout environment with the cards' filters.
+
+    'hy' puts soft hyphens in long words; 'keep' (for titles: shrink, never hyphenate) only
+    keeps a short last word with the one before it.
+    """
+    env = environment(slug)
+    env.filters["hy"] = lambda text: keep_last_words(hyphenate_body(str(text), language))
+    env.filters["keep"] = lambda text: keep_last_words(str(text))
+    return env
+
+
+def hyphenate_body(text: str, language: str) -> str:
+    """Return ``text`` hyphenated in its long words, all but the last: no 'ger' left alone."""
+    head, space, last = text.rpartition(" ")
+    return hyphenate_long(head, language) + space + last if space else text
+
+
+def keep_last_words(text: str) -> str:
+    """Return ``text`` with its last two words bound by a no-break space if the last is short.
+
+    A paragraph then never ends on a lone 'det?' or 'I'.
+    """
+    head, space, last = text.rpartition(" ")
+    before = head.rpartition(" ")[2]
+    if not space or len(last) > SHORT_LAST_WORD or SOFT_HYPHEN in before:
+        return text  # a soft hyphen next to a no-break space confuses WeasyPrint (#2270)
+    return f"{head}\u00a0{last}"
+
+
+def hyphenate_long(text: str, language: str, shortest: int = HYPHENATE_FROM) -> str:
+    """Return ``text`` with soft hyphens in its long words only: big type, few hyphens."""
+    table = exceptions(language)
+
+    def one(match: re.Match[str]) -> str:
+        word = match[0]
+        if len(word) < shortest:
+            return word
+        return hyphenate_word(word, word_breaks(word, language, table))
+
+    return WORD.sub(one, text)
+
+
+def _face(card: Card, side: str, fid: str, size: float) -> dict[str, object]:
+    """Return what the template needs for one face."""
+    return {
+        "id": fid,
+        "card": card,
+        "side": side,
+        "size": size,
+        "page": _page_name(card, side),
+        "label_style": "kicker" if len(card.label) <= KICKER_MAX else "theme",
+        "ink": ink_on(card.colour),
+        "label_colour": readable_on(card.colour, tint(card.colour)),
+    }
+
+
+def _page_name(card: Card, side: str) -> str:
+    """Return the name of the @page rule a face is laid out on (it sets the background)."""
+    if side == "back":
+        return _tint_page(card.colour)
+    return "cover" if card.kind == "title" else "front"
+
+
+def _tint_page(colour: str) -> str:
+    """Return the name of the @page rule that gives a back its tinted background."""
+    return "tint-" + colour.lstrip("#").lower()
+
+
+def mix(colour: str, other: str, amount: float) -> str:
+    """Return ``colour`` blended with ``other`` (``amount`` of ``other``), as #rrggbb."""
+    a, b = _rgb(colour), _rgb(other)
+    return "#" + "".join(f"{round(x + (y - x) * amount):02x}" for x, y in zip(a, b, strict=True))
+
+
+def tint(colour: str) -> str:
+    """Return the pale tint of ``colour`` that backs are printed on."""
+    return mix(colour, "#ffffff", 0.9)
+
+
+def readable_on(colour: str, background: str) -> str:
+    """Return ``colour``, darkened just enough to read as small text on ``background``."""
+    for step in range(11):
+        darker = mix(colour, "#000000", step / 10)
+        if _contrast(darker, background) >= 4.5:
+            return darker
+    return "#000000"
+
+
+def ink_on(colour: str) -> str:
+    """Return white or near-black, whichever reads better on ``colour`` (WCAG contrast)."""
+    white = _contrast(colour, "#ffffff")
+    return "#ffffff" if white >= 4.5 or white >= _contrast(colour, "#1d1d1f") else "#1d1d1f"
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    value = colour.lstrip("#")
+    return (int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16))
+
+
+def _luminance(colour: str) -> float:
+    def channel(c: int) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in _rgb(colour))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a: str, b: str) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+# --- Office sheets --------------------------------------------------------------------------
+
+
+def office_sheets(
+    source: Source, faces_pdf: bytes, count: int, words: dict[str, object]
+) -> tuple[bytes, int]:
+    """Return the office-printer PDF (cards placed on sheets) and its page count."""
+    charter = source.charter
+    setting = charter.theme.sheet
+    g = impose.grid(impose.PAPER_MM[setting.paper], card_size(charter), fold=setting.mode == "fold")
+    sheet_count = math.ceil(count / g.per_sheet)
+    sides = ("fronts",) if g.fold else ("fronts", "backs")
+    furniture = sheet_furniture(source, g, sheet_count, sides, words)
+    data = sheets.place_cards(faces_pdf, furniture, g, count, setting.flip)
+    return data, sheet_count * len(sides)
+
+
+def sheet_furniture(
+    source: Source,
+    g: impose.Grid,
+    sheet_count: int,
+    sides: tuple[str, ...],
+    words: dict[str, object],
+) -> bytes:
+    """Return the sheets' own pages: the printing instruction and the sheet label, as PDF."""
+    setting = source.charter.theme.sheet
+    instruction = words["print_fold"] if g.fold else words[f"print_duplex_{setting.flip}"]
+    top, bottom = impose.text_slots(g)
+    pages = []
+    for number in range(1, sheet_count + 1):
+        for side in sides:
+            label = str(words["sheet_label"]).format(n=number, total=sheet_count)
+            if len(sides) > 1:
+                label += " – " + str(words[f"sheet_{side}"])
+            pages.append({"instruction": instruction, "label": label, "side": side})
+    charter = source.charter
+    longest_label = max(
+        (f"{charter.meta.municipality} · {words['dialogue_cards']} · {p['label']}" for p in pages),
+        key=len,
+    )
+    html = render_html(
+        environment(source.slug),
+        "cards-sheet.html",
+        charter=charter,
+        labels=words,
+        paper={"width": g.paper[0], "height": g.paper[1]},
+        top=_box(top, g.paper[1], str(instruction)),
+        bottom=_box(bottom, g.paper[1], longest_label),
+        pages=pages,
+    )
+    return to_pdf(to_document(html))
+
+
+def _box(rect: impose.Rect, paper_height: float, text: str) -> dict[str, float]:
+    """Return a rectangle as CSS offsets from the page's top left (mm), with a type size for ``text``."""
+    x1, y1, x2, y2 = rect
+    width = x2 - x1
+    return {
+        "left": x1, "top": paper_height - y2, "width": width, "height": y2 - y1,
+        "size": line_size(text, width),
+    }  # fmt: skip
+
+
+def line_size(text: str, width_mm: float, largest: float = 7.5, smallest: float = 5) -> float:
+    """Return the type size (pt) at which one line of ``text`` fits ``width_mm``, by estimate.
+
+    Inter's characters average well under 0.56 em in running text; the estimate errs wide.
+    """
+    estimate = len(text) * 0.56 * 25.4 / 72
+    return max(smallest, min(largest, round_half(width_mm / estimate - 0.25)))

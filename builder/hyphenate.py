@@ -1,0 +1,141 @@
+"""Hyphenation as data: soft hyphens from pyphen's patterns, corrected by a per-language exception list.
+
+WeasyPrint lets a soft hyphen in a text switch its automatic hyphenation off for the whole
+paragraph, so mixing the two would be unpredictable. Instead every word gets its soft hyphens
+here (pure functions, tested), and the layouts set ``hyphens: manual``. Copying text from the
+PDF still gives whole words: a soft hyphen that is not at a line end is not drawn.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pyphen
+
+from .layouts import LAYOUTS
+
+SOFT_HYPHEN = "\u00ad"
+WORD = re.compile(r"[^\W\d_]+")
+"""A run of letters: the unit that gets hyphenated."""
+VOWELS = frozenset("aeiouyæøåéèêáàäöü")
+
+PATTERNS = {"da": "da_DK", "en": "en_GB"}
+"""pyphen's pattern file for each charter language."""
+LEFT, RIGHT = 2, 3
+"""At least two letters before a break and three after it ('ar-bej-de', never 'arbej-de')."""
+LIGATURES = frozenset({"ff", "fi", "fl"})
+"""Letter pairs the body font joins into one glyph. A soft hyphen between them makes WeasyPrint
+map that glyph to the wrong text ('ef-fekt' copies as 'eekt'), so no break goes there."""
+
+
+@dataclass(frozen=True)
+class Exceptions:
+    """Words (and word stems) whose breaks we give instead of the patterns."""
+
+    words: dict[str, tuple[int, ...]]
+    """Lower-case word -> break positions (index of the letter after each break)."""
+    stems: dict[str, tuple[int, ...]]
+    """Lower-case stem -> break positions inside it; longer words keep the patterns' breaks after it."""
+
+
+def parse_exceptions(text: str) -> Exceptions:
+    """Read an exception list: one word a line, '-' at each allowed break, '*' after a stem, '#' comments."""
+    words: dict[str, tuple[int, ...]] = {}
+    stems: dict[str, tuple[int, ...]] = {}
+    for line in text.splitlines():
+        entry = line.split("#", 1)[0].strip().lower()
+        if not entry:
+            continue
+        target = stems if entry.endswith("*") else words
+        entry = entry.rstrip("*")
+        target[entry.replace("-", "")] = breaks_of(entry)
+    return Exceptions(words, stems)
+
+
+def breaks_of(hyphenated: str) -> tuple[int, ...]:
+    """Return the break positions of a word written with hyphens ('med-ar-bej-der' -> (3, 5, 8))."""
+    positions, letters = [], 0
+    for part in hyphenated.split("-")[:-1]:
+        letters += len(part)
+        positions.append(letters)
+    return tuple(positions)
+
+
+@lru_cache(maxsize=4)
+def exceptions(language: str, folder: Path = LAYOUTS / "base") -> Exceptions:
+    """Return the exception list of a language (``hyphenation-LANG.txt``); none if there is no file."""
+    path = folder / f"hyphenation-{language}.txt"
+    return (
+        parse_exceptions(path.read_text(encoding="utf-8")) if path.is_file() else Exceptions({}, {})
+    )
+
+
+@lru_cache(maxsize=4)
+def _dictionary(language: str) -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang=PATTERNS.get(language, language), left=LEFT, right=RIGHT)
+
+
+def pattern_breaks(word: str, language: str) -> tuple[int, ...]:
+    """Return the break positions pyphen's patterns give a word."""
+    return tuple(_dictionary(language).positions(word))
+
+
+def word_breaks(word: str, language: str, table: Exceptions | None = None) -> tuple[int, ...]:
+    """Return the allowed break positions of one word: an exception if there is one, else the patterns."""
+    table = exceptions(language) if table is None else table
+    key = word.lower()
+    if key in table.words:
+        found = table.words[key]
+    else:
+        stem = _longest_stem(key, table)
+        found = pattern_breaks(word, language)
+        if stem:
+            found = table.stems[stem] + tuple(p for p in found if p >= len(stem))
+    return tuple(
+        p
+        for p in found
+        if LEFT <= p <= len(word) - RIGHT and word[p - 1 : p + 1].lower() not in LIGATURES
+    )
+
+
+def _longest_stem(word: str, table: Exceptions) -> str | None:
+    stems = [s for s in table.stems if word.startswith(s)]
+    return max(stems, key=len) if stems else None
+
+
+def hyphenate_word(word: str, breaks: tuple[int, ...], mark: str = SOFT_HYPHEN) -> str:
+    """Return ``word`` with ``mark`` inserted at ``breaks``."""
+    parts, start = [], 0
+    for position in breaks:
+        parts.append(word[start:position])
+        start = position
+    parts.append(word[start:])
+    return mark.join(parts)
+
+
+SHORTEST = 7
+"""Words shorter than this are never broken: 'Vo-res' and 'le-der' cost more than they save."""
+
+
+def hyphenate(text: str, language: str, mark: str = SOFT_HYPHEN, shortest: int = SHORTEST) -> str:
+    """Return ``text`` with a soft hyphen at every allowed break of every word of ``shortest`` letters."""
+    table = exceptions(language)
+
+    def one(match: re.Match[str]) -> str:
+        word = match[0]
+        if len(word) < shortest:
+            return word
+        return hyphenate_word(word, word_breaks(word, language, table), mark)
+
+    return WORD.sub(one, text)
+
+
+def suspicious(word: str, breaks: tuple[int, ...]) -> bool:
+    """Tell whether a split leaves a part without a vowel ('me-d-ar-bej-der'): always wrong."""
+    if not breaks:
+        return False
+    parts = hyphenate_word(word.lower(), breaks, "-").split("-")
+    return any(not VOWELS.intersection(part) for part in parts)

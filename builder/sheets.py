@@ -1,0 +1,195 @@
+"""PDF post-processing with pypdf: crop marks outside the bleed, cards placed on office sheets."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    NumberObject,
+    RectangleObject,
+)
+
+from .impose import (
+    Affine,
+    Grid,
+    Line,
+    Rect,
+    bleed_kept,
+    crop_mark_lines,
+    cut_marks,
+    fold_line,
+    in_units,
+    placements,
+)
+
+PT_PER_MM = 72 / 25.4
+MARK_WIDTH_PT = 0.25
+REGISTRATION = "/CharterpressAll"
+"""The resource name of the registration colour: the Separation 'All' prints on every plate."""
+
+
+def mm(value: float) -> float:
+    """Return ``value`` millimetres in PDF points."""
+    return value * PT_PER_MM
+
+
+def add_crop_marks(
+    pdf: bytes, *, bleed_mm: float = 3, offset_mm: float = 3, length_mm: float = 5
+) -> bytes:
+    """Return ``pdf`` with crop marks outside each page's bleed, the MediaBox grown to hold them.
+
+    Every page must have its TrimBox set; TrimBox and BleedBox are kept as they are.
+    """
+    reader = PdfReader(io.BytesIO(pdf))
+    writer = PdfWriter(clone_from=reader)
+    for page in writer.pages:
+        _mark_page(writer, page, mm(bleed_mm), mm(offset_mm), mm(length_mm))
+    return _write(writer)
+
+
+def _mark_page(
+    writer: PdfWriter, page: PageObject, bleed: float, offset: float, length: float
+) -> None:
+    """Grow one page's MediaBox and append its crop marks."""
+    trim = page.trimbox
+    x0, y0 = float(trim.left), float(trim.bottom)
+    w, h = float(trim.width), float(trim.height)
+    reach = bleed + offset + length + MARK_WIDTH_PT
+    media = RectangleObject([x0 - reach, y0 - reach, x0 + w + reach, y0 + h + reach])
+    trimbox, bleedbox = RectangleObject(trim), RectangleObject(page.bleedbox)
+    page.mediabox = media
+    page.cropbox = media
+    page.trimbox, page.bleedbox = trimbox, bleedbox
+    marks = crop_mark_lines(w, h, bleed, offset, length)
+    lines = [((x0 + a, y0 + b), (x0 + c, y0 + d)) for (a, b), (c, d) in marks]
+    append_content(writer, page, lines_content(lines))
+
+
+def lines_content(
+    lines: list[Line], *, width: float = MARK_WIDTH_PT, dash: float | None = None
+) -> bytes:
+    """Return a content stream that strokes ``lines`` (in points) in registration colour."""
+    ops = [f"q {width:g} w 0 J [] 0 d {REGISTRATION} CS 1 SCN"]
+    if dash:
+        ops.append(f"[{dash:g} {dash:g}] 0 d")
+    ops += [f"{x1:.3f} {y1:.3f} m {x2:.3f} {y2:.3f} l S" for (x1, y1), (x2, y2) in lines]
+    ops.append("Q")
+    return "\n".join(ops).encode("ascii")
+
+
+def append_content(writer: PdfWriter, page: PageObject, content: bytes) -> None:
+    """Append ``content`` to a page, isolated from the graphics state the page leaves behind."""
+    existing = page.get_contents()
+    before = existing.get_data() if existing is not None else b""
+    stream = DecodedStreamObject()
+    stream.set_data(b"q\n" + before + b"\nQ\n" + content + b"\n")
+    page.replace_contents(stream)
+    _add_registration(writer, page)
+    page.compress_content_streams()
+
+
+def _add_registration(writer: PdfWriter, page: PageObject) -> None:
+    """Give the page the registration colour space (Separation 'All', tinting every CMYK plate)."""
+    resources = page.get("/Resources")
+    if resources is None:
+        resources = DictionaryObject()
+        page[NameObject("/Resources")] = resources
+    resources = resources.get_object()
+    spaces = resources.get("/ColorSpace")
+    if spaces is None:
+        spaces = DictionaryObject()
+        resources[NameObject("/ColorSpace")] = spaces
+    spaces = spaces.get_object()
+    if REGISTRATION in spaces:
+        return
+    tint = DictionaryObject(
+        {
+            NameObject("/FunctionType"): NumberObject(2),
+            NameObject("/Domain"): ArrayObject([FloatObject(0), FloatObject(1)]),
+            NameObject("/C0"): ArrayObject([FloatObject(0)] * 4),
+            NameObject("/C1"): ArrayObject([FloatObject(1)] * 4),
+            NameObject("/N"): FloatObject(1),
+        }
+    )
+    names = [NameObject(n) for n in ("/Separation", "/All", "/DeviceCMYK")]
+    space = ArrayObject([*names, tint])
+    spaces[NameObject(REGISTRATION)] = writer._add_object(space)
+
+
+def place_cards(faces_pdf: bytes, furniture_pdf: bytes, grid: Grid, count: int, flip: str) -> bytes:
+    """Return the office sheets: each furniture page with its cards placed, cut marks drawn.
+
+    ``faces_pdf`` holds front 1, back 1, front 2 …; ``furniture_pdf`` one page per sheet side
+    (fronts, backs, fronts … in duplex mode; one page per sheet in fold mode).
+    """
+    faces = PdfReader(io.BytesIO(faces_pdf))
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(furniture_pdf)))
+    forms = [
+        _face_form(writer, page, bleed_kept(grid, "front" if i % 2 == 0 else "back"))
+        for i, page in enumerate(faces.pages)
+    ]
+    marks = lines_content(_in_points(cut_marks(grid)))
+    for index, page in enumerate(writer.pages):
+        placed = placements(grid, index, count, flip)
+        content = b"".join(_draw(face, m) for face, m in placed) + marks
+        if grid.fold:
+            folds = [fold_line(grid, slot) for slot in range(len(placed) // 2)]
+            content += lines_content(_in_points(folds), width=0.4, dash=2.5)
+        _use_forms(page, {f"/Face{face}": forms[face] for face, _ in placed})
+        append_content(writer, page, content)
+    return _write(writer)
+
+
+def _in_points(lines: list[Line]) -> list[Line]:
+    """Return lines given in mm, in points."""
+    return [((mm(x1), mm(y1)), (mm(x2), mm(y2))) for (x1, y1), (x2, y2) in lines]
+
+
+def _face_form(writer: PdfWriter, page: PageObject, kept: Rect) -> IndirectObject:
+    """Return a Form XObject of one card face, cut to its trim plus the bleed ``kept`` (mm)."""
+    trim = page.trimbox
+    left, bottom, right, top = (mm(v) for v in kept)
+    x0, y0, x1, y1 = (float(v) for v in (trim.left, trim.bottom, trim.right, trim.top))
+    form = DecodedStreamObject()
+    form.set_data(page.get_contents().get_data())
+    form.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): RectangleObject([x0 - left, y0 - bottom, x1 + right, y1 + top]),
+            NameObject("/Resources"): page["/Resources"].get_object().clone(writer),
+        }
+    )
+    if "/Group" in page:
+        form[NameObject("/Group")] = page["/Group"].get_object().clone(writer)
+    return writer._add_object(form.flate_encode())
+
+
+def _draw(face: int, m: Affine) -> bytes:
+    """Return the content that draws face ``face`` with the map ``m`` (given in mm)."""
+    a, b, c, d, e, f = in_units(m, PT_PER_MM)
+    return f"q {a:g} {b:g} {c:g} {d:g} {e:.3f} {f:.3f} cm /Face{face} Do Q\n".encode("ascii")
+
+
+def _use_forms(page: PageObject, forms: dict[str, IndirectObject]) -> None:
+    """Give the page its own resources holding the named Form XObjects (pages may share one)."""
+    resources = DictionaryObject(page["/Resources"].get_object())
+    xobjects = DictionaryObject(resources.get("/XObject", DictionaryObject()).get_object())
+    for name, ref in forms.items():
+        xobjects[NameObject(name)] = ref
+    resources[NameObject("/XObject")] = xobjects
+    page[NameObject("/Resources")] = resources
+
+
+def _write(writer: PdfWriter) -> bytes:
+    """Return the writer's PDF as bytes."""
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
