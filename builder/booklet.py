@@ -1,0 +1,461 @@
+"""The handbook: an A5 booklet for the screen (PDF/UA), for a print shop, and imposed for office printers.
+
+One template (``booklet.html``) renders two variants: ``screen`` (tagged, no bleed) and
+``print`` (3 mm bleed, padded with ruled notes pages to a multiple of four). The imposed
+file puts the print pages two by two on A4 landscape sheets in saddle-stitch order.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import jinja2
+import weasyprint
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.generic import (
+    DecodedStreamObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    RectangleObject,
+)
+from weasyprint.formatting_structure.boxes import LineBox, MarginBox, TextBox
+
+from . import layouts, render
+from .errors import BuildError
+from .hyphenate import hyphenate
+from .impose import Line, saddle_order
+from .model import Charter, Passage, Section
+from .output import Product
+from .schema import Source
+from .sheets import add_crop_marks, append_content, lines_content
+
+if TYPE_CHECKING:
+    from .pipeline import Options
+
+log = logging.getLogger(__name__)
+
+Variant = Literal["screen", "print"]
+TEMPLATE = "booklet.html"
+MM = 72 / 25.4
+"""PDF points per millimetre."""
+CSS_PX_PER_MM = 96 / 25.4
+"""CSS pixels (WeasyPrint's layout unit) per millimetre."""
+SHEET_MM = (297.0, 210.0)
+"""A4 landscape: two A5 pages side by side."""
+BLEED_MM = 3.0
+FOLD_MARK_MM = 4.0
+
+# Our own ids contain '_', which a source's ids cannot: no clash is possible.
+CONTENTS_ID = "cp_contents"
+VALUES_ID = "cp_values"
+MINE_ID = "cp_mine"
+END_PREFIX = "cp_end_"
+"""An empty element closes each chapter; its position tells where the chapter ends."""
+SPILL_MM = 45.0
+"""A chapter that ends this close to the top of a page of its own spills a few lines: set it closer."""
+STRANDED = {"h2", "h3"}
+"""Elements that must not be the last line of a page (with the classes in STRANDED_CLASSES)."""
+STRANDED_CLASSES = {"lead", "kicker", "mine-part"}
+OPEN_PAGES = {"cover", "inside", "part", "back"}
+"""Named pages (booklet.css) that may hold a heading and nothing after it."""
+
+
+# --- What the template shows -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the table of contents."""
+
+    target: str
+    """The id of the heading's section."""
+    label: str
+    kicker: str | None = None
+    kind: str = "chapter"
+    """'chapter', 'part' (a preface that opens the chapters after it) or 'extra'."""
+    colour: str | None = None
+    """The kicker's colour (a chapter's own)."""
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A section or the organisation's part, with what the template derives from it."""
+
+    section: Section
+    kicker: str | None
+    colours: dict[str, str]
+    """CSS custom properties: --c (field), --c-ink (text on it), --c-text (on white), --c-tint."""
+
+    @property
+    def bookmark(self) -> str:
+        """Return the chapter's name for its bookmark."""
+        return join_label(self.kicker, self.section.title)
+
+
+def sentence_case(text: str) -> str:
+    """Return an all-capitals label ('STYRING') in sentence case ('Styring'); leave other text alone."""
+    return text.capitalize() if text.isupper() and len(text) > 1 else text
+
+
+def join_label(kicker: str | None, title: str) -> str:
+    """Return 'Kicker – title' (or the title alone, if it holds the kicker)."""
+    if not kicker or kicker.lower() in title.lower():
+        return sentence_case(title)
+    return f"{sentence_case(kicker)} – {title}"
+
+
+def chapters(charter: Charter, labels: dict[str, object]) -> list[Chapter]:
+    """Return the sections, then the organisation, as chapters with their colours."""
+    found = [
+        Chapter(s, s.kicker, palette(s.colour or charter.theme.colour)) for s in charter.sections
+    ]
+    org = charter.organisation
+    if org:
+        kicker = org.kicker or str(labels["organisation"])
+        found.append(Chapter(org, kicker, palette(org.colour or charter.theme.accent)))
+    return found
+
+
+def passage_name(passage: Passage, first: bool, labels: dict[str, object]) -> str | None:
+    """Return a front passage's heading: its title, 'Indledning' for an untitled first one, else none."""
+    if passage.title:
+        return passage.title
+    return str(labels["introduction"]) if first else None
+
+
+def contents(charter: Charter, labels: dict[str, object]) -> list[Entry]:
+    """Return the table of contents: front passages, values, parts and chapters, the rest."""
+    entries = [
+        Entry(p.id, sentence_case(name), p.kicker, "extra")
+        for i, p in enumerate(charter.front)
+        if (name := passage_name(p, i == 0, labels))
+    ]
+    if charter.values:
+        entries.append(Entry(VALUES_ID, charter.values.title, None, "extra"))
+    for chapter in chapters(charter, labels):
+        section = chapter.section
+        if section.preface and section.preface.title:
+            entries.append(
+                Entry(section.preface.id, sentence_case(section.preface.title), None, "part")
+            )
+        colour = chapter.colours["--c-text"]
+        entries.append(Entry(section.id, section.title, chapter.kicker, "chapter", colour))
+    if charter.reflection:
+        entries.append(Entry(charter.reflection.id, charter.reflection.title))
+    entries += [
+        Entry(p.id, sentence_case(p.title), p.kicker, "extra") for p in charter.back if p.title
+    ]
+    entries.append(Entry(MINE_ID, str(labels["my_reflections"])))
+    return entries
+
+
+def mark_rows(charter: Charter) -> list[int]:
+    """Return the cover mark's rows: one row per chapter, one square per commitment."""
+    parts = (*charter.sections, *([charter.organisation] if charter.organisation else []))
+    return [len(s.commitments) for s in parts]
+
+
+# --- Colours ------------------------------------------------------------------------------
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    value = colour.lstrip("#")
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
+def luminance(colour: str) -> float:
+    """Return the WCAG relative luminance of a hex colour."""
+
+    def channel(c: int) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in _rgb(colour))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """Return the WCAG contrast ratio of two hex colours."""
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def mix(colour: str, other: str, share: float) -> str:
+    """Return ``colour`` mixed with ``share`` (0–1) of ``other``, as #rrggbb."""
+    pairs = zip(_rgb(colour), _rgb(other), strict=True)
+    return "#" + "".join(f"{round(c + (o - c) * share):02x}" for c, o in pairs)
+
+
+def ink(colour: str) -> str:
+    """Return white or near-black, whichever reads better on ``colour``."""
+    light, dark = "#ffffff", "#1c1c1c"
+    return light if contrast(colour, light) >= contrast(colour, dark) else dark
+
+
+def readable(colour: str, on: str = "#ffffff", ratio: float = 4.5) -> str:
+    """Return ``colour`` darkened just enough to reach ``ratio`` against ``on`` (WCAG AA text)."""
+    steps = (i / 20 for i in range(21))
+    return next(c for s in steps if contrast(c := mix(colour, "#000000", s), on) >= ratio or s == 1)
+
+
+def palette(colour: str) -> dict[str, str]:
+    """Return the CSS custom properties of a colour: the field, ink on it, text in it, a tint."""
+    return {
+        "--c": colour,
+        "--c-ink": ink(colour),
+        "--c-text": readable(colour),
+        "--c-tint": mix(colour, "#ffffff", 0.9),
+    }
+
+
+def style_of(properties: dict[str, str]) -> str:
+    """Return custom properties as the value of a style attribute."""
+    return "; ".join(f"{name}: {value}" for name, value in properties.items())
+
+
+# --- Rendering ----------------------------------------------------------------------------
+
+
+def environment(slug: str, language: str) -> jinja2.Environment:
+    """Return the layout environment with the booklet's filters ('hy' adds soft hyphens)."""
+    env = layouts.environment(slug)
+    env.filters["hy"] = lambda text: hyphenate(str(text), language)
+    env.filters["style"] = style_of
+    env.filters["sentence"] = sentence_case
+    return env
+
+
+def booklet_html(
+    source: Source, variant: Variant, notes: int = 0, tight: frozenset[str] = frozenset()
+) -> str:
+    """Return the booklet's HTML: ``notes`` ruled pages before the back cover, ``tight`` chapters set closer."""
+    charter = source.charter
+    language = charter.meta.language
+    labels = layouts.labels(language)
+    theme = charter.theme
+    return render.render_html(
+        environment(source.slug, language),
+        TEMPLATE,
+        charter=charter,
+        meta=charter.meta,
+        labels=labels,
+        variant=variant,
+        notes=notes,
+        tight=tight,
+        end=END_PREFIX,
+        chapters=chapters(charter, labels),
+        contents=contents(charter, labels),
+        mark=mark_rows(charter),
+        theme={**palette(theme.colour), "--accent": theme.accent},
+        ids={"contents": CONTENTS_ID, "values": VALUES_ID, "mine": MINE_ID},
+    )
+
+
+def render_booklet(
+    source: Source, variant: Variant, notes: int = 0, tight: frozenset[str] = frozenset()
+) -> weasyprint.Document:
+    """Lay out one variant of the booklet."""
+    return render.to_document(booklet_html(source, variant, notes, tight))
+
+
+def short_spills(document: weasyprint.Document) -> frozenset[str]:
+    """Return the ids of chapters that run a few lines onto a page of their own."""
+    first: dict[str, int] = {}
+    ends: dict[str, tuple[int, float]] = {}
+    for index, page in enumerate(document.pages):
+        for name, (_, y, *_) in page.anchors.items():
+            first.setdefault(name, index)
+            if name.startswith(END_PREFIX):
+                ends[name.removeprefix(END_PREFIX)] = (index, y)
+    limit = SPILL_MM * CSS_PX_PER_MM
+    return frozenset(
+        name for name, (index, y) in ends.items() if index > first.get(name, index) and y < limit
+    )
+
+
+def render_screen(source: Source) -> tuple[weasyprint.Document, frozenset[str]]:
+    """Lay out the screen variant; if chapters spill a few lines, set them closer (once)."""
+    document = render_booklet(source, "screen")
+    tight = short_spills(document)
+    if tight:
+        log.debug("%s: setting closer: %s", source.slug, ", ".join(sorted(tight)))
+        document = render_booklet(source, "screen", tight=tight)
+    return document, tight
+
+
+def notes_needed(pages: int) -> int:
+    """Return how many notes pages make ``pages`` a multiple of four."""
+    return -pages % 4
+
+
+def render_print(source: Source, pages: int, tight: frozenset[str]) -> weasyprint.Document:
+    """Lay out the print variant padded to a multiple of four, starting from the screen's page count.
+
+    Both variants paginate alike (the bleed lies outside the page), so one layout is the rule;
+    the loop only guards against the notes pages changing what comes before them.
+    """
+    notes = notes_needed(pages)
+    for _ in range(4):
+        document = render_booklet(source, "print", notes, tight)
+        if len(document.pages) % 4 == 0:
+            return document
+        notes += notes_needed(len(document.pages))
+    raise BuildError(f"{source.name}: the print booklet cannot be padded to a multiple of 4 pages")
+
+
+# --- Checking the layout ------------------------------------------------------------------
+
+
+def layout_problems(document: weasyprint.Document) -> tuple[str, ...]:
+    """Return what a reader would take for a mistake: a blank page, a heading stranded at a page foot.
+
+    Reads WeasyPrint's layout tree (``Page._page_box``): the last line of text on each page.
+    Part pages (a preface) may be a heading alone.
+    """
+    problems = []
+    for number, page in enumerate(document.pages, 1):
+        lines = _lines(page._page_box, None)
+        if not lines:
+            problems.append(f"page {number} is blank")
+        elif lines[-1][0] and page._page_box.page_type.name not in OPEN_PAGES:
+            problems.append(f"page {number} ends with the heading '{lines[-1][1]}'")
+    return tuple(problems)
+
+
+def _lines(box: object, heading: str | None) -> list[tuple[str | None, str]]:
+    """Return (heading or None, text) for each line of text below ``box``, margin boxes left out."""
+    if isinstance(box, MarginBox):
+        return []
+    if _is_heading(box):
+        heading = box.element_tag
+    if isinstance(box, LineBox):
+        text = "".join(t.text for t in _text_boxes(box)).strip()
+        return [(heading, text)] if text else []
+    return [line for child in getattr(box, "children", ()) for line in _lines(child, heading)]
+
+
+def _is_heading(box: object) -> bool:
+    """Tell whether a box is a heading, or a line that leads into what follows it."""
+    element = getattr(box, "element", None)
+    if element is None:
+        return False
+    classes = set((element.get("class") or "").split())
+    return box.element_tag in STRANDED or bool(classes & STRANDED_CLASSES)
+
+
+def _text_boxes(box: object) -> list[TextBox]:
+    """Return the text boxes below ``box``, depth first."""
+    if isinstance(box, TextBox):
+        return [box]
+    return [t for child in getattr(box, "children", ()) for t in _text_boxes(child)]
+
+
+# --- Imposition ---------------------------------------------------------------------------
+
+
+def impose(pdf: bytes) -> bytes:
+    """Put the print booklet's pages on A4 landscape sides in saddle-stitch order, cut to the trim."""
+    reader = PdfReader(io.BytesIO(pdf))
+    writer = PdfWriter()
+    forms = [page_form(writer, page) for page in reader.pages]
+    width, height = SHEET_MM[0] * MM, SHEET_MM[1] * MM
+    for left, right in saddle_order(len(forms)):
+        side = writer.add_blank_page(width, height)
+        side[NameObject("/Resources")] = DictionaryObject(
+            {NameObject("/XObject"): DictionaryObject()}
+        )
+        content = b"".join(
+            place(side, forms[number - 1], reader.pages[number - 1], slot * width / 2)
+            for slot, number in enumerate((left, right))
+        )
+        append_content(writer, side, content + lines_content(fold_marks(width, height)))
+    if reader.metadata:
+        writer.add_metadata(
+            {k: v for k, v in reader.metadata.items() if k in ("/Title", "/Author")}
+        )
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def page_form(writer: PdfWriter, page: PageObject) -> IndirectObject:
+    """Return a page as a Form XObject cut to its trim box.
+
+    A form keeps the page's own coordinate space, so its gradients (pattern space) move with it;
+    merging the content stream into the sheet instead would leave them behind.
+    """
+    trim = page.trimbox
+    form = DecodedStreamObject()
+    form.set_data(page.get_contents().get_data())
+    form.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): RectangleObject((trim.left, trim.bottom, trim.right, trim.top)),
+            NameObject("/Resources"): page["/Resources"].get_object().clone(writer),
+        }
+    )
+    if "/Group" in page:
+        form[NameObject("/Group")] = page["/Group"].get_object().clone(writer)
+    return writer._add_object(form.flate_encode())
+
+
+def place(side: PageObject, form: IndirectObject, page: PageObject, x: float) -> bytes:
+    """Return the content that draws a page's form at ``x`` on a sheet side, trim box in the slot."""
+    trim = page.trimbox
+    slot_width, slot_height = float(side.mediabox.width) / 2, float(side.mediabox.height)
+    dx = x + (slot_width - float(trim.width)) / 2 - float(trim.left)
+    dy = (slot_height - float(trim.height)) / 2 - float(trim.bottom)
+    name = f"/Page{len(side['/Resources']['/XObject'])}"
+    side["/Resources"]["/XObject"][NameObject(name)] = form
+    return f"q 1 0 0 1 {dx:.3f} {dy:.3f} cm {name} Do Q\n".encode("ascii")
+
+
+def clip_to_bleed(pdf: bytes) -> bytes:
+    """Return ``pdf`` with each page's drawing clipped to its BleedBox.
+
+    The chapters' colour fields reach past the bleed (the MediaBox cuts them); crop marks grow
+    the MediaBox, so the fields must stop at the bleed first or they would run under the marks.
+    """
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    for page in writer.pages:
+        box = page.bleedbox
+        clip = f"q {box.left} {box.bottom} {box.width} {box.height} re W n\n".encode("ascii")
+        stream = DecodedStreamObject()
+        stream.set_data(clip + page.get_contents().get_data() + b"\nQ\n")
+        page.replace_contents(stream)
+        page.compress_content_streams()
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def fold_marks(width: float, height: float) -> list[Line]:
+    """Return hairlines at the top and the bottom of a sheet side's centre, where it is folded."""
+    x, length = width / 2, FOLD_MARK_MM * MM
+    return [((x, height), (x, height - length)), ((x, 0.0), (x, length))]
+
+
+# --- The product --------------------------------------------------------------------------
+
+
+def make(source: Source, options: Options) -> list[Product]:
+    """Render the screen booklet, the print-shop booklet and the imposed booklet of one charter."""
+    slug = source.slug
+    screen, tight = render_screen(source)
+    printed = render_print(source, len(screen.pages), tight)
+    notes = tuple(f"booklet: {problem}" for problem in layout_problems(screen))
+    print_pdf = render.to_pdf(printed)
+    shop = print_pdf
+    if options.marks:
+        shop = add_crop_marks(clip_to_bleed(print_pdf), bleed_mm=BLEED_MM)
+    screen_pdf = render.to_pdf(screen, variant="pdf/ua-1")
+    return [
+        Product(f"{slug}-booklet.pdf", screen_pdf, len(screen.pages), notes),
+        Product(f"{slug}-booklet-print.pdf", shop, len(printed.pages)),
+        Product(f"{slug}-booklet-imposed.pdf", impose(print_pdf), len(printed.pages) // 2),
+    ]
