@@ -6,9 +6,8 @@ import logging
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
-
-import weasyprint
 
 from . import __version__
 from .errors import Problem, SourceError
@@ -85,7 +84,7 @@ def inputs_key(source: Source, options: Options) -> str:
         "|".join(
             (
                 __version__,
-                weasyprint.__version__,
+                version("weasyprint"),  # not imported: a no-change build never loads it
                 source.digest,
                 _code_digest(),
                 repr(options.marks),
