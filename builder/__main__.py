@@ -176,6 +176,18 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("charterpress: interrupted", file=sys.stderr)
         return 130
+    except OSError as error:
+        print(f"charterpress: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    except Exception as error:  # a bug of ours: one line for the user, the traceback with -vv
+        if logging.getLogger().level <= logging.DEBUG:
+            raise
+        print(
+            f"charterpress: internal error: {type(error).__name__}: {error} "
+            "(please report it; run with -vv for the details)",
+            file=sys.stderr,
+        )
+        return 3
 
 
 if __name__ == "__main__":

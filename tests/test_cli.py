@@ -138,3 +138,13 @@ def test_new_refuses_to_overwrite(tmp_path, capsys):
 def test_new_refuses_a_bad_slug(capsys):
     assert main(["new", "Ros kilde"]) == 2
     assert "is not a usable slug" in capsys.readouterr().err
+
+
+def test_an_unwritable_output_folder_is_one_line(tmp_path, capsys):
+    blocker = tmp_path / "dist"
+    blocker.write_text("a file where the folder should be", encoding="utf-8")
+    source = SOURCES / "ballerup.yaml"
+    assert main(["build", str(source), "--out", str(blocker), "--only", "cards", "-q"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("charterpress: ")
+    assert blocker.read_text(encoding="utf-8") == "a file where the folder should be"
