@@ -14,24 +14,18 @@ from typing import TYPE_CHECKING, Literal
 
 import jinja2
 import weasyprint
-from pypdf import PageObject, PdfReader, PdfWriter
-from pypdf.generic import (
-    DecodedStreamObject,
-    DictionaryObject,
-    IndirectObject,
-    NameObject,
-    RectangleObject,
-)
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import RectangleObject
 from weasyprint.formatting_structure.boxes import LineBox, MarginBox, TextBox
 
-from . import layouts, render
+from . import colours, layouts, render
 from .errors import BuildError
 from .hyphenate import hyphenate
-from .impose import Line, saddle_order
+from .impose import Affine, Line, saddle_order
 from .model import Charter, Passage, Section
 from .output import Product
 from .schema import Source
-from .sheets import add_crop_marks, append_content, lines_content
+from .sheets import add_crop_marks, append_content, draw_form, lines_content, page_form, use_forms
 
 if TYPE_CHECKING:
     from .pipeline import Options
@@ -48,6 +42,10 @@ SHEET_MM = (297.0, 210.0)
 """A4 landscape: two A5 pages side by side."""
 BLEED_MM = 3.0
 FOLD_MARK_MM = 4.0
+INK_DARK = "#1c1c1c"
+"""The near-black of text on a light colour field."""
+TINT = 0.9
+"""How much white a chapter's pale tint (--c-tint) holds."""
 
 # Our own ids contain '_', which a source's ids cannot: no clash is possible.
 CONTENTS_ID = "cp_contents"
@@ -162,44 +160,9 @@ def mark_rows(charter: Charter) -> list[int]:
 # --- Colours ------------------------------------------------------------------------------
 
 
-def _rgb(colour: str) -> tuple[int, int, int]:
-    value = colour.lstrip("#")
-    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
-
-
-def luminance(colour: str) -> float:
-    """Return the WCAG relative luminance of a hex colour."""
-
-    def channel(c: int) -> float:
-        s = c / 255
-        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(c) for c in _rgb(colour))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast(a: str, b: str) -> float:
-    """Return the WCAG contrast ratio of two hex colours."""
-    high, low = sorted((luminance(a), luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
-
-
-def mix(colour: str, other: str, share: float) -> str:
-    """Return ``colour`` mixed with ``share`` (0–1) of ``other``, as #rrggbb."""
-    pairs = zip(_rgb(colour), _rgb(other), strict=True)
-    return "#" + "".join(f"{round(c + (o - c) * share):02x}" for c, o in pairs)
-
-
 def ink(colour: str) -> str:
-    """Return white or near-black, whichever reads better on ``colour``."""
-    light, dark = "#ffffff", "#1c1c1c"
-    return light if contrast(colour, light) >= contrast(colour, dark) else dark
-
-
-def readable(colour: str, on: str = "#ffffff", ratio: float = 4.5) -> str:
-    """Return ``colour`` darkened just enough to reach ``ratio`` against ``on`` (WCAG AA text)."""
-    steps = (i / 20 for i in range(21))
-    return next(c for s in steps if contrast(c := mix(colour, "#000000", s), on) >= ratio or s == 1)
+    """Return white or the booklet's near-black, whichever reads better on ``colour``."""
+    return colours.ink(colour, INK_DARK)
 
 
 def palette(colour: str) -> dict[str, str]:
@@ -207,8 +170,8 @@ def palette(colour: str) -> dict[str, str]:
     return {
         "--c": colour,
         "--c-ink": ink(colour),
-        "--c-text": readable(colour),
-        "--c-tint": mix(colour, "#ffffff", 0.9),
+        "--c-text": colours.readable(colour),
+        "--c-tint": colours.mix(colour, colours.WHITE, TINT),
     }
 
 
@@ -362,15 +325,14 @@ def impose(pdf: bytes) -> bytes:
     reader = PdfReader(io.BytesIO(pdf))
     writer = PdfWriter()
     forms = [page_form(writer, page) for page in reader.pages]
+    trims = [page.trimbox for page in reader.pages]
     width, height = SHEET_MM[0] * MM, SHEET_MM[1] * MM
-    for left, right in saddle_order(len(forms)):
+    for pair in saddle_order(len(forms)):
         side = writer.add_blank_page(width, height)
-        side[NameObject("/Resources")] = DictionaryObject(
-            {NameObject("/XObject"): DictionaryObject()}
-        )
+        use_forms(side, {f"/Page{slot}": forms[number - 1] for slot, number in enumerate(pair)})
         content = b"".join(
-            place(side, forms[number - 1], reader.pages[number - 1], slot * width / 2)
-            for slot, number in enumerate((left, right))
+            draw_form(f"/Page{slot}", centred(trims[number - 1], slot, width, height))
+            for slot, number in enumerate(pair)
         )
         append_content(writer, side, content + lines_content(fold_marks(width, height)))
     if reader.metadata:
@@ -382,56 +344,12 @@ def impose(pdf: bytes) -> bytes:
     return out.getvalue()
 
 
-def page_form(writer: PdfWriter, page: PageObject) -> IndirectObject:
-    """Return a page as a Form XObject cut to its trim box.
-
-    A form keeps the page's own coordinate space, so its gradients (pattern space) move with it;
-    merging the content stream into the sheet instead would leave them behind.
-    """
-    trim = page.trimbox
-    form = DecodedStreamObject()
-    form.set_data(page.get_contents().get_data())
-    form.update(
-        {
-            NameObject("/Type"): NameObject("/XObject"),
-            NameObject("/Subtype"): NameObject("/Form"),
-            NameObject("/BBox"): RectangleObject((trim.left, trim.bottom, trim.right, trim.top)),
-            NameObject("/Resources"): page["/Resources"].get_object().clone(writer),
-        }
-    )
-    if "/Group" in page:
-        form[NameObject("/Group")] = page["/Group"].get_object().clone(writer)
-    return writer._add_object(form.flate_encode())
-
-
-def place(side: PageObject, form: IndirectObject, page: PageObject, x: float) -> bytes:
-    """Return the content that draws a page's form at ``x`` on a sheet side, trim box in the slot."""
-    trim = page.trimbox
-    slot_width, slot_height = float(side.mediabox.width) / 2, float(side.mediabox.height)
-    dx = x + (slot_width - float(trim.width)) / 2 - float(trim.left)
-    dy = (slot_height - float(trim.height)) / 2 - float(trim.bottom)
-    name = f"/Page{len(side['/Resources']['/XObject'])}"
-    side["/Resources"]["/XObject"][NameObject(name)] = form
-    return f"q 1 0 0 1 {dx:.3f} {dy:.3f} cm {name} Do Q\n".encode("ascii")
-
-
-def clip_to_bleed(pdf: bytes) -> bytes:
-    """Return ``pdf`` with each page's drawing clipped to its BleedBox.
-
-    The chapters' colour fields reach past the bleed (the MediaBox cuts them); crop marks grow
-    the MediaBox, so the fields must stop at the bleed first or they would run under the marks.
-    """
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    for page in writer.pages:
-        box = page.bleedbox
-        clip = f"q {box.left} {box.bottom} {box.width} {box.height} re W n\n".encode("ascii")
-        stream = DecodedStreamObject()
-        stream.set_data(clip + page.get_contents().get_data() + b"\nQ\n")
-        page.replace_contents(stream)
-        page.compress_content_streams()
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+def centred(trim: RectangleObject, slot: int, width: float, height: float) -> Affine:
+    """Return the map that centres a page's trim box in half ``slot`` (0 left, 1 right) of a side."""
+    half = width / 2
+    dx = slot * half + (half - float(trim.width)) / 2 - float(trim.left)
+    dy = (height - float(trim.height)) / 2 - float(trim.bottom)
+    return (1.0, 0.0, 0.0, 1.0, dx, dy)
 
 
 def fold_marks(width: float, height: float) -> list[Line]:
@@ -452,7 +370,7 @@ def make(source: Source, options: Options) -> list[Product]:
     print_pdf = render.to_pdf(printed)
     shop = print_pdf
     if options.marks:
-        shop = add_crop_marks(clip_to_bleed(print_pdf), bleed_mm=BLEED_MM)
+        shop = add_crop_marks(print_pdf, bleed_mm=BLEED_MM)
     screen_pdf = render.to_pdf(screen, variant="pdf/ua-1")
     return [
         Product(f"{slug}-booklet.pdf", screen_pdf, len(screen.pages), notes),

@@ -13,7 +13,7 @@ import pyphen
 import weasyprint
 from weasyprint.formatting_structure.boxes import BlockContainerBox, LineBox, TextBox
 
-from . import impose, sheets
+from . import colours, impose, sheets
 from .errors import BuildError, Problem
 from .hyphenate import PATTERNS, SOFT_HYPHEN, WORD, exceptions, hyphenate_word, word_breaks
 from .layouts import environment, labels
@@ -41,6 +41,12 @@ SHORT_LAST_WORD = 6
 """A last word this short is kept on one line with the word before it."""
 HYPHENATE_FROM = 10
 """Words shorter than this are never broken on a card (the booklet breaks more)."""
+INK_DARK = "#1d1d1f"
+"""The near-black of text on a light card colour."""
+TINT = 0.9
+"""How much white the tint that backs are printed on holds."""
+READABLE_STEPS = 10
+"""A back's label is darkened towards black in tenths until it reads on the tint."""
 
 
 @dataclass(frozen=True)
@@ -443,49 +449,19 @@ def _tint_page(colour: str) -> str:
     return "tint-" + colour.lstrip("#").lower()
 
 
-def mix(colour: str, other: str, amount: float) -> str:
-    """Return ``colour`` blended with ``other`` (``amount`` of ``other``), as #rrggbb."""
-    a, b = _rgb(colour), _rgb(other)
-    return "#" + "".join(f"{round(x + (y - x) * amount):02x}" for x, y in zip(a, b, strict=True))
-
-
 def tint(colour: str) -> str:
     """Return the pale tint of ``colour`` that backs are printed on."""
-    return mix(colour, "#ffffff", 0.9)
+    return colours.mix(colour, colours.WHITE, TINT)
 
 
 def readable_on(colour: str, background: str) -> str:
     """Return ``colour``, darkened just enough to read as small text on ``background``."""
-    for step in range(11):
-        darker = mix(colour, "#000000", step / 10)
-        if _contrast(darker, background) >= 4.5:
-            return darker
-    return "#000000"
+    return colours.readable(colour, background, steps=READABLE_STEPS)
 
 
 def ink_on(colour: str) -> str:
-    """Return white or near-black, whichever reads better on ``colour`` (WCAG contrast)."""
-    white = _contrast(colour, "#ffffff")
-    return "#ffffff" if white >= 4.5 or white >= _contrast(colour, "#1d1d1f") else "#1d1d1f"
-
-
-def _rgb(colour: str) -> tuple[int, int, int]:
-    value = colour.lstrip("#")
-    return (int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16))
-
-
-def _luminance(colour: str) -> float:
-    def channel(c: int) -> float:
-        s = c / 255
-        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(c) for c in _rgb(colour))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def _contrast(a: str, b: str) -> float:
-    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
+    """Return white or the cards' near-black, whichever reads better on ``colour``."""
+    return colours.ink(colour, INK_DARK)
 
 
 # --- Office sheets --------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""PDF post-processing with pypdf: crop marks outside the bleed, cards placed on office sheets."""
+"""PDF post-processing with pypdf: pages as forms placed on sheets, clipping, crop marks."""
 
 from __future__ import annotations
 
@@ -31,6 +31,8 @@ from .impose import (
 
 PT_PER_MM = 72 / 25.4
 MARK_WIDTH_PT = 0.25
+NO_BLEED: Rect = (0.0, 0.0, 0.0, 0.0)
+"""Nothing kept past the trim (mm: left, bottom, right, top)."""
 REGISTRATION = "/CharterpressAll"
 """The resource name of the registration colour: the Separation 'All' prints on every plate."""
 
@@ -45,7 +47,9 @@ def add_crop_marks(
 ) -> bytes:
     """Return ``pdf`` with crop marks outside each page's bleed, the MediaBox grown to hold them.
 
-    Every page must have its TrimBox set; TrimBox and BleedBox are kept as they are.
+    Every page must have its TrimBox set; TrimBox and BleedBox are kept as they are. Each
+    page's drawing is clipped to its BleedBox first: artwork that reached past the bleed (the
+    old MediaBox cut it) would otherwise run under the marks.
     """
     reader = PdfReader(io.BytesIO(pdf))
     writer = PdfWriter(clone_from=reader)
@@ -57,7 +61,8 @@ def add_crop_marks(
 def _mark_page(
     writer: PdfWriter, page: PageObject, bleed: float, offset: float, length: float
 ) -> None:
-    """Grow one page's MediaBox and append its crop marks."""
+    """Clip one page to its bleed, grow its MediaBox and append its crop marks."""
+    clip_to(page, page.bleedbox)
     trim = page.trimbox
     x0, y0 = float(trim.left), float(trim.bottom)
     w, h = float(trim.width), float(trim.height)
@@ -86,13 +91,28 @@ def lines_content(
 
 def append_content(writer: PdfWriter, page: PageObject, content: bytes) -> None:
     """Append ``content`` to a page, isolated from the graphics state the page leaves behind."""
-    existing = page.get_contents()
-    before = existing.get_data() if existing is not None else b""
-    stream = DecodedStreamObject()
-    stream.set_data(b"q\n" + before + b"\nQ\n" + content + b"\n")
-    page.replace_contents(stream)
+    _set_content(page, b"q\n" + content_of(page) + b"\nQ\n" + content + b"\n")
     _add_registration(writer, page)
     page.compress_content_streams()
+
+
+def clip_to(page: PageObject, box: RectangleObject) -> None:
+    """Clip everything a page draws to ``box`` (in the page's own coordinates)."""
+    clip = f"q {box.left} {box.bottom} {box.width} {box.height} re W n\n".encode("ascii")
+    _set_content(page, clip + content_of(page) + b"\nQ\n")
+
+
+def content_of(page: PageObject) -> bytes:
+    """Return a page's content stream, decoded (empty for a page without one)."""
+    existing = page.get_contents()
+    return existing.get_data() if existing is not None else b""
+
+
+def _set_content(page: PageObject, data: bytes) -> None:
+    """Replace a page's content streams by one holding ``data``."""
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    page.replace_contents(stream)
 
 
 def _add_registration(writer: PdfWriter, page: PageObject) -> None:
@@ -132,17 +152,18 @@ def place_cards(faces_pdf: bytes, furniture_pdf: bytes, grid: Grid, count: int, 
     faces = PdfReader(io.BytesIO(faces_pdf))
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(furniture_pdf)))
     forms = [
-        _face_form(writer, page, bleed_kept(grid, "front" if i % 2 == 0 else "back"))
+        page_form(writer, page, bleed_kept(grid, "front" if i % 2 == 0 else "back"))
         for i, page in enumerate(faces.pages)
     ]
     marks = lines_content(_in_points(cut_marks(grid)))
     for index, page in enumerate(writer.pages):
         placed = placements(grid, index, count, flip)
-        content = b"".join(_draw(face, m) for face, m in placed) + marks
+        content = b"".join(draw_form(f"/Face{face}", in_units(m, PT_PER_MM)) for face, m in placed)
+        content += marks
         if grid.fold:
             folds = [fold_line(grid, slot) for slot in range(len(placed) // 2)]
             content += lines_content(_in_points(folds), width=0.4, dash=2.5)
-        _use_forms(page, {f"/Face{face}": forms[face] for face, _ in placed})
+        use_forms(page, {f"/Face{face}": forms[face] for face, _ in placed})
         append_content(writer, page, content)
     return _write(writer)
 
@@ -152,13 +173,17 @@ def _in_points(lines: list[Line]) -> list[Line]:
     return [((mm(x1), mm(y1)), (mm(x2), mm(y2))) for (x1, y1), (x2, y2) in lines]
 
 
-def _face_form(writer: PdfWriter, page: PageObject, kept: Rect) -> IndirectObject:
-    """Return a Form XObject of one card face, cut to its trim plus the bleed ``kept`` (mm)."""
+def page_form(writer: PdfWriter, page: PageObject, kept: Rect = NO_BLEED) -> IndirectObject:
+    """Return a page as a Form XObject cut to its trim box plus ``kept`` (mm: left, bottom, right, top).
+
+    A form keeps the page's own coordinate space, so its gradients (pattern space) move with it;
+    merging the content stream into the sheet instead would leave them behind.
+    """
     trim = page.trimbox
     left, bottom, right, top = (mm(v) for v in kept)
     x0, y0, x1, y1 = (float(v) for v in (trim.left, trim.bottom, trim.right, trim.top))
     form = DecodedStreamObject()
-    form.set_data(page.get_contents().get_data())
+    form.set_data(content_of(page))
     form.update(
         {
             NameObject("/Type"): NameObject("/XObject"),
@@ -172,13 +197,13 @@ def _face_form(writer: PdfWriter, page: PageObject, kept: Rect) -> IndirectObjec
     return writer._add_object(form.flate_encode())
 
 
-def _draw(face: int, m: Affine) -> bytes:
-    """Return the content that draws face ``face`` with the map ``m`` (given in mm)."""
-    a, b, c, d, e, f = in_units(m, PT_PER_MM)
-    return f"q {a:g} {b:g} {c:g} {d:g} {e:.3f} {f:.3f} cm /Face{face} Do Q\n".encode("ascii")
+def draw_form(name: str, m: Affine) -> bytes:
+    """Return the content that draws the form ``name`` with the map ``m`` (in points)."""
+    a, b, c, d, e, f = m
+    return f"q {a:g} {b:g} {c:g} {d:g} {e:.3f} {f:.3f} cm {name} Do Q\n".encode("ascii")
 
 
-def _use_forms(page: PageObject, forms: dict[str, IndirectObject]) -> None:
+def use_forms(page: PageObject, forms: dict[str, IndirectObject]) -> None:
     """Give the page its own resources holding the named Form XObjects (pages may share one)."""
     resources = DictionaryObject(page["/Resources"].get_object())
     xobjects = DictionaryObject(resources.get("/XObject", DictionaryObject()).get_object())

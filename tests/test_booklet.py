@@ -14,7 +14,7 @@ import pypdfium2
 import pytest
 from conftest import DATA, SLUGS, SOURCES, load, products_of
 
-from builder import booklet, layouts
+from builder import booklet, colours, layouts
 from builder.hyphenate import (
     SOFT_HYPHEN,
     WORD,
@@ -152,7 +152,7 @@ def test_hyphenation_leaves_no_part_without_a_vowel_in_any_word_of_a_source(slug
 
 @pytest.mark.parametrize("colour", ["#0b4f6c", "#f2c14e", "#9bc53d", "#ffffff", "#7b2d4f"])
 def test_text_in_a_theme_colour_reaches_wcag_aa_on_white(colour: str) -> None:
-    assert booklet.contrast(booklet.readable(colour), "#ffffff") >= 4.5
+    assert colours.contrast(colours.readable(colour), "#ffffff") >= 4.5
 
 
 def test_ink_on_a_colour_field_is_white_on_dark_and_dark_on_light() -> None:

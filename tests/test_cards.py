@@ -13,7 +13,7 @@ import pytest
 from conftest import DATA, SLUGS, SOURCES, load, products_of
 from pypdf import PdfReader
 
-from builder import cards, impose
+from builder import cards, colours, impose
 from builder.errors import BuildError
 from builder.layouts import labels
 from builder.pipeline import Options, make_products
@@ -365,7 +365,7 @@ def test_band_text_is_white_on_dark_colours_and_dark_on_light_ones(colour: str, 
 @pytest.mark.parametrize("colour", ["#7b2d4f", "#f5b21b", "#9bc53d", "#ffffff"])
 def test_the_back_label_stays_readable_on_its_tint(colour: str) -> None:
     label = cards.readable_on(colour, cards.tint(colour))
-    assert cards._contrast(label, cards.tint(colour)) >= 4.5
+    assert colours.contrast(label, cards.tint(colour)) >= 4.5
 
 
 def test_a_short_last_word_stays_with_the_one_before() -> None:

@@ -1,0 +1,73 @@
+"""Colour maths: WCAG luminance and contrast, mixing, ink on a field, readable text."""
+
+from __future__ import annotations
+
+import pytest
+
+from builder.colours import BLACK, WHITE, contrast, ink, luminance, mix, readable, rgb
+
+
+def test_rgb_reads_a_hex_colour_with_or_without_the_hash() -> None:
+    assert rgb("#7b2d4f") == (0x7B, 0x2D, 0x4F)
+    assert rgb("FFFFFF") == (255, 255, 255)
+
+
+def test_luminance_runs_from_black_to_white() -> None:
+    assert luminance(BLACK) == 0
+    assert luminance(WHITE) == pytest.approx(1)
+    assert luminance("#767676") == pytest.approx(0.1812, abs=1e-4)
+
+
+def test_black_on_white_is_the_highest_contrast_and_order_does_not_matter() -> None:
+    assert contrast(WHITE, BLACK) == pytest.approx(21)
+    assert contrast(BLACK, WHITE) == contrast(WHITE, BLACK)
+    assert contrast("#7b2d4f", "#7b2d4f") == 1
+
+
+def test_grey_767676_just_reaches_wcag_aa_on_white() -> None:
+    assert contrast("#767676", WHITE) == pytest.approx(4.54, abs=0.01)
+
+
+def test_mix_blends_by_share() -> None:
+    assert mix(BLACK, WHITE, 0.5) == "#808080"
+    assert mix("#7b2d4f", WHITE, 0) == "#7b2d4f"
+    assert mix("#7b2d4f", BLACK, 1) == BLACK
+    assert mix("#7b2d4f", WHITE, 0.9) == "#f2eaed"
+
+
+@pytest.mark.parametrize(
+    ("background", "expected"),
+    [("#0b4f6c", WHITE), ("#7b2d4f", WHITE), ("#f2c14e", "#1c1c1c"), (WHITE, "#1c1c1c")],
+)
+def test_ink_is_white_on_dark_fields_and_the_dark_on_light_ones(
+    background: str, expected: str
+) -> None:
+    assert ink(background, "#1c1c1c") == expected
+
+
+@pytest.mark.parametrize("colour", ["#0b4f6c", "#f2c14e", "#9bc53d", "#ffffff", "#7b2d4f"])
+def test_readable_reaches_wcag_aa_on_white(colour: str) -> None:
+    assert contrast(readable(colour), WHITE) >= 4.5
+
+
+def test_readable_leaves_a_colour_alone_that_reads_already() -> None:
+    assert readable("#7b2d4f") == "#7b2d4f"
+
+
+def test_readable_darkens_no_further_than_it_must() -> None:
+    colour = "#9bc53d"
+    shades = [mix(colour, BLACK, i / 20) for i in range(21)]
+    step = shades.index(readable(colour, steps=20))
+    assert step > 0
+    assert contrast(shades[step], WHITE) >= 4.5 > contrast(shades[step - 1], WHITE)
+
+
+def test_readable_on_a_background_honours_the_ratio_and_steps() -> None:
+    tint = mix("#f5b21b", WHITE, 0.9)
+    found = readable("#f5b21b", tint, ratio=7, steps=10)
+    assert contrast(found, tint) >= 7
+    assert found in {mix("#f5b21b", BLACK, i / 10) for i in range(11)}
+
+
+def test_readable_falls_back_to_black_when_nothing_lighter_will_do() -> None:
+    assert readable(WHITE, "#222222", ratio=21) == BLACK
