@@ -18,8 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def timed(*args: str) -> float:
     """Run the CLI and return its wall time in seconds."""
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "builder", *args], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "builder", *args], cwd=ROOT, check=True, stdout=subprocess.DEVNULL
+    )
     return time.perf_counter() - started
 
 

@@ -7,7 +7,6 @@ import re
 
 import pypdf
 import pytest
-
 from conftest import SLUGS, SOURCES, load, products_of
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from conftest import SOURCES
 
 from builder import pipeline
 from builder.output import MANIFEST, Product
-from conftest import SOURCES
 
 CALLS: list[str] = []
 
