@@ -99,3 +99,29 @@ def test_place_cards_clips_each_face_to_its_trim_plus_the_room_between_cards(
         expected = (-clip, -clip, mm(TRIM[0]) + clip, mm(TRIM[1]) + clip)
         assert _box(form["/BBox"]) == tuple(round(v, 2) for v in expected)
     assert "one" in sheets.pages[0].extract_text() and "two" in sheets.pages[1].extract_text()
+
+
+def test_crop_marks_clip_artwork_that_runs_past_the_bleed() -> None:
+    """A colour field drawn beyond the bleed must stop at it, not run under the marks."""
+    import pypdfium2
+
+    html = (
+        "<style>@page { size: 90mm 130mm; bleed: 3mm; margin: 0 }</style>"
+        "<div style='position: absolute; left: -20mm; top: -20mm; width: 200mm; height: 200mm;"
+        " background: #3344cc'></div>"
+    )
+    marked = add_crop_marks(weasyprint.HTML(string=html).write_pdf())
+    page = PdfReader(io.BytesIO(marked)).pages[0]
+    scale = 4
+    image = pypdfium2.PdfDocument(marked)[0].render(scale=scale).to_pil().convert("RGB")
+    left, top = float(page.mediabox.left), float(page.mediabox.top)
+
+    def pixel(x_mm: float, y_mm: float) -> tuple[int, int, int]:
+        """Return the colour at a point given in mm from the trim box's top-left corner."""
+        return image.getpixel(
+            (round((mm(x_mm) - left) * scale), round((top - mm(130) + mm(y_mm)) * scale))
+        )
+
+    assert pixel(-2, 60) == (0x33, 0x44, 0xCC)  # inside the bleed: the artwork
+    assert pixel(-4.5, 60) == (255, 255, 255)  # past the bleed, before the marks: paper
+    assert pixel(45, -4.5) == (255, 255, 255)
