@@ -1,0 +1,63 @@
+"""Layouts and rendering: overrides win, templates escape, the renderer reads only project files."""
+
+from __future__ import annotations
+
+import jinja2
+import pytest
+
+from builder.errors import BuildError
+from builder.layouts import environment, labels
+from builder.render import render_html, to_document
+
+
+@pytest.fixture
+def layouts(tmp_path):
+    (tmp_path / "base").mkdir()
+    (tmp_path / "base" / "page.html").write_text(
+        "<p>{% block body %}base {{ text }}{% endblock %}</p>", encoding="utf-8"
+    )
+    (tmp_path / "roskilde").mkdir()
+    (tmp_path / "roskilde" / "page.html").write_text(
+        '{% extends "base/page.html" %}{% block body %}own {{ super() }}{% endblock %}',
+        encoding="utf-8",
+    )
+    return tmp_path
+
+
+def test_a_charter_override_is_found_first_and_can_extend_the_base(layouts):
+    assert (
+        render_html(environment("roskilde", layouts), "page.html", text="x") == "<p>own base x</p>"
+    )
+    assert render_html(environment("other", layouts), "page.html", text="x") == "<p>base x</p>"
+
+
+def test_templates_escape_source_text(layouts):
+    html = render_html(environment("other", layouts), "page.html", text="<script>&")
+    assert html == "<p>base &lt;script&gt;&amp;</p>"
+
+
+def test_a_misspelt_variable_is_an_error_not_a_blank(layouts):
+    with pytest.raises(jinja2.UndefinedError):
+        render_html(environment("other", layouts), "page.html")
+
+
+def test_labels_exist_in_both_languages_with_the_same_keys():
+    assert set(labels("da")) == set(labels("en"))
+    assert labels("da")["reflection"] == "Refleksion"
+    assert labels("en")["reflection"] == "Reflection"
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:9/x.css", "file:///etc/passwd", "assets/../../../etc/hostname"]
+)
+def test_the_renderer_reads_nothing_outside_the_project(url):
+    html = f'<html><head><link rel="stylesheet" href="{url}"></head><body>x</body></html>'
+    with pytest.raises(BuildError, match="refused"):
+        to_document(html)
+
+
+def test_the_renderer_reads_project_files():
+    html = '<style>{}</style><p style="font-family: Inter">x</p>'.format(
+        '@font-face { font-family: Inter; src: url("assets/fonts/inter/Inter-Regular.otf") }'
+    )
+    assert len(to_document(html).pages) == 1
