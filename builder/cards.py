@@ -219,13 +219,13 @@ def fit(source: Source, cards: list[Card], words: dict[str, object], scale: Scal
     smaller size in one further document; the deck is then laid out again with the sizes found.
     """
     sizes = {face_id(c, s): scale.ladder(c, s)[0] for c in cards for s in SIDES}
-    document = _layout(source, cards, words, scale, sizes)
+    document = to_document(cards_html(source, cards, words, scale, sizes))
     bad = overflowing(document)
     log.debug("%s: %d faces laid out, %d too long at full size", source.slug, len(sizes), len(bad))
     if not bad:
         return Fitted(document, sizes)
     sizes.update(_smallest_fitting(source, cards, words, scale, bad))
-    document = _layout(source, cards, words, scale, sizes)
+    document = to_document(cards_html(source, cards, words, scale, sizes))
     still = overflowing(document)
     if still:  # a face that fit alone but not in the deck: should not happen, but never ship it
         raise BuildError([_too_long(source, cards, fid) for fid in sorted(still, key=_face_order)])
@@ -243,7 +243,7 @@ def _smallest_fitting(
             if fid in bad:
                 for step, size in enumerate(scale.ladder(card, side)[1:], start=1):
                     trials[f"{fid}--{step}"] = (fid, size)
-    document = _layout(source, cards, words, scale, {}, trials=trials)
+    document = to_document(cards_html(source, cards, words, scale, {}, trials=trials))
     failed = overflowing(document)
     found: dict[str, float] = {}
     for trial, (fid, size) in trials.items():
@@ -330,20 +330,6 @@ def shrink_notes(cards: list[Card], sizes: dict[str, float], scale: Scale) -> tu
 
 
 # --- HTML -----------------------------------------------------------------------------------
-
-
-def _layout(
-    source: Source,
-    cards: list[Card],
-    words: dict[str, object],
-    scale: Scale,
-    sizes: dict[str, float],
-    *,
-    trials: dict[str, tuple[str, float]] | None = None,
-) -> weasyprint.Document:
-    """Lay out the deck (or, given ``trials``, just the trial faces) as a WeasyPrint document."""
-    html = cards_html(source, cards, words, scale, sizes, trials=trials)
-    return to_document(html)
 
 
 def cards_html(
