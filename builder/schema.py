@@ -11,8 +11,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import Problem
 from .load import Loaded, Path_, RawSource, format_path, parse
 from .model import CARD_PRESETS, Charter
-
-SCHEMA_FILE = "charter.schema.json"
+from .output import sha256
 
 
 @dataclass(frozen=True)
@@ -34,8 +33,6 @@ class Source:
 
 def validate_source(raw: RawSource) -> tuple[Source | None, list[Problem]]:
     """Parse and validate one source; return the Source or every problem found."""
-    import hashlib
-
     loaded, problems = parse(raw)
     if loaded is None:
         return None, problems
@@ -43,7 +40,7 @@ def validate_source(raw: RawSource) -> tuple[Source | None, list[Problem]]:
     if charter is None:
         return None, problems
     lines = {format_path(path): pos[0] for path, pos in loaded.positions.items()}
-    return Source(raw.name, raw.slug, charter, hashlib.sha256(raw.data).hexdigest(), lines), []
+    return Source(raw.name, raw.slug, charter, sha256(raw.data), lines), []
 
 
 def validate(loaded: Loaded, name: str) -> tuple[Charter | None, list[Problem]]:
@@ -77,7 +74,7 @@ def _problem(error: dict, loaded: Loaded, name: str) -> Problem:
     kind = error["type"]
     if kind == "extra_forbidden":
         line, col = loaded.where(path, key=True)
-        return Problem(name, line, col, format_path(path), _unknown_key(path, loaded))
+        return Problem(name, line, col, format_path(path), _unknown_key(path))
     line, col = loaded.where(path)
     return Problem(name, line, col, format_path(path), _message(error, path))
 
@@ -148,7 +145,7 @@ def _message(error: dict, path: Path_) -> str:
     return error["msg"]
 
 
-def _allowed_keys(path: Path_, loaded: Loaded) -> list[str]:
+def _allowed_keys(path: Path_) -> list[str]:
     """Return the keys the model allows at ``path``'s parent."""
     model: type[BaseModel] | None = Charter
     for part in path[:-1]:
@@ -167,14 +164,11 @@ def _model_in(annotation) -> type[BaseModel] | None:
         found = _model_in(arg)
         if found:
             return found
-    origin = getattr(annotation, "__origin__", None)
-    if origin is not None and isinstance(origin, type) and issubclass(origin, BaseModel):
-        return origin
     return None
 
 
-def _unknown_key(path: Path_, loaded: Loaded) -> str:
-    allowed = _allowed_keys(path, loaded)
+def _unknown_key(path: Path_) -> str:
+    allowed = _allowed_keys(path)
     guess = difflib.get_close_matches(str(path[-1]), allowed, n=1, cutoff=0.6)
     if guess:
         return f"unknown key (did you mean '{guess[0]}'?)"
