@@ -24,7 +24,7 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix builder tests
 
 schema: $(VENV)/.installed  ## regenerate sources/charter.schema.json from the model
-	$(BIN)/python -c "from builder.schema import json_schema_text; open('sources/charter.schema.json','w',encoding='utf-8').write(json_schema_text())"
+	$(BIN)/python -c "from charterpress.schema import json_schema_text; open('sources/charter.schema.json','w',encoding='utf-8').write(json_schema_text())"
 
 bench: $(VENV)/.installed-test  ## time a cold and a no-change build
 	$(BIN)/python tests/benchmark.py

@@ -100,7 +100,7 @@ _CODE_DIGEST: str | None = None
 def _code_digest() -> str:
     global _CODE_DIGEST
     if _CODE_DIGEST is None:
-        _CODE_DIGEST = tree_digest(ROOT / "builder", LAYOUTS, ASSETS)
+        _CODE_DIGEST = tree_digest(Path(__file__).resolve().parent, LAYOUTS, ASSETS)
     return _CODE_DIGEST
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from builder.load import read_source
-from builder.output import Product
-from builder.pipeline import Options, make_products
-from builder.schema import Source, validate_source
+from charterpress.load import read_source
+from charterpress.output import Product
+from charterpress.pipeline import Options, make_products
+from charterpress.schema import Source, validate_source
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "sources"

@@ -14,8 +14,8 @@ import pypdfium2
 import pytest
 from conftest import DATA, SLUGS, SOURCES, load, products_of
 
-from builder import booklet, colours, layouts
-from builder.hyphenate import (
+from charterpress import booklet, colours, layouts
+from charterpress.hyphenate import (
     SOFT_HYPHEN,
     WORD,
     Exceptions,
@@ -28,10 +28,10 @@ from builder.hyphenate import (
     suspicious,
     word_breaks,
 )
-from builder.impose import saddle_order
-from builder.model import Block, Charter, Logo, Passage
-from builder.pipeline import Options
-from builder.render import to_document, to_pdf
+from charterpress.impose import saddle_order
+from charterpress.model import Block, Charter, Logo, Passage
+from charterpress.pipeline import Options
+from charterpress.render import to_document, to_pdf
 
 MM = 72 / 25.4
 PADDING = DATA / "booklet-padding.yaml"

@@ -13,11 +13,11 @@ import pytest
 from conftest import DATA, SLUGS, SOURCES, load, products_of
 from pypdf import PdfReader
 
-from builder import cards, colours, impose
-from builder.errors import BuildError
-from builder.layouts import labels
-from builder.pipeline import Options, make_products
-from builder.sheets import mm
+from charterpress import cards, colours, impose
+from charterpress.errors import BuildError
+from charterpress.layouts import labels
+from charterpress.pipeline import Options, make_products
+from charterpress.sheets import mm
 
 PT_TOLERANCE = mm(0.5)
 """Half a millimetre, in points: how close a back's number must sit to its front's mirror."""
@@ -222,7 +222,7 @@ def test_a_word_that_cannot_break_counts_as_too_wide() -> None:
         '<section id="card-1-front"><p style="font-size: 30pt">Ledelsesgrundlagsarbejdet</p>'
         "</section></html>"
     )
-    from builder.render import to_document
+    from charterpress.render import to_document
 
     assert cards.overflowing(to_document(html)) == {"card-1-front"}
 

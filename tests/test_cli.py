@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SOURCES
 
-from builder.__main__ import main
+from charterpress.__main__ import main
 
 EXPECTED_COUNTS = {
     "ballerup": "5 sections, 15 commitments",
@@ -24,7 +24,7 @@ EXPECTED_COUNTS = {
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     """Run the installed CLI as a user would."""
     return subprocess.run(
-        [sys.executable, "-m", "builder", *args],
+        [sys.executable, "-m", "charterpress", *args],
         cwd=cwd,
         capture_output=True,
         text=True,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from builder.colours import BLACK, WHITE, contrast, ink, luminance, mix, readable, rgb
+from charterpress.colours import BLACK, WHITE, contrast, ink, luminance, mix, readable, rgb
 
 
 def test_rgb_reads_a_hex_colour_with_or_without_the_hash() -> None:

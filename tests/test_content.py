@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, load
 
-from builder.model import Block, Charter, Passage, Section
+from charterpress.model import Block, Charter, Passage, Section
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 SEED_OF = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from builder.impose import (
+from charterpress.impose import (
     MARGIN_MM,
     PAPER_MM,
     apply,

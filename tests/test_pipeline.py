@@ -7,8 +7,8 @@ import shutil
 import pytest
 from conftest import SOURCES
 
-from builder import pipeline
-from builder.output import MANIFEST, Product
+from charterpress import pipeline
+from charterpress.output import MANIFEST, Product
 
 CALLS: list[str] = []
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import jinja2
 import pytest
 
-from builder.errors import BuildError
-from builder.layouts import environment, labels
-from builder.render import render_html, to_document
+from charterpress.errors import BuildError
+from charterpress.layouts import environment, labels
+from charterpress.render import render_html, to_document
 
 
 @pytest.fixture

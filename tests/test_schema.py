@@ -8,8 +8,8 @@ import textwrap
 import pytest
 from conftest import SOURCES
 
-from builder.load import RawSource
-from builder.schema import json_schema_text, validate_source
+from charterpress.load import RawSource
+from charterpress.schema import json_schema_text, validate_source
 
 GOOD = """\
 meta:

@@ -9,7 +9,7 @@ import pytest
 import weasyprint
 from pypdf import PdfReader
 
-from builder.sheets import add_crop_marks, mm
+from charterpress.sheets import add_crop_marks, mm
 
 TRIM = (90, 130)
 
@@ -83,8 +83,8 @@ def test_crop_marks_use_the_registration_colour(marked: bytes) -> None:
 def test_place_cards_clips_each_face_to_its_trim_plus_the_room_between_cards(
     bled_pdf: bytes,
 ) -> None:
-    from builder.impose import PAPER_MM, grid
-    from builder.sheets import place_cards
+    from charterpress.impose import PAPER_MM, grid
+    from charterpress.sheets import place_cards
 
     g = grid(PAPER_MM["A4"], TRIM)
     furniture = weasyprint.HTML(
