@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import Problem, SourceError
-from .layouts import ASSETS, LAYOUTS, ROOT
+from .layouts import ASSETS, LAYOUTS
 from .load import find_sources, read_source
 from .output import Manifest, Product, sha256, tree_digest, write_products
 from .schema import Source, validate_source

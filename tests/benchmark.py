@@ -19,7 +19,10 @@ def timed(*args: str) -> float:
     """Run the CLI and return its wall time in seconds."""
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "charterpress", *args], cwd=ROOT, check=True, stdout=subprocess.DEVNULL
+        [sys.executable, "-m", "charterpress", *args],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
     return time.perf_counter() - started
 

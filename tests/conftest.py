@@ -7,7 +7,6 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-
 from charterpress.load import read_source
 from charterpress.output import Product
 from charterpress.pipeline import Options, make_products

@@ -12,8 +12,6 @@ import pdfplumber
 import pypdf
 import pypdfium2
 import pytest
-from conftest import DATA, SLUGS, SOURCES, load, products_of
-
 from charterpress import booklet, colours, layouts
 from charterpress.hyphenate import (
     SOFT_HYPHEN,
@@ -32,6 +30,7 @@ from charterpress.impose import saddle_order
 from charterpress.model import Block, Charter, Logo, Passage
 from charterpress.pipeline import Options
 from charterpress.render import to_document, to_pdf
+from conftest import DATA, SLUGS, SOURCES, load, products_of
 
 MM = 72 / 25.4
 PADDING = DATA / "booklet-padding.yaml"

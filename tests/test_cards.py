@@ -10,14 +10,13 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-from conftest import DATA, SLUGS, SOURCES, load, products_of
-from pypdf import PdfReader
-
 from charterpress import cards, colours, impose
 from charterpress.errors import BuildError
 from charterpress.layouts import labels
 from charterpress.pipeline import Options, make_products
 from charterpress.sheets import mm
+from conftest import DATA, SLUGS, SOURCES, load, products_of
+from pypdf import PdfReader
 
 PT_TOLERANCE = mm(0.5)
 """Half a millimetre, in points: how close a back's number must sit to its front's mirror."""

@@ -8,9 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SOURCES
-
 from charterpress.__main__ import main
+from conftest import ROOT, SOURCES
 
 EXPECTED_COUNTS = {
     "ballerup": "5 sections, 15 commitments",

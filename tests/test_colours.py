@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from charterpress.colours import BLACK, WHITE, contrast, ink, luminance, mix, readable, rgb
 
 

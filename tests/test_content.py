@@ -7,9 +7,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, load
-
 from charterpress.model import Block, Charter, Passage, Section
+from conftest import ROOT, load
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 SEED_OF = {

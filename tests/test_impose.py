@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from charterpress.impose import (
     MARGIN_MM,
     PAPER_MM,

@@ -5,10 +5,9 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from conftest import SOURCES
-
 from charterpress import pipeline
 from charterpress.output import MANIFEST, Product
+from conftest import SOURCES
 
 CALLS: list[str] = []
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import jinja2
 import pytest
-
 from charterpress.errors import BuildError
 from charterpress.layouts import environment, labels
 from charterpress.render import render_html, to_document

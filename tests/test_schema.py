@@ -6,10 +6,9 @@ import json
 import textwrap
 
 import pytest
-from conftest import SOURCES
-
 from charterpress.load import RawSource
 from charterpress.schema import json_schema_text, validate_source
+from conftest import SOURCES
 
 GOOD = """\
 meta:

@@ -7,9 +7,8 @@ import io
 import pdfplumber
 import pytest
 import weasyprint
-from pypdf import PdfReader
-
 from charterpress.sheets import add_crop_marks, mm
+from pypdf import PdfReader
 
 TRIM = (90, 130)
 
