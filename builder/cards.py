@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -13,10 +12,10 @@ import pyphen
 import weasyprint
 from weasyprint.formatting_structure.boxes import BlockContainerBox, LineBox, TextBox
 
-from . import colours, impose, sheets
+from . import colours, impose, reading, sheets
 from .errors import BuildError, Problem
-from .hyphenate import PATTERNS, SOFT_HYPHEN, WORD, exceptions, hyphenate_word, word_breaks
-from .layouts import DEFAULT_THEME, environment, labels
+from .hyphenate import PATTERNS
+from .layouts import DEFAULT_THEME, environment, labels, look
 from .model import Charter
 from .output import Product
 from .render import render_html, to_document, to_pdf
@@ -37,12 +36,12 @@ WIDTH_TOLERANCE_PX = 0.5
 """How far (CSS px) a line may poke out of its box before it counts as too wide."""
 KICKER_MAX = 24
 """A section label this short is set as a spaced-out capital kicker; a longer one as a line."""
-SHORT_LAST_WORD = 6
-"""A last word this short is kept on one line with the word before it."""
-HYPHENATE_FROM = 10
-"""Words shorter than this are never broken on a card (the booklet breaks more)."""
 INK_DARK = "#1d1d1f"
 """The near-black of text on a light card colour."""
+BAND_MIN_MM = 24.0
+"""The shallowest band (mm, trim top to band foot at the 90 mm design width)."""
+BODY_INK_PRINT = "device-cmyk(0 0 0 1)"
+"""Text in the body colour, in print files: black ink only (a print shop will not convert it)."""
 TINT = 0.9
 """How much white the tint that backs are printed on holds."""
 READABLE_STEPS = 10
@@ -159,6 +158,45 @@ def deck(charter: Charter, words: dict[str, object]) -> list[Card]:
     return cards
 
 
+def top_line(cards: list[Card], scale: Scale, width: float) -> float:
+    """Return where every face's main text starts (mm below the trim's top), for the whole deck.
+
+    The band above the text is as deep as the deepest section name and headline of the deck
+    need (by a generous estimate of their lines), and never shallower than a designed minimum.
+    """
+    need = 0.0
+    for card in cards:
+        if card.kind != "commitment":
+            continue
+        size = scale.label if len(card.label) <= KICKER_MAX else scale.headline
+        lines = _lines(card.label, size, width, caps=len(card.label) <= KICKER_MAX) * size * 1.25
+        if card.headline:
+            lines += _lines(card.headline, scale.headline, width) * scale.headline * 1.3
+            lines += 1.5 * scale.k * reading.PT_PER_MM
+        need = max(need, lines / reading.PT_PER_MM)
+    band = scale.margin_top + need + 5 * scale.k
+    return round(max(band, BAND_MIN_MM * scale.k) + 5 * scale.k, 1)
+
+
+def _lines(text: str, size: float, width: float, caps: bool = False) -> int:
+    """Return how many lines ``text`` needs at ``size`` pt in ``width`` mm, by a generous estimate."""
+    em = 0.72 if caps else reading.EM_PER_LETTER
+    return max(1, math.ceil(len(text) * em * size / (width * reading.PT_PER_MM)))
+
+
+def monogram(charter: Charter) -> str:
+    """Return the letters of the charter's typographic mark: its own, or the municipality's initial."""
+    if charter.theme.monogram:
+        return charter.theme.monogram
+    name = charter.meta.municipality.strip()
+    return (name[:1] or "·").upper()
+
+
+def measure(charter: Charter, scale: Scale) -> float:
+    """Return the width (mm) of a card's text column."""
+    return card_size(charter)[0] - 2 * scale.margin_side
+
+
 def card_size(charter: Charter) -> tuple[float, float]:
     """Return the card's trim size in mm (width, height)."""
     return (charter.theme.card.width, charter.theme.card.height)
@@ -186,14 +224,14 @@ def scale_for(size: tuple[float, float]) -> Scale:
         margin_top=max(7.0, 9 * k),
         margin_side=max(7.0, 8 * k),
         margin_bottom=max(10.5, 16 * k),
-        label=max(6.5, round_half(8 * k)),
+        label=max(6.5, round_half(9 * k)),
         headline=max(7.5, round_half(9.5 * k)),
         number=max(6.5, round_half(7 * k)),
         ladders={
             "front": ladder(17 * k),
             "back": ladder(15 * k),
             "title-front": ladder(24 * k),
-            "title-back": ladder(10 * k),
+            "title-back": ladder(12 * k),
         },
     )
 
@@ -345,13 +383,23 @@ def cards_html(
     charter = source.charter
     by_id = {face_id(c, s): (c, s) for c in cards for s in SIDES}
     if trials is None:
-        faces = [_face(c, s, face_id(c, s), sizes[face_id(c, s)]) for c in cards for s in SIDES]
+        faces = [
+            _face(c, s, face_id(c, s), sizes[face_id(c, s)], charter.theme.name)
+            for c in cards
+            for s in SIDES
+        ]
     else:
-        faces = [_face(*by_id[fid], trial, size) for trial, (fid, size) in trials.items()]
+        faces = [
+            _face(*by_id[fid], trial, size, charter.theme.name)
+            for trial, (fid, size) in trials.items()
+        ]
     colours = sorted({c.colour for c in cards})
     w, h = card_size(charter)
+    width = measure(charter, scale)
     return render_html(
-        card_environment(source.slug, charter.meta.language, charter.theme.name),
+        card_environment(
+            source.slug, charter.meta.language, charter.theme.name, measure(charter, scale)
+        ),
         "cards.html",
         charter=charter,
         labels=words,
@@ -360,74 +408,63 @@ def cards_html(
         card={"width": w, "height": h, "bleed": BLEED_MM},
         scale=scale,
         tints=[{"name": _tint_page(c), "colour": c, "tint": tint(c)} for c in colours],
+        fields=[{"name": _field_page(c), "colour": c, "ink": ink_on(c)} for c in colours],
         cover={"colour": charter.theme.colour, "ink": ink_on(charter.theme.colour)},
         steps=list(words["how_to_steps"]),  # type: ignore[call-overload]
+        top_line=top_line(cards, scale, width),
+        monogram=monogram(charter),
+        ink={"body": BODY_INK_PRINT},
         count=str(words["card_count"]).format(n=len(cards)),
     )
 
 
-def card_environment(slug: str, language: str, theme: str = DEFAULT_THEME) -> jinja2.Environment:
-    """Return the layout environment with the cards' filters.
+def card_environment(
+    slug: str, language: str, theme: str = DEFAULT_THEME, measure_mm: float = 74.0
+) -> jinja2.Environment:
+    """Return the layout environment with the cards' filter.
 
-    'hy' puts soft hyphens in long words; 'keep' (for titles: shrink, never hyphenate) only
-    keeps a short last word with the one before it.
+    'read(size)' sets text for reading aloud (builder/reading.py): bound for sense, a word
+    broken only when it is longer than a line of ``measure_mm`` at ``size`` pt. 'keep' (for
+    titles) only binds: a title shrinks rather than break a word.
     """
     env = environment(slug, theme=theme)
-    env.filters["hy"] = lambda text: keep_last_words(hyphenate_body(str(text), language))
-    env.filters["keep"] = lambda text: keep_last_words(str(text))
+    env.filters["read"] = lambda text, size: reading.for_reading(
+        str(text), language, measure_mm, float(size)
+    )
+    env.filters["keep"] = lambda text: reading.bind(str(text), language)
     return env
 
 
-def hyphenate_body(text: str, language: str) -> str:
-    """Return ``text`` hyphenated in its long words, all but the last: no 'ger' left alone."""
-    head, space, last = text.rpartition(" ")
-    return hyphenate_long(head, language) + space + last if space else text
-
-
-def keep_last_words(text: str) -> str:
-    """Return ``text`` with its last two words bound by a no-break space if the last is short.
-
-    A paragraph then never ends on a lone 'det?' or 'I'.
-    """
-    head, space, last = text.rpartition(" ")
-    before = head.rpartition(" ")[2]
-    if not space or len(last) > SHORT_LAST_WORD or SOFT_HYPHEN in before:
-        return text  # a soft hyphen next to a no-break space confuses WeasyPrint (#2270)
-    return f"{head}\u00a0{last}"
-
-
-def hyphenate_long(text: str, language: str, shortest: int = HYPHENATE_FROM) -> str:
-    """Return ``text`` with soft hyphens in its long words only: big type, few hyphens."""
-    table = exceptions(language)
-
-    def one(match: re.Match[str]) -> str:
-        word = match[0]
-        if len(word) < shortest:
-            return word
-        return hyphenate_word(word, word_breaks(word, language, table))
-
-    return WORD.sub(one, text)
-
-
-def _face(card: Card, side: str, fid: str, size: float) -> dict[str, object]:
+def _face(card: Card, side: str, fid: str, size: float, theme: str) -> dict[str, object]:
     """Return what the template needs for one face."""
     return {
         "id": fid,
         "card": card,
         "side": side,
         "size": size,
-        "page": _page_name(card, side),
+        "page": _page_name(card, side, theme),
         "label_style": "kicker" if len(card.label) <= KICKER_MAX else "theme",
         "ink": ink_on(card.colour),
         "label_colour": readable_on(card.colour, tint(card.colour)),
     }
 
 
-def _page_name(card: Card, side: str) -> str:
-    """Return the name of the @page rule a face is laid out on (it sets the background)."""
+def _page_name(card: Card, side: str, theme: str = DEFAULT_THEME) -> str:
+    """Return the name of the @page rule a face is laid out on (it sets the background).
+
+    A theme whose theme.yaml says ``cards: {front: field}`` prints fronts on the full colour.
+    """
     if side == "back":
         return _tint_page(card.colour)
-    return "cover" if card.kind == "title" else "front"
+    if card.kind == "title":
+        return "cover"
+    cards_look = look(theme).get("cards") or {}
+    return _field_page(card.colour) if cards_look.get("front") == "field" else "front"
+
+
+def _field_page(colour: str) -> str:
+    """Return the name of the @page rule that prints a front on the full colour."""
+    return "field-" + colour.lstrip("#").lower()
 
 
 def _tint_page(colour: str) -> str:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import io
 import math
 import re
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
 import pdfplumber
 import pytest
-from charterpress import cards, colours, impose
+from charterpress import cards, colours, impose, reading
 from charterpress.errors import BuildError
 from charterpress.layouts import labels
 from charterpress.pipeline import Options, make_products
@@ -239,18 +240,25 @@ def test_a_missing_hyphenation_dictionary_fails_the_build() -> None:
         cards.check_hyphenation("xx")
 
 
-def test_only_long_words_get_soft_hyphens() -> None:
-    text = cards.hyphenate_long("Vi binder organisationen og medarbejderne sammen", "da")
-    words = text.split()
-    assert "\u00ad" not in "".join(words[:2] + words[3:4] + words[5:])
-    assert words[2].replace("\u00ad", "") == "organisationen" and "\u00ad" in words[2]
-    assert words[4].startswith("med\u00adar")
+def test_card_text_keeps_words_whole_unless_one_is_longer_than_a_line() -> None:
+    text = reading.for_reading("Vi binder organisationen og medarbejderne sammen", "da", 74, 17)
+    assert "\u00ad" not in text
+    long = reading.for_reading("Vi har arbejdsmiljørepræsentantsamarbejdet i fokus", "da", 40, 17)
+    words = long.split()
+    assert "\u00ad" in words[2] and "\u00ad" not in "".join(words[:2] + words[3:])
 
 
-def test_long_compounds_break_with_a_visible_hyphen() -> None:
-    printed, _ = deck_of(SOURCES / "gladsaxe.yaml")
-    broken = [line for text in page_texts(printed) for line in text.splitlines()]
-    assert any(line.endswith(("-", "\u2010")) for line in broken)
+def test_a_word_longer_than_a_line_is_broken_with_a_visible_hyphen() -> None:
+    source = load(DATA / "cards-english.yaml")
+    long = "Interdepartmentalcollaborationism"
+    section = source.charter.sections[0]
+    first = section.commitments[0].model_copy(update={"text": f"We value {long} above all"})
+    charter = source.charter.model_copy(
+        update={"sections": (section.model_copy(update={"commitments": (first,)}),)}
+    )
+    made = make_products(replace(source, charter=charter), Options(products=("cards",)))
+    text = PdfReader(io.BytesIO(made[0].data)).pages[2].extract_text()
+    assert any(line.rstrip().endswith(("-", "\u2010")) for line in text.splitlines())
 
 
 # --- Office sheets --------------------------------------------------------------------------
@@ -368,6 +376,12 @@ def test_the_back_label_stays_readable_on_its_tint(colour: str) -> None:
 
 
 def test_a_short_last_word_stays_with_the_one_before() -> None:
-    assert cards.keep_last_words("Hvordan fortæller I det?") == "Hvordan fortæller I\u00a0det?"
-    assert cards.keep_last_words("Jeg er integritet") == "Jeg er integritet"
-    assert cards.hyphenate_body("organisationen organisationen", "da").endswith(" organisationen")
+    assert reading.bind("Hvordan fortæller I det?", "da").endswith("I\u00a0det?")
+    assert reading.bind("Jeg er vores integritet", "da").endswith("vores\u00a0integritet")
+    assert reading.bind("Jeg lever med stor integritet", "da").endswith(" integritet")
+
+
+def test_lines_never_end_on_a_short_leading_word() -> None:
+    bound = reading.bind("Vi tager ansvar for at lytte til de andre i organisationen", "da")
+    assert "for\u00a0at\u00a0lytte" in bound and "til\u00a0de\u00a0andre" in bound
+    assert "i\u00a0organisationen" in bound
