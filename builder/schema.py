@@ -152,11 +152,13 @@ def _message(error: dict, path: Path_) -> str:
             return f"expected a colour like '#1f4e79', got {_kind_of(given)}"
         return f"expected an id of lowercase letters, digits and '-' (like 'rollen'), got {_kind_of(given)}"
     if kind == "string_too_long":
-        return f"too long: at most {ctx.get('max_length')} characters"
+        return f"too long: {len(given or '')} characters, at most {ctx.get('max_length')}"
     if kind == "too_short" and ctx.get("field_type") == "Value":
         return "must not be empty"
     if kind == "too_short":
         return f"must have at least {ctx.get('min_length')} item(s)"
+    if kind == "too_long" and ctx.get("field_type") == "Value":
+        return f"too long: {ctx.get('actual_length')} characters, at most {ctx.get('max_length')}"
     if kind == "too_long":
         return f"too many: {ctx.get('actual_length')} items, at most {ctx.get('max_length')}"
     if kind in ("greater_than_equal", "less_than_equal"):
