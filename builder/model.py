@@ -281,6 +281,12 @@ class Logo(_Frozen):
 class Theme(_Frozen):
     """How the charter looks."""
 
+    name: Literal["civic", "classic", "signal"] = "civic"
+    """The theme (layouts/themes/NAME): civic (sans and serif, colour fields), classic
+    (a Garamond book on paper), signal (bold capitals on full colour)."""
+    monogram: Annotated[str, StringConstraints(min_length=1, max_length=3)] | None = None
+    """The letters of the typographic mark drawn where no logo is given; defaults to the
+    municipality's initial."""
     colour: Colour = "#1f4e79"
     accent: Colour = "#c8963e"
     card: Annotated[CardSize, BeforeValidator(_card_preset)] = CardSize(width=90, height=130)
