@@ -28,7 +28,7 @@ def _collapse(value: object) -> object:
 
 
 # Limits: each is stated in docs/source-format.md and in the JSON Schema.
-TEXT_MAX = 1000
+TEXT_MAX = 2000
 """The longest text of one field (a title, a commitment, a question, a list item), in characters."""
 PARAGRAPH_MAX = 5000
 """The longest paragraph (a text block), in characters."""

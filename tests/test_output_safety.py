@@ -155,9 +155,11 @@ def test_a_second_build_stops_with_a_clear_line_after_waiting(tmp_path):
 
     fcntl.flock(fd, fcntl.LOCK_EX)
     try:
-        with pytest.raises(BuildError, match="another build has been writing here"):
-            with locked(out, wait=0.3):
-                pass
+        with (
+            pytest.raises(BuildError, match="another build has been writing here"),
+            locked(out, wait=0.3),
+        ):
+            pass
     finally:
         os.close(fd)
 
