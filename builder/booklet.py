@@ -109,12 +109,13 @@ def join_label(kicker: str | None, title: str) -> str:
 def chapters(charter: Charter, labels: dict[str, object]) -> list[Chapter]:
     """Return the sections, then the organisation, as chapters with their colours."""
     found = [
-        Chapter(s, s.kicker, palette(s.colour or charter.theme.colour)) for s in charter.sections
+        Chapter(s, s.kicker, palette(charter.section_colour(i)))
+        for i, s in enumerate(charter.sections)
     ]
     org = charter.organisation
     if org:
         kicker = org.kicker or str(labels["organisation"])
-        found.append(Chapter(org, kicker, palette(org.colour or charter.theme.accent)))
+        found.append(Chapter(org, kicker, palette(charter.section_colour(-1))))
     return found
 
 
@@ -213,6 +214,7 @@ def booklet_html(
         chapters=chapters(charter, labels),
         contents=contents(charter, labels),
         mark=mark_rows(charter),
+        monogram=charter.monogram,
         theme={**palette(theme.colour), "--accent": theme.accent},
         ids={"contents": CONTENTS_ID, "values": VALUES_ID, "mine": MINE_ID},
     )

@@ -138,16 +138,16 @@ def deck(charter: Charter, words: dict[str, object]) -> list[Card]:
             front_field="title",
         )
     ]
-    parts = [(f"sections[{i}]", s) for i, s in enumerate(charter.sections)]
+    parts = [(f"sections[{i}]", s, i) for i, s in enumerate(charter.sections)]
     if charter.organisation:
-        parts.append(("organisation", charter.organisation))
-    for prefix, section in parts:
+        parts.append(("organisation", charter.organisation, -1))
+    for prefix, section, index in parts:
         for j, commitment in enumerate(section.commitments):
             card = Card(
                 number=len(cards) + 1,
                 kind="commitment",
                 path=f"{prefix}.commitments[{j}]",
-                colour=section.colour or theme,
+                colour=charter.section_colour(index),
                 label=section.label,
                 headline=section.headline,
                 front=commitment.front,
@@ -182,14 +182,6 @@ def _lines(text: str, size: float, width: float, caps: bool = False) -> int:
     """Return how many lines ``text`` needs at ``size`` pt in ``width`` mm, by a generous estimate."""
     em = 0.72 if caps else reading.EM_PER_LETTER
     return max(1, math.ceil(len(text) * em * size / (width * reading.PT_PER_MM)))
-
-
-def monogram(charter: Charter) -> str:
-    """Return the letters of the charter's typographic mark: its own, or the municipality's initial."""
-    if charter.theme.monogram:
-        return charter.theme.monogram
-    name = charter.meta.municipality.strip()
-    return (name[:1] or "·").upper()
 
 
 def measure(charter: Charter, scale: Scale) -> float:
@@ -412,7 +404,7 @@ def cards_html(
         cover={"colour": charter.theme.colour, "ink": ink_on(charter.theme.colour)},
         steps=list(words["how_to_steps"]),  # type: ignore[call-overload]
         top_line=top_line(cards, scale, width),
-        monogram=monogram(charter),
+        monogram=charter.monogram,
         ink={"body": BODY_INK_PRINT},
         count=str(words["card_count"]).format(n=len(cards)),
     )

@@ -50,3 +50,20 @@ def readable(colour: str, on: str = WHITE, ratio: float = AA_TEXT, steps: int = 
         if contrast(darker, on) >= ratio:
             return darker
     return BLACK
+
+
+SHADE_REACH = 0.6
+"""How far towards the accent the last section's shade goes."""
+
+
+def section_shades(colour: str, accent: str, count: int) -> list[str]:
+    """Return one colour per section, from ``colour`` towards ``accent``: a family, not a rainbow.
+
+    Each shade is darkened until white text reads on it (WCAG AA), so every band can carry
+    white type. A municipality's sections are thus told apart, and its deck from another's.
+    """
+    shades = []
+    for index in range(count):
+        share = SHADE_REACH * index / max(count - 1, 1)
+        shades.append(readable(mix(colour, accent, share), WHITE))
+    return shades

@@ -312,6 +312,25 @@ class Charter(_Frozen):
     back: tuple[Passage, ...] = Field(default=(), max_length=PASSAGES_MAX)
     """Passages after the sections."""
 
+    def section_colour(self, index: int) -> str:
+        """Return section ``index``'s colour: its own, else a shade of the theme's (the organisation: -1)."""
+        from .colours import section_shades
+
+        if index < 0:
+            own = self.organisation.colour if self.organisation else None
+            return own or self.theme.accent
+        own = self.sections[index].colour
+        return (
+            own or section_shades(self.theme.colour, self.theme.accent, len(self.sections))[index]
+        )
+
+    @property
+    def monogram(self) -> str:
+        """Return the letters of the typographic mark: the theme's, or the municipality's initial."""
+        if self.theme.monogram:
+            return self.theme.monogram
+        return (self.meta.municipality.strip()[:1] or "·").upper()
+
     @property
     def commitment_count(self) -> int:
         """Return how many commitments the sections and the organisation carry."""
