@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from . import project
+from . import marks, project
 
 DEFAULT_THEME = "civic"
 
@@ -63,6 +63,7 @@ def environment(
     )
     env.filters["mm"] = lambda value: f"{float(value):g}mm"
     env.globals["look"] = look(theme, layouts)
+    env.globals["outline"] = marks.outline
     return env
 
 

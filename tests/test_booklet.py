@@ -256,6 +256,7 @@ def test_the_screen_booklet_has_a_bookmark_for_every_chapter(path: Path) -> None
 def test_every_text_of_the_source_copies_from_the_screen_booklet_as_words(path: Path) -> None:
     charter = load(path).charter
     text = " ".join(reading(products_of(path, "booklet")[f"{path.stem}-booklet.pdf"].data))
+    text = text.replace("\u2010 ", "")  # a word hyphenated across a page turn
     missing = [t for t in source_texts(charter) if t not in text]
     assert missing == []
 
