@@ -127,15 +127,84 @@ def sha256(data: bytes) -> str:
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that a reader sees the old file or the new one, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    staged = Staged.write(path, data)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes files private; outputs are for sharing
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        staged.commit()
+    finally:
+        staged.discard()
+
+
+class Staged:
+    """A file's new content, written beside it but not yet in its place.
+
+    Where Linux allows it (``O_TMPFILE``), the content lives in an unnamed file until
+    ``commit``: a build killed with SIGKILL while staging leaves nothing behind, because the
+    kernel frees an unnamed file with its last descriptor. ``commit`` gives it a hidden
+    name and renames it over the target at once (two system calls). Elsewhere it is an
+    ordinary hidden temporary file, removed by ``discard`` (not after a SIGKILL).
+    """
+
+    def __init__(self, path: Path, fd: int, tmp: str | None) -> None:
+        self.path, self.fd, self.tmp = path, fd, tmp
+
+    @classmethod
+    def write(cls, path: Path, data: bytes) -> Staged:
+        """Write ``data`` for ``path`` into a staging file in ``path``'s folder."""
+        mode = 0o666 & ~_umask()  # outputs are for sharing, not private like mkstemp's
+        tmp = None
+        try:
+            fd = os.open(path.parent, os.O_TMPFILE | os.O_RDWR | os.O_CLOEXEC, mode)
+        except (AttributeError, OSError):  # no O_TMPFILE here (not Linux, or the file system)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+            os.chmod(tmp, mode)
+        staged = cls(path, fd, tmp)
+        try:
+            _write_fully(fd, data)
+        except BaseException:
+            staged.discard()
+            raise
+        return staged
+
+    def commit(self) -> None:
+        """Put the staged file in its place (atomically: readers see the old file or this one)."""
+        if self.tmp is None:
+            name = str(self.path.parent / f".{self.path.name}.{os.getpid()}.{id(self)}")
+            try:
+                os.link(f"/proc/self/fd/{self.fd}", name, follow_symlinks=True)
+                self.tmp = name
+            except OSError:  # no /proc: copy the unnamed file into a named one
+                self.tmp = self._copy_to_named()
+        os.replace(self.tmp, self.path)
+        self.tmp = None
+
+    def _copy_to_named(self) -> str:
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        try:
+            os.chmod(tmp, 0o666 & ~_umask())
+            os.lseek(self.fd, 0, os.SEEK_SET)
+            while chunk := os.read(self.fd, 1 << 20):
+                _write_fully(fd, chunk)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        finally:
+            os.close(fd)
+        return tmp
+
+    def discard(self) -> None:
+        """Forget the staged file if it was not committed; close it."""
+        if self.tmp is not None:
+            Path(self.tmp).unlink(missing_ok=True)
+            self.tmp = None
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+
+def _write_fully(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def _umask() -> int:
@@ -161,7 +230,7 @@ def write_all(out_dir: Path, batches: dict[str, list[Product]]) -> dict[str, lis
         for slug, products in batches.items()
     }
     made: list[Path] = []
-    staged: list[tuple[str, Path]] = []
+    staged: list[Staged] = []
     try:
         for slug, products in batches.items():
             for product, path in zip(products, targets[slug], strict=True):
@@ -169,30 +238,20 @@ def write_all(out_dir: Path, batches: dict[str, list[Product]]) -> dict[str, lis
                     if not folder.exists():
                         folder.mkdir()
                         made.append(folder)
-                staged.append((_stage(path, product.data), path))
-        for tmp, path in staged:
-            os.replace(tmp, path)
+                staged.append(Staged.write(path, product.data))
+        for file in staged:
+            file.commit()
     except BaseException:
-        for tmp, _ in staged:
-            Path(tmp).unlink(missing_ok=True)
+        for file in staged:
+            file.discard()
         for folder in reversed(made):
             with contextlib.suppress(OSError):
                 folder.rmdir()
         raise
+    finally:
+        for file in staged:
+            file.discard()
     return targets
-
-
-def _stage(path: Path, data: bytes) -> str:
-    """Write ``data`` to a hidden temporary file beside ``path``; return its name."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes files private; outputs are for sharing
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return tmp
 
 
 @contextlib.contextmanager

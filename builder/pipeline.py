@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import multiprocessing
+import os
+import signal
+import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.metadata import version
@@ -17,6 +22,9 @@ from .output import Manifest, Product, locked, sha256, tree_digest, write_all
 from .schema import Source, validate_source
 
 log = logging.getLogger(__name__)
+
+PR_SET_PDEATHSIG = 1
+"""prctl(2): the signal a process gets when its parent dies (linux/prctl.h)."""
 
 
 @dataclass(frozen=True)
@@ -153,13 +161,59 @@ def _render_all(stale: list[Source], options: Options) -> list[tuple[Source, lis
             except CharterError as error:
                 problems.extend(error.problems)
     else:
-        with ProcessPoolExecutor(max_workers=min(options.jobs, len(stale))) as pool:
-            futures = [pool.submit(_timed, source, options) for source in stale]
-            for future in futures:
-                try:
-                    done.append(future.result())
-                except CharterError as error:
-                    problems.extend(error.problems)
+        outcomes = _render_parallel(stale, options)
+        for source in stale:
+            outcome = outcomes[source.slug]
+            if isinstance(outcome, CharterError):
+                problems.extend(outcome.problems)
+            else:
+                done.append(outcome)
     if problems:
         raise BuildError(problems)
     return done
+
+
+def _render_parallel(stale: list[Source], options: Options) -> dict[str, object]:
+    """Render charters in worker processes, largest first; return each result or CharterError.
+
+    The workers die with the build: each asks the kernel for SIGKILL when its parent dies
+    (``_worker_started``), so a build killed with SIGKILL leaves none running; on Ctrl-C (or
+    any other error) the build kills them itself before it stops.
+    """
+    context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
+    pool = ProcessPoolExecutor(
+        max_workers=min(options.jobs, len(stale)),
+        mp_context=context,
+        initializer=_worker_started,
+        initargs=(os.getpid(),),
+    )
+    outcomes: dict[str, object] = {}
+    try:
+        largest_first = sorted(stale, key=lambda s: -len(s.lines))  # fields: a size
+        futures = {pool.submit(_timed, s, options): s.slug for s in largest_first}
+        for future in as_completed(futures):
+            try:
+                outcomes[futures[future]] = future.result()
+            except CharterError as error:
+                outcomes[futures[future]] = error
+    except BaseException:
+        for child in multiprocessing.active_children():
+            child.kill()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return outcomes
+
+
+def _worker_started(parent: int) -> None:
+    """Set up a worker process: die with the parent; leave Ctrl-C to the parent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform != "linux":
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover - no prctl: workers finish, then exit
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
