@@ -8,12 +8,14 @@ import json
 import logging
 import os
 import re
+import stat
 import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import project
 from .errors import BuildError
 from .paths import SLUG_PATTERN, inside
 
@@ -22,6 +24,8 @@ log = logging.getLogger(__name__)
 MANIFEST = ".charterpress-manifest.json"
 LOCK_WAIT = 600.0
 """Seconds a build waits for another build writing the same output folder."""
+MAX_INPUT_BYTES = 200_000_000
+"""The largest file a manifest's inputs may name (an image)."""
 _FILE_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 
 
@@ -79,21 +83,46 @@ class Manifest:
             touched = entry.get("mtimes", {}).get(name) != path.stat().st_mtime_ns
             if touched and sha256(path.read_bytes()) != digest:
                 return False
-        return True
+        return all(
+            _same_input(Path(name), digest) for name, digest in entry.get("inputs", {}).items()
+        )
 
-    def record(self, out_dir: Path, slug: str, key: str, written: list[Path]) -> None:
-        """Remember that ``written`` were built from ``key``."""
+    def record(
+        self,
+        out_dir: Path,
+        slug: str,
+        key: str,
+        written: list[Path],
+        inputs: dict[str, str] | None = None,
+    ) -> None:
+        """Remember that ``written`` were built from ``key`` and the files ``inputs`` (path: SHA-256)."""
         self.entries[slug] = {
             "key": key,
             "files": {p.name: sha256(p.read_bytes()) for p in written},
             "sizes": {p.name: p.stat().st_size for p in written},
             "mtimes": {p.name: p.stat().st_mtime_ns for p in written},
+            "inputs": dict(inputs or {}),
         }
 
     def write(self, out_dir: Path) -> None:
         """Write the manifest atomically."""
         text = json.dumps(self.entries, indent=2, sort_keys=True) + "\n"
         write_atomic(out_dir / MANIFEST, text.encode("utf-8"))
+
+
+def _same_input(path: Path, digest: str) -> bool:
+    """Tell whether an input file recorded in the manifest still has ``digest``.
+
+    The manifest is not trusted: only a regular file inside the project, of a sane size, is read.
+    """
+    try:
+        real = path.resolve()
+        info = real.stat()
+        if not real.is_relative_to(project.root()) or not stat.S_ISREG(info.st_mode):
+            return False
+        return info.st_size <= MAX_INPUT_BYTES and sha256(real.read_bytes()) == digest
+    except (OSError, RuntimeError):
+        return False
 
 
 def _check_shape(entries: object) -> None:
@@ -103,8 +132,16 @@ def _check_shape(entries: object) -> None:
     for slug, entry in entries.items():
         if not re.match(SLUG_PATTERN, slug) or not isinstance(entry, dict):
             raise ValueError(f"bad entry {slug[:40]!r}")
-        if set(entry) != {"key", "files", "sizes", "mtimes"} or not isinstance(entry["key"], str):
+        if set(entry) - {"inputs"} != {"key", "files", "sizes", "mtimes"} or not isinstance(
+            entry["key"], str
+        ):
             raise ValueError(f"bad entry {slug!r}")
+        inputs = entry.get("inputs", {})
+        if not isinstance(inputs, dict) or not all(
+            isinstance(n, str) and Path(n).is_absolute() and isinstance(d, str)
+            for n, d in inputs.items()
+        ):
+            raise ValueError(f"bad inputs for {slug!r}")
         names = entry["files"]
         if not isinstance(names, dict) or not all(
             isinstance(n, str) and _FILE_NAME.match(n) and isinstance(d, str)
