@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
-from . import __version__
+from . import __version__, reproducible
 from .errors import Problem, SourceError
 from .layouts import ASSETS, LAYOUTS
 from .load import find_sources, read_source
@@ -73,8 +73,9 @@ def make_products(source: Source, options: Options) -> list[Product]:
 
     makers = {"cards": cards.make, "booklet": booklet.make}
     products: list[Product] = []
-    for name in options.products:
-        products.extend(makers[name](source, options))
+    with reproducible.source_date(source.charter):  # fonts subset by fontTools get this date
+        for name in options.products:
+            products.extend(makers[name](source, options))
     return products
 
 
@@ -89,6 +90,7 @@ def inputs_key(source: Source, options: Options) -> str:
                 _code_digest(),
                 repr(options.marks),
                 ",".join(options.products),
+                repr(reproducible.from_environment()),
             )
         ).encode()
     )

@@ -80,7 +80,9 @@ def test_pdfua_does_find_untagged_content(built, tmp_path):
         page.contents_add(pikepdf.Stream(pdf, b"q " + str(name).encode() + b" Do Q"), prepend=False)
         bad = tmp_path / "bad.pdf"
         pdf.save(bad)
-    result = subprocess.run([*PDFUA, "check", "--format", "json", str(bad)], capture_output=True, text=True)
+    result = subprocess.run(
+        [*PDFUA, "check", "--format", "json", str(bad)], capture_output=True, text=True
+    )
     assert result.returncode != 0
     assert "UA-01-003" in {f["rule_id"] for f in json.loads(result.stdout)["findings"]}
 
