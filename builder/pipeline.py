@@ -6,12 +6,12 @@ import logging
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
-from . import __version__, reproducible
+from . import __version__, project, reproducible
 from .errors import BuildError, CharterError, Problem, SourceError
-from .layouts import ASSETS, LAYOUTS
 from .load import find_sources, read_source
 from .output import Manifest, Product, locked, sha256, tree_digest, write_all
 from .schema import Source, validate_source
@@ -87,7 +87,7 @@ def inputs_key(source: Source, options: Options) -> str:
                 __version__,
                 version("weasyprint"),  # not imported: a no-change build never loads it
                 source.digest,
-                _code_digest(),
+                _code_digest(project.root()),
                 repr(options.marks),
                 ",".join(options.products),
                 repr(reproducible.from_environment()),
@@ -96,14 +96,13 @@ def inputs_key(source: Source, options: Options) -> str:
     )
 
 
-_CODE_DIGEST: str | None = None
-
-
-def _code_digest() -> str:
-    global _CODE_DIGEST
-    if _CODE_DIGEST is None:
-        _CODE_DIGEST = tree_digest(Path(__file__).resolve().parent, LAYOUTS, ASSETS)
-    return _CODE_DIGEST
+@lru_cache(maxsize=4)
+def _code_digest(root: Path) -> str:
+    """Return the digest of the code and of every layout, label and font a build of ``root`` may read."""
+    folders = [project.PACKAGE]
+    for base in dict.fromkeys((project.DATA, root)):
+        folders += [base / f for f in project.DATA_FOLDERS if (base / f).is_dir()]
+    return tree_digest(*dict.fromkeys(folders))
 
 
 def build(paths: list[Path], default_dir: Path, out_dir: Path, options: Options) -> list[Built]:
