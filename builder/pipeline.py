@@ -16,7 +16,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__, project
+from . import __version__, project, reproducible
 from .errors import BuildError, CharterError, Problem, SourceError
 from .load import RawSource, find_sources, read_source
 from .output import Manifest, Product, locked, sha256, tree_digest, write_all
@@ -111,8 +111,9 @@ def make_products(source: Source, options: Options) -> list[Product]:
 
     makers = {"cards": cards.make, "booklet": booklet.make}
     products: list[Product] = []
-    for name in options.products:
-        products.extend(makers[name](source, options))
+    with reproducible.source_date(source.charter):  # fonts subset by fontTools get this date
+        for name in options.products:
+            products.extend(makers[name](source, options))
     return products
 
 
@@ -132,6 +133,7 @@ def inputs_key(raw: RawSource, options: Options) -> str:
                 _code_digest(project.root()),
                 repr(options.marks),
                 ",".join(options.products),
+                repr(reproducible.from_environment()),
             )
         ).encode()
     )
