@@ -36,6 +36,8 @@ class RawSource:
     slug: str
     """The file's stem: ``sources/glostrup.yaml`` is ``glostrup``."""
     data: bytes
+    folder: Path | None = None
+    """The folder the file lies in: images a source names are relative to it (None: the working directory)."""
 
 
 @dataclass
@@ -86,7 +88,12 @@ def display_name(path: Path) -> str:
 
 def read_source(path: Path) -> RawSource:
     """Read one source file (I/O edge)."""
-    return RawSource(name=display_name(path), slug=path.stem, data=path.read_bytes())
+    return RawSource(
+        name=display_name(path),
+        slug=path.stem,
+        data=path.read_bytes(),
+        folder=path.resolve().parent,
+    )
 
 
 def parse(raw: RawSource) -> tuple[Loaded | None, list[Problem]]:
@@ -223,7 +230,7 @@ def _short(tag: str) -> str:
 
 
 def format_path(path: Path_) -> str:
-    """Return a field path as users write it: ``sections[2].commitments[3].question``."""
+    """Return a field path as users write it: ``sections[2].body[1].commitments[3].question``."""
     out = ""
     for part in path:
         if isinstance(part, int):

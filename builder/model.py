@@ -33,11 +33,28 @@ def _ends_with_question_mark(value: str) -> str:
     return value
 
 
-Text = Annotated[str, BeforeValidator(_collapse), StringConstraints(min_length=1)]
-"""Non-empty text, white space folded."""
-Question = Annotated[Text, AfterValidator(_ends_with_question_mark)]
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=40)]
+LINE_MAX = 300
+"""The longest short text: a title, kicker, label, lead-in, heading, caption line or question."""
+TEXT_MAX = 5000
+"""The longest paragraph, list item or commitment (a card's text must also fit the card)."""
+ID_MAX = 40
+"""The longest id."""
+FILE_MAX = 200
+"""The longest image path."""
+
+Text = Annotated[
+    str, BeforeValidator(_collapse), StringConstraints(min_length=1, max_length=TEXT_MAX)
+]
+"""Non-empty running text (a paragraph), white space folded; at most TEXT_MAX characters."""
+Line = Annotated[
+    str, BeforeValidator(_collapse), StringConstraints(min_length=1, max_length=LINE_MAX)
+]
+"""Non-empty short text (a title, a label), white space folded; at most LINE_MAX characters."""
+Question = Annotated[Line, AfterValidator(_ends_with_question_mark)]
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=ID_MAX)]
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+ImageFile = Annotated[str, StringConstraints(min_length=1, max_length=FILE_MAX)]
+"""An image file's path, relative to the source's folder (``logo.png``, ``img/map.png``)."""
 
 CARD_PRESETS: dict[str, tuple[float, float]] = {
     "standard": (90, 130),
@@ -52,58 +69,12 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
-class Block(_Frozen):
-    """One block of running text: a paragraph (plain text), a heading, a list or a signature."""
-
-    text: Text | None = None
-    """A paragraph. In YAML a block that is plain text is a paragraph."""
-    heading: Text | None = None
-    """A sub-heading inside a passage."""
-    items: tuple[Text, ...] | None = Field(default=None, min_length=1)
-    """A bulleted list."""
-    signature: Text | None = None
-    """A signature line, e.g. 'Kommunaldirektør …'."""
-
-    @model_validator(mode="before")
-    @classmethod
-    def _plain_text_is_a_paragraph(cls, value: object) -> object:
-        return {"text": value} if isinstance(value, str) else value
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> Block:
-        given = [
-            k for k in ("text", "heading", "items", "signature") if getattr(self, k) is not None
-        ]
-        if len(given) != 1:
-            raise ValueError("give exactly one of: text, heading, items, signature")
-        return self
-
-    @property
-    def kind(self) -> str:
-        """Return which kind of block this is: text, heading, items or signature."""
-        return next(
-            k for k in ("text", "heading", "items", "signature") if getattr(self, k) is not None
-        )
-
-
-Blocks = tuple[Block, ...]
-
-
-class Passage(_Frozen):
-    """A titled piece of running text: an introduction, a purpose, a closing word."""
-
-    id: Id
-    """Unique within the charter; used for links and bookmarks."""
-    kicker: Text | None = None
-    """A small label above the title."""
-    title: Text | None = None
-    subtitle: Text | None = None
-    body: Blocks = ()
-
-
 class Commitment(_Frozen):
-    """One commitment of the charter: one dialogue card."""
+    """One commitment of the charter: an item of a list in a section, and one dialogue card."""
 
+    title: Line | None = None
+    """The commitment's name, where the charter names it (a named principle): the card's
+    headline above the text, a run-in heading in the booklet."""
     text: Text
     """The commitment as the charter writes it (as it stands in the booklet's list)."""
     card: Text | None = None
@@ -117,47 +88,151 @@ class Commitment(_Frozen):
         return self.card or self.text
 
 
-class Section(_Frozen):
-    """A chapter of the charter that carries commitments."""
+BLOCK_KINDS = ("text", "heading", "items", "commitments", "signature", "quote", "figure")
+"""The main keys of a block: a block has exactly one of them."""
+BLOCK_OPTIONS = {
+    "items": ("lead", "style"),
+    "commitments": ("lead", "style"),
+    "quote": ("by",),
+    "figure": ("alt", "caption"),
+}
+"""The keys that go with a block's main key."""
+
+
+class Block(_Frozen):
+    """One block of running text: a paragraph (plain text), a heading, a list, a quote, a figure
+    or a signature. In a section's body a block may also be a list of commitments."""
+
+    text: Text | None = None
+    """A paragraph. In YAML a block that is plain text is a paragraph."""
+    heading: Line | None = None
+    """A sub-heading inside a passage or a section."""
+    items: tuple[Text, ...] | None = Field(default=None, min_length=1)
+    """A list (bulleted, or numbered with ``numbered: true``)."""
+    signature: Line | None = None
+    """A signature line, e.g. 'Kommunaldirektør …'."""
+    quote: Text | None = None
+    """A pull quote, set apart from the running text."""
+    figure: ImageFile | None = None
+    """An image (PNG or JPEG), relative to the source's folder; needs ``alt``."""
+    lead: Line | None = None
+    """With a list: its lead-in ('Det indebærer, at jeg:'), printed above it."""
+    style: Literal["bullets", "numbered", "paragraphs"] = "bullets"
+    """With a list: 'bullets' (the default), 'numbered' (1, 2, 3) or 'paragraphs' (each item a
+    paragraph of its own, as a charter of named principles is written)."""
+    by: Line | None = None
+    """With a quote: who said or wrote it."""
+    alt: Line | None = None
+    """With a figure (required): what the image shows, for readers who cannot see it."""
+    caption: Text | None = None
+    """With a figure: the caption printed under it."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_text_is_a_paragraph(cls, value: object) -> object:
+        return {"text": value} if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Block:
+        kinds = [k for k in BLOCK_KINDS if k in type(self).model_fields]
+        given = [k for k in kinds if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of: " + ", ".join(kinds))
+        kind = given[0]
+        allowed = BLOCK_OPTIONS.get(kind, ())
+        for option in ("lead", "style", "by", "alt", "caption"):
+            if option in self.model_fields_set and option not in allowed:
+                where = " or ".join(k for k, opts in BLOCK_OPTIONS.items() if option in opts)
+                raise ValueError(f"'{option}' goes with {where}, not with {kind}")
+        if kind == "figure" and self.alt is None:
+            raise ValueError("a figure needs 'alt': what the image shows, for screen readers")
+        return self
+
+    @property
+    def kind(self) -> str:
+        """Return which kind of block this is: text, heading, items, commitments, signature, quote
+        or figure."""
+        return next(k for k in BLOCK_KINDS if getattr(self, k, None) is not None)
+
+
+class SectionBlock(Block):
+    """A block of a section's body: running text, or a list of commitments (one card each)."""
+
+    commitments: tuple[Commitment, ...] | None = Field(default=None, min_length=1)
+    """A list whose items are the commitments: printed as the list, carded one by one."""
+
+
+Blocks = tuple[Block, ...]
+
+
+class Passage(_Frozen):
+    """A titled piece of running text: an introduction, a purpose, a closing word."""
 
     id: Id
-    kicker: Text | None = None
-    """A short name ('ROLLEN'); shown on the cards, else the title is."""
-    title: Text
-    subtitle: Text | None = None
-    headline: Text | None = None
+    """Unique within the charter; used for links and bookmarks."""
+    kicker: Line | None = None
+    """A small label above the title."""
+    title: Line | None = None
+    subtitle: Line | None = None
+    body: Blocks = ()
+
+
+class Section(_Frozen):
+    """A chapter of the charter that carries commitments, in lists within its body."""
+
+    id: Id
+    kicker: Line | None = None
+    """A short name ('ROLLEN') above the title."""
+    title: Line
+    subtitle: Line | None = None
+    headline: Line | None = None
     """A first-person headline ('Jeg har lysten og modet til at lede')."""
+    band: Line | None = None
+    """What the cards' band calls the section, in words a reader understands alone
+    ('Princip 1 · Stabil drift'); defaults to the kicker, else the title."""
     colour: Colour | None = None
     preface: Passage | None = None
     """A passage printed before this chapter (e.g. an introduction to all the sections)."""
-    intro: Blocks = ()
-    """Text before the lead and the list."""
-    lead: Text | None = None
-    """The lead-in to the list ('Det indebærer, at jeg:')."""
-    list_commitments: bool = True
-    """False where the commitments are quoted from the prose: the booklet then prints the prose only."""
-    commitments: tuple[Commitment, ...] = Field(min_length=1)
-    prose_title: Text | None = None
-    prose: Blocks = ()
+    body: tuple[SectionBlock, ...] = Field(min_length=1)
+    """The chapter's text in reading order; at least one block is a list of commitments."""
+
+    @model_validator(mode="after")
+    def _has_commitments(self) -> Section:
+        if not any(b.commitments for b in self.body):
+            raise ValueError(
+                "a section needs at least one list of commitments in its body "
+                "(- lead: …, commitments: [...]); text without commitments is a passage"
+            )
+        return self
+
+    @property
+    def lists(self) -> list[tuple[int, SectionBlock]]:
+        """Return the body's commitment lists with their index in the body."""
+        return [(i, b) for i, b in enumerate(self.body) if b.commitments]
+
+    @property
+    def commitments(self) -> tuple[Commitment, ...]:
+        """Return every commitment of the section, list after list."""
+        return tuple(c for _, b in self.lists for c in b.commitments or ())
 
     @property
     def label(self) -> str:
-        """Return the section's short name for cards."""
-        return self.kicker or self.title
+        """Return the section's name for the cards' band."""
+        return self.band or self.kicker or self.title
 
 
 class QuestionItem(_Frozen):
     """One of the charter's own reflection questions."""
 
-    label: Text | None = None
+    label: Line | None = None
     text: Text
 
 
 class ReflectionGroup(_Frozen):
     """The charter's questions for one audience."""
 
-    title: Text
-    subtitle: Text | None = None
+    title: Line
+    subtitle: Line | None = None
     questions: tuple[QuestionItem, ...] = Field(min_length=1)
 
 
@@ -165,7 +240,7 @@ class Reflection(_Frozen):
     """The charter's own reflection questions, by audience."""
 
     id: Id = "refleksion"
-    title: Text
+    title: Line
     intro: Blocks = ()
     groups: tuple[ReflectionGroup, ...] = Field(min_length=1)
 
@@ -173,33 +248,33 @@ class Reflection(_Frozen):
 class Values(_Frozen):
     """A set of values shown as a panel."""
 
-    title: Text
+    title: Line
     intro: Blocks = ()
-    items: tuple[Text, ...] = Field(min_length=1)
+    items: tuple[Line, ...] = Field(min_length=1)
 
 
 class Contact(_Frozen):
     """Who to contact; printed on the back cover."""
 
-    name: Text | None = None
-    unit: Text | None = None
-    address: tuple[Text, ...] = ()
-    email: Text | None = None
-    phone: Text | None = None
-    web: Text | None = None
+    name: Line | None = None
+    unit: Line | None = None
+    address: tuple[Line, ...] = ()
+    email: Line | None = None
+    phone: Line | None = None
+    web: Line | None = None
     text: Text | None = None
 
 
 class Meta(_Frozen):
     """What the charter is and whose it is."""
 
-    municipality: Text
-    title: Text
-    subtitle: Text | None = None
+    municipality: Line
+    title: Line
+    subtitle: Line | None = None
     language: Literal["da", "en"] = "da"
     year: int | None = Field(default=None, ge=1900, le=2100)
-    version: Text | None = None
-    author: Text | None = None
+    version: Line | None = None
+    author: Line | None = None
     """For the PDF metadata; defaults to the municipality."""
     contact: Contact | None = None
 
@@ -231,9 +306,10 @@ class Sheet(_Frozen):
 class Logo(_Frozen):
     """An image for the cover; its alt text is read aloud by screen readers."""
 
-    file: Text
-    """A path below ``assets/``."""
-    alt: Text
+    file: ImageFile
+    """The image (PNG or JPEG), relative to the source's folder: ``logo.png`` next to the source."""
+    alt: Line
+    """What the logo shows ('Glostrup Kommunes byvåben'), read aloud by screen readers."""
 
 
 class Theme(_Frozen):
@@ -269,3 +345,31 @@ class Charter(_Frozen):
         """Return how many commitments the sections and the organisation carry."""
         parts = (*self.sections, *([self.organisation] if self.organisation else []))
         return sum(len(s.commitments) for s in parts)
+
+    def images(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Return every image the charter names, with its field path: the logo, then the figures."""
+        found: list[tuple[tuple[str | int, ...], str]] = []
+        if self.theme.logo:
+            found.append((("theme", "logo", "file"), self.theme.logo.file))
+
+        def blocks(path: tuple[str | int, ...], items: tuple[Block, ...]) -> None:
+            for i, block in enumerate(items):
+                if block.figure:
+                    found.append(((*path, i, "figure"), block.figure))
+
+        blocks(("colophon",), self.colophon)
+        if self.values:
+            blocks(("values", "intro"), self.values.intro)
+        for key in ("front", "back"):
+            for i, passage in enumerate(getattr(self, key)):
+                blocks((key, i, "body"), passage.body)
+        parts = [(("sections", i), s) for i, s in enumerate(self.sections)]
+        if self.organisation:
+            parts.append((("organisation",), self.organisation))
+        for path, section in parts:
+            if section.preface:
+                blocks((*path, "preface", "body"), section.preface.body)
+            blocks((*path, "body"), section.body)
+        if self.reflection:
+            blocks(("reflection", "intro"), self.reflection.intro)
+        return found

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import difflib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from . import assets
 from .errors import Problem
+from .layouts import ROOT
 from .load import Loaded, Path_, RawSource, format_path, parse
-from .model import CARD_PRESETS, Charter
+from .model import BLOCK_KINDS, CARD_PRESETS, TEXT_MAX, Charter
 from .output import sha256
 
 
@@ -24,7 +27,9 @@ class Source:
     digest: str
     """SHA-256 of the source bytes: the cache key of everything built from it."""
     lines: dict[str, int]
-    """Field path -> line, so later stages can point at the source ('sections[1].commitments[2]')."""
+    """Field path -> line, so later stages can point at the source ('sections[1].body[0].commitments[2]')."""
+    images: dict[str, Path] = field(default_factory=dict)
+    """Each image file named in the source (logo, figures) -> its checked absolute path."""
 
     def line_of(self, path: str) -> int | None:
         """Return the source line of a field path, if known."""
@@ -39,8 +44,29 @@ def validate_source(raw: RawSource) -> tuple[Source | None, list[Problem]]:
     charter, problems = validate(loaded, raw.name)
     if charter is None:
         return None, problems
+    images, problems = check_images(charter, loaded, raw)
+    if problems:
+        return None, problems
     lines = {format_path(path): pos[0] for path, pos in loaded.positions.items()}
-    return Source(raw.name, raw.slug, charter, sha256(raw.data), lines), []
+    digest = sha256(raw.data + b"".join(sha256(p.read_bytes()).encode() for p in images.values()))
+    return Source(raw.name, raw.slug, charter, digest, lines, images), []
+
+
+def check_images(
+    charter: Charter, loaded: Loaded, raw: RawSource
+) -> tuple[dict[str, Path], list[Problem]]:
+    """Resolve every image the charter names relative to the source; report each bad one at its line."""
+    folder = raw.folder or Path.cwd()
+    images: dict[str, Path] = {}
+    problems: list[Problem] = []
+    for path, file in charter.images():
+        problem = assets.image_problem(file, folder, ROOT)
+        if problem:
+            line, col = loaded.where(path)
+            problems.append(Problem(raw.name, line, col, format_path(path), problem))
+        else:
+            images[file] = assets.resolve(folder, file)
+    return images, problems
 
 
 def validate(loaded: Loaded, name: str) -> tuple[Charter | None, list[Problem]]:
@@ -129,8 +155,8 @@ def _message(error: dict, path: Path_) -> str:
         if field in ("colour", "accent"):
             return f"expected a colour like '#1f4e79', got {_kind_of(given)}"
         return f"expected an id of lowercase letters, digits and '-' (like 'rollen'), got {_kind_of(given)}"
-    if kind == "string_too_long":
-        return f"too long: at most {ctx.get('max_length')} characters"
+    if kind == "string_too_long" or (kind == "too_long" and isinstance(given, str)):
+        return f"too long: {len(str(given))} characters, at most {ctx.get('max_length')}"
     if kind == "too_short" and ctx.get("field_type") == "Value":
         return "must not be empty"
     if kind == "too_short":
@@ -167,8 +193,24 @@ def _model_in(annotation) -> type[BaseModel] | None:
     return None
 
 
+MOVED = {
+    "list_commitments": "gone: a section's lists are printed and carded from the same text",
+    "intro": "moved: a section's text is its body (paragraphs, lists of commitments, …)",
+    "lead": "moved: a list's lead-in is 'lead:' on the list in the section's body",
+    "commitments": "moved: commitments are a list in the section's body (- lead: …, commitments: …)",
+    "prose": "moved: a section's text is its body, in reading order",
+    "prose_title": "moved: write '- heading: …' in the section's body",
+}
+"""Section keys of the format before lists moved into the body, and where they went."""
+
+
 def _unknown_key(path: Path_) -> str:
     allowed = _allowed_keys(path)
+    key = str(path[-1])
+    if key in MOVED and "body" in allowed and "id" in allowed and key not in allowed:
+        return f"unknown key ({MOVED[key]}; see docs/source-format.md)"
+    if key == "commitments" and "quote" in allowed:
+        return "unknown key (commitments belong in a section's body, not in a passage)"
     guess = difflib.get_close_matches(str(path[-1]), allowed, n=1, cutoff=0.6)
     if guess:
         return f"unknown key (did you mean '{guess[0]}'?)"
@@ -229,12 +271,18 @@ def json_schema() -> dict:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "charterpress charter source"
     defs = schema.get("$defs", {})
-    if "Block" in defs:
-        block = defs["Block"]
-        defs["Block"] = {
-            "description": "A paragraph (plain text), or one of heading, items, signature.",
-            "anyOf": [{"type": "string", "minLength": 1}, block],
-        }
+    paragraph = {"type": "string", "minLength": 1, "maxLength": TEXT_MAX}
+    for name in ("Block", "SectionBlock"):
+        if name in defs:
+            block = defs[name]
+            kinds = [k for k in BLOCK_KINDS if k in block.get("properties", {})]
+            block["minProperties"] = 1
+            defs[name] = {
+                "description": "A paragraph (plain text), or a mapping with one of "
+                + ", ".join(kinds)
+                + " and that kind's options.",
+                "anyOf": [paragraph, block],
+            }
     if "CardSize" in defs:
         size = defs["CardSize"]
         defs["CardSize"] = {
