@@ -185,14 +185,17 @@ def style_of(properties: dict[str, str]) -> str:
 
 
 def environment(
-    slug: str, language: str, images: dict[str, Path] | None = None
+    slug: str,
+    language: str,
+    theme: str = layouts.DEFAULT_THEME,
+    images: dict[str, Path] | None = None,
 ) -> jinja2.Environment:
     """Return the layout environment with the booklet's filters.
 
     'hy' adds soft hyphens, 'runs' groups a section's body, 'run_in' ends a run-in heading,
     'image' turns an image named in the source into the URL of its checked file.
     """
-    env = layouts.environment(slug)
+    env = layouts.environment(slug, theme=theme)
     env.filters["hy"] = lambda text: hyphenate(str(text), language)
     env.filters["style"] = style_of
     env.filters["sentence"] = sentence_case
@@ -230,7 +233,7 @@ def booklet_html(
     labels = layouts.labels(language)
     theme = charter.theme
     return render.render_html(
-        environment(source.slug, language, source.images),
+        environment(source.slug, language, theme.name, source.images),
         TEMPLATE,
         charter=charter,
         meta=charter.meta,

@@ -1,4 +1,9 @@
-"""The Jinja environment: layout search path (charter override, then base), filters, labels."""
+"""The Jinja environment: layout search path (charter override, theme, base), filters, labels.
+
+A theme is a folder ``layouts/themes/NAME/``: templates and CSS that replace the base's, and a
+``theme.yaml`` naming its fonts (display, text, ui) and its card and cover options. Templates
+see the theme as ``look`` (the merged ``theme.yaml`` of the base and the theme).
+"""
 
 from __future__ import annotations
 
@@ -12,18 +17,27 @@ ROOT = Path(__file__).resolve().parent.parent
 """The project folder: the only place the renderer reads files from."""
 LAYOUTS = ROOT / "layouts"
 ASSETS = ROOT / "assets"
+DEFAULT_THEME = "civic"
 
 
-def environment(slug: str, layouts: Path = LAYOUTS) -> jinja2.Environment:
-    """Return the Jinja environment for a charter: ``layouts/SLUG/`` overrides ``layouts/base/``.
+def environment(
+    slug: str, layouts: Path = LAYOUTS, theme: str = DEFAULT_THEME
+) -> jinja2.Environment:
+    """Return the Jinja environment for a charter: ``layouts/SLUG/``, then the theme, then the base.
 
-    An override can extend the template it replaces as ``"base/NAME"``.
+    An override can extend the template it replaces as ``"base/NAME"`` or ``"theme/NAME"``.
     """
-    search = [str(p) for p in (layouts / slug, layouts / "base") if p.is_dir()]
+    folder = layouts / "themes" / theme
+    search = [str(p) for p in (layouts / slug, folder, layouts / "base") if p.is_dir()]
     loader = jinja2.ChoiceLoader(
         [
             jinja2.FileSystemLoader(search),
-            jinja2.PrefixLoader({"base": jinja2.FileSystemLoader(str(layouts / "base"))}),
+            jinja2.PrefixLoader(
+                {
+                    "base": jinja2.FileSystemLoader(str(layouts / "base")),
+                    "theme": jinja2.FileSystemLoader([str(folder), str(layouts / "base")]),
+                }
+            ),
         ]
     )
     env = jinja2.Environment(
@@ -34,7 +48,23 @@ def environment(slug: str, layouts: Path = LAYOUTS) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["mm"] = lambda value: f"{float(value):g}mm"
+    env.globals["look"] = look(theme, layouts)
     return env
+
+
+@lru_cache(maxsize=16)
+def look(theme: str, layouts: Path = LAYOUTS) -> dict[str, object]:
+    """Return a theme's settings: the base's ``theme.yaml`` updated by the theme's own."""
+    merged: dict[str, object] = {"name": theme}
+    for path in (layouts / "base" / "theme.yaml", layouts / "themes" / theme / "theme.yaml"):
+        if path.is_file():
+            with path.open(encoding="utf-8") as handle:
+                for key, value in (yaml.safe_load(handle) or {}).items():
+                    if isinstance(value, dict) and isinstance(merged.get(key), dict):
+                        merged[key] = {**merged[key], **value}  # type: ignore[dict-item]
+                    else:
+                        merged[key] = value
+    return merged
 
 
 @lru_cache(maxsize=8)

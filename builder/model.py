@@ -10,11 +10,11 @@ import re
 from typing import Annotated, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
+    Strict,
     StringConstraints,
     model_validator,
 )
@@ -27,33 +27,64 @@ def _collapse(value: object) -> object:
     return _SPACE.sub(" ", value).strip() if isinstance(value, str) else value
 
 
-def _ends_with_question_mark(value: str) -> str:
-    if not value.endswith("?"):
-        raise ValueError("a question must end with '?'")
-    return value
-
-
-LINE_MAX = 300
-"""The longest short text: a title, kicker, label, lead-in, heading, caption line or question."""
-TEXT_MAX = 5000
-"""The longest paragraph, list item or commitment (a card's text must also fit the card)."""
+# Limits: each is stated in docs/source-format.md and in the JSON Schema.
+TEXT_MAX = 2000
+"""The longest text of one field (a title, a commitment, a question, a list item), in characters."""
+PARAGRAPH_MAX = 5000
+"""The longest paragraph (a text block), in characters."""
 ID_MAX = 40
-"""The longest id."""
-FILE_MAX = 200
-"""The longest image path."""
+SECTIONS_MAX = 40
+"""The most sections a charter has."""
+COMMITMENTS_MAX = 60
+"""The most commitments one section (or the organisation) has."""
+CHARTER_COMMITMENTS_MAX = 300
+"""The most commitments (cards) in the whole charter."""
+BLOCKS_MAX = 200
+"""The most blocks in one body, intro or colophon, and items in one list."""
+PASSAGES_MAX = 40
+"""The most passages in front or back, groups in the reflection, questions in a group."""
 
+
+class _JsonPattern:
+    """Show a string pattern in the JSON Schema (pydantic drops it beside a BeforeValidator)."""
+
+    def __init__(self, pattern: str):
+        self.pattern = pattern
+
+    def __get_pydantic_json_schema__(self, core_schema, handler):  # noqa: D105 - pydantic hook
+        schema = handler(core_schema)
+        schema["pattern"] = self.pattern
+        return schema
+
+
+NOT_BLANK = r"\S"
+"""Text must hold something besides white space (checked after folding, and in the JSON Schema)."""
+QUESTION_END = r"\?\s*$"
 Text = Annotated[
-    str, BeforeValidator(_collapse), StringConstraints(min_length=1, max_length=TEXT_MAX)
+    str,
+    BeforeValidator(_collapse),
+    StringConstraints(min_length=1, max_length=TEXT_MAX, pattern=NOT_BLANK),
+    _JsonPattern(NOT_BLANK),
 ]
-"""Non-empty running text (a paragraph), white space folded; at most TEXT_MAX characters."""
-Line = Annotated[
-    str, BeforeValidator(_collapse), StringConstraints(min_length=1, max_length=LINE_MAX)
+"""Non-empty text, white space folded."""
+Paragraph = Annotated[
+    str,
+    BeforeValidator(_collapse),
+    StringConstraints(min_length=1, max_length=PARAGRAPH_MAX, pattern=NOT_BLANK),
+    _JsonPattern(NOT_BLANK),
 ]
-"""Non-empty short text (a title, a label), white space folded; at most LINE_MAX characters."""
-Question = Annotated[Line, AfterValidator(_ends_with_question_mark)]
+"""A paragraph: non-empty text, white space folded, up to PARAGRAPH_MAX characters."""
+Question = Annotated[
+    str,
+    BeforeValidator(_collapse),
+    StringConstraints(min_length=1, max_length=TEXT_MAX, pattern=QUESTION_END),
+    _JsonPattern(QUESTION_END),
+]
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=ID_MAX)]
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
-ImageFile = Annotated[str, StringConstraints(min_length=1, max_length=FILE_MAX)]
+FILE_MAX = 200
+"""The longest image path."""
+ImageFile = Annotated[str, StringConstraints(min_length=1, max_length=FILE_MAX, pattern=NOT_BLANK)]
 """An image file's path, relative to the source's folder (``logo.png``, ``img/map.png``)."""
 
 CARD_PRESETS: dict[str, tuple[float, float]] = {
@@ -72,7 +103,7 @@ class _Frozen(BaseModel):
 class Commitment(_Frozen):
     """One commitment of the charter: an item of a list in a section, and one dialogue card."""
 
-    title: Line | None = None
+    title: Text | None = None
     """The commitment's name, where the charter names it (a named principle): the card's
     headline above the text, a run-in heading in the booklet."""
     text: Text
@@ -97,34 +128,35 @@ BLOCK_OPTIONS = {
     "figure": ("alt", "caption"),
 }
 """The keys that go with a block's main key."""
+_OPTIONS = ("lead", "style", "by", "alt", "caption")
 
 
 class Block(_Frozen):
     """One block of running text: a paragraph (plain text), a heading, a list, a quote, a figure
     or a signature. In a section's body a block may also be a list of commitments."""
 
-    text: Text | None = None
+    text: Paragraph | None = None
     """A paragraph. In YAML a block that is plain text is a paragraph."""
-    heading: Line | None = None
+    heading: Text | None = None
     """A sub-heading inside a passage or a section."""
-    items: tuple[Text, ...] | None = Field(default=None, min_length=1)
-    """A list (bulleted, or numbered with ``numbered: true``)."""
-    signature: Line | None = None
+    items: tuple[Text, ...] | None = Field(default=None, min_length=1, max_length=BLOCKS_MAX)
+    """A list (bulleted, numbered or as paragraphs: see ``style``)."""
+    signature: Text | None = None
     """A signature line, e.g. 'Kommunaldirektør …'."""
-    quote: Text | None = None
+    quote: Paragraph | None = None
     """A pull quote, set apart from the running text."""
     figure: ImageFile | None = None
     """An image (PNG or JPEG), relative to the source's folder; needs ``alt``."""
-    lead: Line | None = None
+    lead: Text | None = None
     """With a list: its lead-in ('Det indebærer, at jeg:'), printed above it."""
     style: Literal["bullets", "numbered", "paragraphs"] = "bullets"
     """With a list: 'bullets' (the default), 'numbered' (1, 2, 3) or 'paragraphs' (each item a
     paragraph of its own, as a charter of named principles is written)."""
-    by: Line | None = None
+    by: Text | None = None
     """With a quote: who said or wrote it."""
-    alt: Line | None = None
+    alt: Text | None = None
     """With a figure (required): what the image shows, for readers who cannot see it."""
-    caption: Text | None = None
+    caption: Paragraph | None = None
     """With a figure: the caption printed under it."""
 
     @model_validator(mode="before")
@@ -135,12 +167,12 @@ class Block(_Frozen):
     @model_validator(mode="after")
     def _exactly_one(self) -> Block:
         kinds = [k for k in BLOCK_KINDS if k in type(self).model_fields]
-        given = [k for k in kinds if getattr(self, k) is not None]
-        if len(given) != 1:
+        given = [k for k in kinds if k in self.model_fields_set]  # a key with no value counts
+        if len(given) != 1 or getattr(self, given[0]) is None:
             raise ValueError("give exactly one of: " + ", ".join(kinds))
         kind = given[0]
         allowed = BLOCK_OPTIONS.get(kind, ())
-        for option in ("lead", "style", "by", "alt", "caption"):
+        for option in _OPTIONS:
             if option in self.model_fields_set and option not in allowed:
                 where = " or ".join(k for k, opts in BLOCK_OPTIONS.items() if option in opts)
                 raise ValueError(f"'{option}' goes with {where}, not with {kind}")
@@ -158,11 +190,13 @@ class Block(_Frozen):
 class SectionBlock(Block):
     """A block of a section's body: running text, or a list of commitments (one card each)."""
 
-    commitments: tuple[Commitment, ...] | None = Field(default=None, min_length=1)
+    commitments: tuple[Commitment, ...] | None = Field(
+        default=None, min_length=1, max_length=COMMITMENTS_MAX
+    )
     """A list whose items are the commitments: printed as the list, carded one by one."""
 
 
-Blocks = tuple[Block, ...]
+Blocks = Annotated[tuple[Block, ...], Field(max_length=BLOCKS_MAX)]
 
 
 class Passage(_Frozen):
@@ -170,10 +204,10 @@ class Passage(_Frozen):
 
     id: Id
     """Unique within the charter; used for links and bookmarks."""
-    kicker: Line | None = None
+    kicker: Text | None = None
     """A small label above the title."""
-    title: Line | None = None
-    subtitle: Line | None = None
+    title: Text | None = None
+    subtitle: Text | None = None
     body: Blocks = ()
 
 
@@ -181,19 +215,19 @@ class Section(_Frozen):
     """A chapter of the charter that carries commitments, in lists within its body."""
 
     id: Id
-    kicker: Line | None = None
+    kicker: Text | None = None
     """A short name ('ROLLEN') above the title."""
-    title: Line
-    subtitle: Line | None = None
-    headline: Line | None = None
+    title: Text
+    subtitle: Text | None = None
+    headline: Text | None = None
     """A first-person headline ('Jeg har lysten og modet til at lede')."""
-    band: Line | None = None
+    band: Text | None = None
     """What the cards' band calls the section, in words a reader understands alone
     ('Princip 1 · Stabil drift'); defaults to the kicker, else the title."""
     colour: Colour | None = None
     preface: Passage | None = None
     """A passage printed before this chapter (e.g. an introduction to all the sections)."""
-    body: tuple[SectionBlock, ...] = Field(min_length=1)
+    body: tuple[SectionBlock, ...] = Field(min_length=1, max_length=BLOCKS_MAX)
     """The chapter's text in reading order; at least one block is a list of commitments."""
 
     @model_validator(mode="after")
@@ -202,6 +236,10 @@ class Section(_Frozen):
             raise ValueError(
                 "a section needs at least one list of commitments in its body "
                 "(- lead: …, commitments: [...]); text without commitments is a passage"
+            )
+        if len(self.commitments) > COMMITMENTS_MAX:
+            raise ValueError(
+                f"{len(self.commitments)} commitments: at most {COMMITMENTS_MAX} in one section"
             )
         return self
 
@@ -224,64 +262,64 @@ class Section(_Frozen):
 class QuestionItem(_Frozen):
     """One of the charter's own reflection questions."""
 
-    label: Line | None = None
+    label: Text | None = None
     text: Text
 
 
 class ReflectionGroup(_Frozen):
     """The charter's questions for one audience."""
 
-    title: Line
-    subtitle: Line | None = None
-    questions: tuple[QuestionItem, ...] = Field(min_length=1)
+    title: Text
+    subtitle: Text | None = None
+    questions: tuple[QuestionItem, ...] = Field(min_length=1, max_length=PASSAGES_MAX)
 
 
 class Reflection(_Frozen):
     """The charter's own reflection questions, by audience."""
 
     id: Id = "refleksion"
-    title: Line
+    title: Text
     intro: Blocks = ()
-    groups: tuple[ReflectionGroup, ...] = Field(min_length=1)
+    groups: tuple[ReflectionGroup, ...] = Field(min_length=1, max_length=PASSAGES_MAX)
 
 
 class Values(_Frozen):
     """A set of values shown as a panel."""
 
-    title: Line
+    title: Text
     intro: Blocks = ()
-    items: tuple[Line, ...] = Field(min_length=1)
+    items: tuple[Text, ...] = Field(min_length=1, max_length=BLOCKS_MAX)
 
 
 class Contact(_Frozen):
     """Who to contact; printed on the back cover."""
 
-    name: Line | None = None
-    unit: Line | None = None
-    address: tuple[Line, ...] = ()
-    email: Line | None = None
-    phone: Line | None = None
-    web: Line | None = None
-    text: Text | None = None
+    name: Text | None = None
+    unit: Text | None = None
+    address: tuple[Text, ...] = Field(default=(), max_length=10)
+    email: Text | None = None
+    phone: Text | None = None
+    web: Text | None = None
+    text: Paragraph | None = None
 
 
 class Meta(_Frozen):
     """What the charter is and whose it is."""
 
-    municipality: Line
-    title: Line
-    subtitle: Line | None = None
+    municipality: Text
+    title: Text
+    subtitle: Text | None = None
     language: Literal["da", "en"] = "da"
-    year: int | None = Field(default=None, ge=1900, le=2100)
-    version: Line | None = None
-    author: Line | None = None
+    year: Annotated[int, Strict()] | None = Field(default=None, ge=1900, le=2100)
+    version: Text | None = None
+    author: Text | None = None
     """For the PDF metadata; defaults to the municipality."""
     contact: Contact | None = None
 
 
 def _card_preset(value: object) -> object:
-    if isinstance(value, str) and value.lower() in CARD_PRESETS:
-        width, height = CARD_PRESETS[value.lower()]
+    if isinstance(value, str) and value in CARD_PRESETS:
+        width, height = CARD_PRESETS[value]
         return {"width": width, "height": height}
     return value
 
@@ -289,8 +327,8 @@ def _card_preset(value: object) -> object:
 class CardSize(_Frozen):
     """A card's trim size in millimetres."""
 
-    width: float = Field(ge=50, le=150)
-    height: float = Field(ge=70, le=210)
+    width: Annotated[float, Strict()] = Field(ge=50, le=150)
+    height: Annotated[float, Strict()] = Field(ge=70, le=210)
 
 
 class Sheet(_Frozen):
@@ -308,13 +346,19 @@ class Logo(_Frozen):
 
     file: ImageFile
     """The image (PNG or JPEG), relative to the source's folder: ``logo.png`` next to the source."""
-    alt: Line
+    alt: Text
     """What the logo shows ('Glostrup Kommunes byvåben'), read aloud by screen readers."""
 
 
 class Theme(_Frozen):
     """How the charter looks."""
 
+    name: Literal["civic", "classic", "signal"] = "civic"
+    """The theme (layouts/themes/NAME): civic (sans and serif, colour fields), classic
+    (a Garamond book on paper), signal (bold capitals on full colour)."""
+    monogram: Annotated[str, StringConstraints(min_length=1, max_length=3)] | None = None
+    """The letters of the typographic mark drawn where no logo is given; defaults to the
+    municipality's initial."""
     colour: Colour = "#1f4e79"
     accent: Colour = "#c8963e"
     card: Annotated[CardSize, BeforeValidator(_card_preset)] = CardSize(width=90, height=130)
@@ -331,13 +375,13 @@ class Charter(_Frozen):
     colophon: Blocks = ()
     """Credits and process, for the inside cover."""
     values: Values | None = None
-    front: tuple[Passage, ...] = ()
+    front: tuple[Passage, ...] = Field(default=(), max_length=PASSAGES_MAX)
     """Passages before the sections, in reading order."""
-    sections: tuple[Section, ...] = Field(min_length=1)
+    sections: tuple[Section, ...] = Field(min_length=1, max_length=SECTIONS_MAX)
     organisation: Section | None = None
     """What the organisation commits to its leaders."""
     reflection: Reflection | None = None
-    back: tuple[Passage, ...] = ()
+    back: tuple[Passage, ...] = Field(default=(), max_length=PASSAGES_MAX)
     """Passages after the sections."""
 
     @property

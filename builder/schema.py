@@ -13,7 +13,15 @@ from . import assets
 from .errors import Problem
 from .layouts import ROOT
 from .load import Loaded, Path_, RawSource, format_path, parse
-from .model import BLOCK_KINDS, CARD_PRESETS, TEXT_MAX, Charter
+from .model import (
+    BLOCK_KINDS,
+    BLOCK_OPTIONS,
+    CARD_PRESETS,
+    CHARTER_COMMITMENTS_MAX,
+    NOT_BLANK,
+    QUESTION_END,
+    Charter,
+)
 from .output import sha256
 
 
@@ -77,6 +85,18 @@ def validate(loaded: Loaded, name: str) -> tuple[Charter | None, list[Problem]]:
         charter = Charter.model_validate(loaded.data)
     except ValidationError as error:
         problems += [_problem(e, loaded, name) for e in error.errors() if not _knock_on(e)]
+    if charter is not None and charter.commitment_count > CHARTER_COMMITMENTS_MAX:
+        line, col = loaded.where(("sections",))
+        problems.append(
+            Problem(
+                name,
+                line,
+                col,
+                "sections",
+                f"too many commitments: {charter.commitment_count} "
+                f"(at most {CHARTER_COMMITMENTS_MAX} in a charter)",
+            )
+        )
     if problems:
         return None, _dedupe(sorted(problems, key=lambda p: (p.line or 0, p.col or 0, p.path)))
     return charter, []
@@ -102,7 +122,10 @@ def _problem(error: dict, loaded: Loaded, name: str) -> Problem:
         line, col = loaded.where(path, key=True)
         return Problem(name, line, col, format_path(path), _unknown_key(path))
     line, col = loaded.where(path)
-    return Problem(name, line, col, format_path(path), _message(error, path))
+    message = _message(error, path)
+    if path in loaded.hints and error.get("input") is None:
+        message += f": {loaded.hints[path]}"
+    return Problem(name, line, col, format_path(path), message)
 
 
 def _clean_loc(loc: tuple) -> list:
@@ -133,15 +156,18 @@ def _message(error: dict, path: Path_) -> str:
     if kind == "missing":
         return "required"
     if kind == "string_type":
+        if isinstance(given, (bool, int, float)):
+            return f"expected text, got {_kind_of(given)}: put it in quotes if it is meant as text"
         return f"expected text, got {_kind_of(given)}"
     if kind == "string_too_short":
         return "must not be empty"
+    unquote = ": write it without quotes" if isinstance(given, str) else ""
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return f"expected a whole number, got {_kind_of(given)}"
+        return f"expected a whole number, got {_kind_of(given)}{unquote}"
     if kind in ("float_type", "float_parsing"):
-        return f"expected a number, got {_kind_of(given)}"
+        return f"expected a number, got {_kind_of(given)}{unquote}"
     if kind in ("bool_type", "bool_parsing"):
-        return f"expected true or false, got {_kind_of(given)}"
+        return f"expected true or false, got {_kind_of(given)}{unquote}"
     if kind in ("list_type", "tuple_type"):
         return f"expected a list, got {_kind_of(given)}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
@@ -152,15 +178,23 @@ def _message(error: dict, path: Path_) -> str:
     if kind == "literal_error":
         return f"expected one of {ctx.get('expected', '')}; got {_kind_of(given)}"
     if kind == "string_pattern_mismatch":
+        if ctx.get("pattern") == NOT_BLANK:
+            return "must not be empty"
+        if ctx.get("pattern") == QUESTION_END:
+            return "a question must end with '?'"
         if field in ("colour", "accent"):
             return f"expected a colour like '#1f4e79', got {_kind_of(given)}"
         return f"expected an id of lowercase letters, digits and '-' (like 'rollen'), got {_kind_of(given)}"
     if kind == "string_too_long" or (kind == "too_long" and isinstance(given, str)):
-        return f"too long: {len(str(given))} characters, at most {ctx.get('max_length')}"
+        return f"too long: {len(given or '')} characters, at most {ctx.get('max_length')}"
     if kind == "too_short" and ctx.get("field_type") == "Value":
         return "must not be empty"
     if kind == "too_short":
         return f"must have at least {ctx.get('min_length')} item(s)"
+    if kind == "too_long" and ctx.get("field_type") == "Value":
+        return f"too long: {ctx.get('actual_length')} characters, at most {ctx.get('max_length')}"
+    if kind == "too_long":
+        return f"too many: {ctx.get('actual_length')} items, at most {ctx.get('max_length')}"
     if kind in ("greater_than_equal", "less_than_equal"):
         lo = ctx.get("ge")
         hi = ctx.get("le")
@@ -271,18 +305,9 @@ def json_schema() -> dict:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "charterpress charter source"
     defs = schema.get("$defs", {})
-    paragraph = {"type": "string", "minLength": 1, "maxLength": TEXT_MAX}
     for name in ("Block", "SectionBlock"):
         if name in defs:
-            block = defs[name]
-            kinds = [k for k in BLOCK_KINDS if k in block.get("properties", {})]
-            block["minProperties"] = 1
-            defs[name] = {
-                "description": "A paragraph (plain text), or a mapping with one of "
-                + ", ".join(kinds)
-                + " and that kind's options.",
-                "anyOf": [paragraph, block],
-            }
+            defs[name] = _block_schema(defs[name])
     if "CardSize" in defs:
         size = defs["CardSize"]
         defs["CardSize"] = {
@@ -290,6 +315,39 @@ def json_schema() -> dict:
             "anyOf": [{"enum": sorted(CARD_PRESETS)}, size],
         }
     return schema
+
+
+def _block_schema(block: dict) -> dict:
+    """Return a block's schema as the model checks it: plain text, or one main key and its options."""
+    props = block["properties"]
+    for prop in props.values():  # a key written with no value is an error
+        if "anyOf" in prop:
+            prop["anyOf"] = [o for o in prop["anyOf"] if o != {"type": "null"}]
+            if len(prop["anyOf"]) == 1:
+                prop.update(prop.pop("anyOf")[0])
+        prop.pop("default", None)
+    paragraph = {k: v for k, v in props["text"].items() if k not in ("description", "title")}
+    kinds = [k for k in BLOCK_KINDS if k in props]
+    variants = []
+    for kind in kinds:
+        keys = (kind, *BLOCK_OPTIONS.get(kind, ()))
+        variants.append(
+            {
+                "type": "object",
+                "title": kind,
+                "description": props[kind].get("description", ""),
+                "properties": {k: props[k] for k in keys},
+                "required": [kind, "alt"] if kind == "figure" else [kind],
+                "additionalProperties": False,
+            }
+        )
+    return {
+        "description": block.get("description", "")
+        + " Plain text is a paragraph; otherwise exactly one of "
+        + ", ".join(kinds)
+        + ", with that kind's options.",
+        "anyOf": [paragraph, *variants],
+    }
 
 
 def json_schema_text() -> str:
