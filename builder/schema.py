@@ -9,9 +9,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from . import assets
+from . import assets, project
 from .errors import Problem
-from .layouts import ROOT
 from .load import Loaded, Path_, RawSource, format_path, parse
 from .model import (
     BLOCK_KINDS,
@@ -68,7 +67,7 @@ def check_images(
     images: dict[str, Path] = {}
     problems: list[Problem] = []
     for path, file in charter.images():
-        problem = assets.image_problem(file, folder, ROOT)
+        problem = assets.image_problem(file, folder, project.root())
         if problem:
             line, col = loaded.where(path)
             problems.append(Problem(raw.name, line, col, format_path(path), problem))
