@@ -6,14 +6,14 @@ import logging
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
-from . import __version__
-from .errors import Problem, SourceError
-from .layouts import ASSETS, LAYOUTS
+from . import __version__, project
+from .errors import BuildError, CharterError, Problem, SourceError
 from .load import find_sources, read_source
-from .output import Manifest, Product, sha256, tree_digest, write_products
+from .output import Manifest, Product, locked, sha256, tree_digest, write_all
 from .schema import Source, validate_source
 
 log = logging.getLogger(__name__)
@@ -55,8 +55,8 @@ def load_sources(paths: list[Path], default_dir: Path) -> list[Source]:
     for path in files:
         try:
             raw = read_source(path)
-        except OSError as error:
-            problems.append(Problem(str(path), None, None, "", f"cannot read: {error.strerror}"))
+        except SourceError as error:
+            problems.extend(error.problems)
             continue
         source, found = validate_source(raw)
         problems.extend(found)
@@ -94,7 +94,7 @@ def inputs_key(source: Source, options: Options) -> str:
                 __version__,
                 version("weasyprint"),  # not imported: a no-change build never loads it
                 source.digest,
-                _code_digest(),
+                _code_digest(project.root()),
                 repr(options.marks),
                 ",".join(options.products),
             )
@@ -102,32 +102,41 @@ def inputs_key(source: Source, options: Options) -> str:
     )
 
 
-_CODE_DIGEST: str | None = None
-
-
-def _code_digest() -> str:
-    global _CODE_DIGEST
-    if _CODE_DIGEST is None:
-        _CODE_DIGEST = tree_digest(Path(__file__).resolve().parent, LAYOUTS, ASSETS)
-    return _CODE_DIGEST
+@lru_cache(maxsize=4)
+def _code_digest(root: Path) -> str:
+    """Return the digest of the code and of every layout, label and font a build of ``root`` may read."""
+    folders = [project.PACKAGE]
+    for base in dict.fromkeys((project.DATA, root)):
+        folders += [base / f for f in project.DATA_FOLDERS if (base / f).is_dir()]
+    return tree_digest(*dict.fromkeys(folders))
 
 
 def build(paths: list[Path], default_dir: Path, out_dir: Path, options: Options) -> list[Built]:
-    """Build every charter; a source with problems stops the build before anything is written."""
+    """Build every charter, all or nothing: nothing is written unless every stale charter rendered.
+
+    A source with problems stops the build before anything is rendered; a charter that fails
+    to render stops it before anything is written. A second build of the same output folder
+    waits for this one (see ``output.locked``).
+    """
     sources = load_sources(paths, default_dir)
-    manifest = Manifest.read(out_dir)
-    keys = {s.slug: inputs_key(s, options) for s in sources}
-    stale = [
-        s for s in sources if options.force or not manifest.fresh(out_dir, s.slug, keys[s.slug])
-    ]
-    results = {s.slug: Built(s.slug, skipped=True) for s in sources if s not in stale}
-    for slug in results:
-        log.info("%s: up to date", slug)
-    for source, products, seconds in _render_all(stale, options):
-        written = write_products(out_dir, source.slug, products)
-        manifest.record(out_dir, source.slug, keys[source.slug], written)
-        manifest.write(out_dir)
-        results[source.slug] = Built(source.slug, products, written, seconds)
+    with locked(out_dir):
+        manifest = Manifest.read(out_dir)
+        keys = {s.slug: inputs_key(s, options) for s in sources}
+        stale = [
+            s for s in sources if options.force or not manifest.fresh(out_dir, s.slug, keys[s.slug])
+        ]
+        results = {s.slug: Built(s.slug, skipped=True) for s in sources if s not in stale}
+        for slug in results:
+            log.info("%s: up to date", slug)
+        rendered = _render_all(stale, options)
+        if rendered:
+            written = write_all(out_dir, {s.slug: products for s, products, _ in rendered})
+            for source, products, seconds in rendered:
+                paths_ = written[source.slug]
+                manifest.record(out_dir, source.slug, keys[source.slug], paths_)
+                results[source.slug] = Built(source.slug, products, paths_, seconds)
+            manifest.write(out_dir)
+    for source, products, _ in rendered:
         for product in products:
             log.info("%s: %s (%d pages)", source.slug, product.name, product.pages)
             for note in product.notes:
@@ -141,11 +150,24 @@ def _timed(source: Source, options: Options) -> tuple[Source, list[Product], flo
     return source, products, time.perf_counter() - started
 
 
-def _render_all(stale: list[Source], options: Options):
-    """Yield (source, products, seconds) for each stale charter, in processes when asked."""
+def _render_all(stale: list[Source], options: Options) -> list[tuple[Source, list[Product], float]]:
+    """Render every stale charter (in processes when asked); raise every failure as one error."""
+    problems: list[Problem] = []
+    done = []
     if options.jobs <= 1 or len(stale) <= 1:
         for source in stale:
-            yield _timed(source, options)
-        return
-    with ProcessPoolExecutor(max_workers=min(options.jobs, len(stale))) as pool:
-        yield from pool.map(_timed, stale, [options] * len(stale))
+            try:
+                done.append(_timed(source, options))
+            except CharterError as error:
+                problems.extend(error.problems)
+    else:
+        with ProcessPoolExecutor(max_workers=min(options.jobs, len(stale))) as pool:
+            futures = [pool.submit(_timed, source, options) for source in stale]
+            for future in futures:
+                try:
+                    done.append(future.result())
+                except CharterError as error:
+                    problems.extend(error.problems)
+    if problems:
+        raise BuildError(problems)
+    return done
