@@ -14,32 +14,42 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
-from .layouts import ASSETS
+from . import project
 
-FONTS = ASSETS / "fonts"
 SUFFIXES = (".otf", ".ttf")
 IGNORED = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
 """Characters that are never drawn (soft hyphen, zero-width joiners and spaces)."""
 
 
-def font_files(folder: Path = FONTS) -> tuple[Path, ...]:
-    """Return every font file below ``folder``, sorted."""
-    return tuple(sorted(p for p in folder.rglob("*") if p.suffix.lower() in SUFFIXES))
+def folders() -> tuple[Path, ...]:
+    """Return the font folders the renderer may use: the project's assets/fonts/, then the package's."""
+    return tuple(project.layers("assets", "fonts"))
+
+
+def font_files(places: tuple[Path, ...]) -> tuple[Path, ...]:
+    """Return every font file below the folders ``places``, sorted."""
+    return tuple(
+        sorted(p for folder in places for p in folder.rglob("*") if p.suffix.lower() in SUFFIXES)
+    )
+
+
+def coverage() -> frozenset[int]:
+    """Return the code points that at least one bundled font maps to a glyph."""
+    return _coverage(folders())
 
 
 @lru_cache(maxsize=4)
-def coverage(folder: Path = FONTS) -> frozenset[int]:
-    """Return the code points that at least one bundled font maps to a glyph."""
+def _coverage(places: tuple[Path, ...]) -> frozenset[int]:
     points: set[int] = set()
-    for path in font_files(folder):
+    for path in font_files(places):
         with TTFont(path, lazy=True) as font:
             points.update(font.getBestCmap() or {})
     return frozenset(points)
 
 
-def missing(text: str, folder: Path = FONTS) -> list[str]:
+def missing(text: str) -> list[str]:
     """Return the characters of ``text`` that no bundled font has, each once, in order of use."""
-    have = coverage(folder)
+    have = coverage()
     found: dict[str, None] = {}
     for char in text:
         if ord(char) not in have and not char.isspace() and char not in IGNORED:
@@ -60,11 +70,15 @@ def identity(font: TTFont) -> tuple[str, str]:
     return (names.getDebugName(6) or "", names.getDebugName(3) or "")
 
 
-@lru_cache(maxsize=4)
-def identities(folder: Path = FONTS) -> frozenset[tuple[str, str]]:
+def identities() -> frozenset[tuple[str, str]]:
     """Return the (PostScript name, unique id) of every bundled font."""
+    return _identities(folders())
+
+
+@lru_cache(maxsize=4)
+def _identities(places: tuple[Path, ...]) -> frozenset[tuple[str, str]]:
     found = set()
-    for path in font_files(folder):
+    for path in font_files(places):
         with TTFont(path, lazy=True) as font:
             found.add(identity(font))
     return frozenset(found)

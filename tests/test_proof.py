@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
+import sys
 import time
 from functools import cache
 from pathlib import Path
@@ -193,7 +195,7 @@ def test_card_faces_are_plain_block_flow_with_no_box_of_fixed_height() -> None:
 
 def test_a_text_that_cannot_fit_at_the_floor_is_a_located_error(tmp_path: Path) -> None:
     data = english_charter(sections=2)
-    data["sections"][1]["commitments"][0]["text"] = " ".join(["A sentence of plain words."] * 90)
+    data["sections"][1]["commitments"][0]["text"] = " ".join(["A sentence of plain words."] * 60)
     path = write(tmp_path, "toolong", data)
     with pytest.raises(BuildError) as caught:
         make_products(load(path), Options(products=("cards",)))
@@ -220,17 +222,40 @@ def test_a_question_that_cannot_fit_names_the_question(tmp_path: Path) -> None:
     assert problem.message.startswith("card 2: does not fit on a 90×130 mm card even at 9 pt")
 
 
-def test_a_megabyte_commitment_fails_fast(tmp_path: Path) -> None:
+def test_a_megabyte_commitment_fails_fast_with_exit_1(tmp_path: Path) -> None:
     data = english_charter(sections=1)
     data["sections"][0]["commitments"][0]["text"] = "word " * 200_000
     path = write(tmp_path, "huge", data)
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "charterpress", "build", str(path), "--out", str(tmp_path / "dist")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert time.perf_counter() - started < 20
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith("huge.yaml"), result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "dist" / "huge").exists()
+
+
+@pytest.mark.parametrize("size", ["standard", "poker"])
+def test_the_longest_text_the_schema_allows_fails_fast_on_a_card(tmp_path: Path, size) -> None:
+    data = english_charter(sections=1)
+    data["theme"] = {"card": size}
+    text = ("We work together and we say what we mean. " * 60)[:2000].strip()
+    data["sections"][0]["commitments"][0]["text"] = text
+    path = write(tmp_path, "longest", data)
     source = load(path)
     started = time.perf_counter()
     with pytest.raises(BuildError) as caught:
-        make_products(source, Options())
-    assert time.perf_counter() - started < 10
-    assert caught.value.problems[0].path == "sections[0].commitments[0].text"
-    assert "does not fit" in caught.value.problems[0].message
+        make_products(source, Options(products=("cards",)))
+    assert time.perf_counter() - started < 15
+    [problem] = caught.value.problems
+    assert problem.path == "sections[0].commitments[0].text"
+    assert "does not fit on a" in problem.message
 
 
 # --- Fitting in small documents ---------------------------------------------------------------
