@@ -10,7 +10,7 @@ from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
-from . import __version__, project
+from . import __version__, project, reproducible
 from .errors import BuildError, CharterError, Problem, SourceError
 from .load import find_sources, read_source
 from .output import Manifest, Product, locked, sha256, tree_digest, write_all
@@ -79,8 +79,9 @@ def make_products(source: Source, options: Options) -> list[Product]:
     proof.check_glyphs(source)
     makers = {"cards": cards.make, "booklet": booklet.make}
     products: list[Product] = []
-    for name in options.products:
-        products.extend(makers[name](source, options))
+    with reproducible.source_date(source.charter):  # fonts subset by fontTools get this date
+        for name in options.products:
+            products.extend(makers[name](source, options))
     for product in products:
         proof.check_fonts(source, product.name, product.data)
     return products
@@ -97,6 +98,7 @@ def inputs_key(source: Source, options: Options) -> str:
                 _code_digest(project.root()),
                 repr(options.marks),
                 ",".join(options.products),
+                repr(reproducible.from_environment()),
             )
         ).encode()
     )
