@@ -32,9 +32,12 @@ SOFT_BREAK = re.compile("\u00ad\u2010?")
 """A soft hyphen, with the hyphen WeasyPrint draws after it where it breaks the line there."""
 SPACE = re.compile(r"\s+")
 
-NOT_PRINTED = frozenset({"id", "colour", "language", "year", "theme", "author"})
-"""Fields (by name) whose value is not text the booklet prints: ids, colours, settings, and the
-PDF metadata. ``Commitment.card`` (the card's wording) is left out by its path, see
+NOT_PRINTED = frozenset(
+    {"id", "colour", "language", "year", "theme", "author", "style", "figure", "alt", "band"}
+)
+"""Fields (by name) whose value is not text the booklet lays out: ids, colours, settings, a
+figure's file and alt text (read by screen readers, not printed), the cards' band name, and
+the PDF metadata. ``Commitment.card`` (the card's wording) is left out by its path, see
 ``booklet_texts``."""
 
 
@@ -123,25 +126,9 @@ CARD_ONLY = re.compile(r"\.commitments\[\d+\]\.card$")
 def booklet_texts(source: Source) -> list[Expected]:
     """Return every text the screen booklet must show: passages, headings, commitments, questions …
 
-    Everything in the charter except its settings and the cards' own wording; a section that
-    does not list its commitments (they are quoted in its prose) is not asked for them.
+    Everything in the charter except its settings and the cards' own wording.
     """
-    charter = source.charter
-    found = [item for item in model_texts(charter) if not CARD_ONLY.search(item.path)]
-    unlisted = {
-        f"sections[{i}].commitments" for i, s in enumerate(charter.sections) if not _listed(s)
-    }
-    if charter.organisation is not None and not _listed(charter.organisation):
-        unlisted.add("organisation.commitments")
-    return [
-        e
-        for e in found
-        if not any(e.path.startswith(u) and e.path.endswith(".text") for u in unlisted)
-    ]
-
-
-def _listed(section: object) -> bool:
-    return bool(getattr(section, "list_commitments", True))
+    return [item for item in model_texts(source.charter) if not CARD_ONLY.search(item.path)]
 
 
 def check_booklet(source: Source, document: object) -> None:

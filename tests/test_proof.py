@@ -70,10 +70,15 @@ def english_charter(sections: int = 30) -> dict:
                 "id": f"p{i + 1}",
                 "kicker": PRINCIPLES[i % len(PRINCIPLES)].upper(),
                 "title": f"{PRINCIPLES[i % len(PRINCIPLES)]} in practice, part {i + 1}",
-                "commitments": [
+                "body": [
                     {
-                        "text": _paragraph(i),
-                        "question": f"Where did principle {i + 1} help your team last week?",
+                        "lead": "We commit to this:",
+                        "commitments": [
+                            {
+                                "text": _paragraph(i),
+                                "question": f"Where did principle {i + 1} help your team last week?",
+                            }
+                        ],
                     }
                 ],
             }
@@ -139,8 +144,8 @@ def test_the_starter_with_a_long_card_text_under_a_headline_is_complete(tmp_path
         "something that we would otherwise very gladly have done."
     )
     assert len(long) > 300
-    text = path.read_text(encoding="utf-8").replace(
-        "card: Jeg sætter tydelige mål      # optional: the card's wording", f"card: {long}"
+    text = re.sub(
+        r"card: Jeg sætter tydelige mål *#.*", f"card: {long}", path.read_text(encoding="utf-8")
     )
     assert long in text and "headline:" in text
     path.write_text(text, encoding="utf-8")
@@ -195,7 +200,9 @@ def test_card_faces_are_plain_block_flow_with_no_box_of_fixed_height() -> None:
 
 def test_a_text_that_cannot_fit_at_the_floor_is_a_located_error(tmp_path: Path) -> None:
     data = english_charter(sections=2)
-    data["sections"][1]["commitments"][0]["text"] = " ".join(["A sentence of plain words."] * 60)
+    data["sections"][1]["body"][0]["commitments"][0]["text"] = " ".join(
+        ["A sentence of plain words."] * 60
+    )
     path = write(tmp_path, "toolong", data)
     with pytest.raises(BuildError) as caught:
         make_products(load(path), Options(products=("cards",)))
@@ -206,25 +213,25 @@ def test_a_text_that_cannot_fit_at_the_floor_is_a_located_error(tmp_path: Path) 
         if "A sentence of plain words." in row
     )
     assert str(problem) == (
-        f"{path}:{line}: sections[1].commitments[0].text: card 3: does not fit on a 90×130 mm "
+        f"{path}:{line}: sections[1].body[0].commitments[0].text: card 3: does not fit on a 90×130 mm "
         "card even at 9 pt; shorten it or choose a larger card"
     )
 
 
 def test_a_question_that_cannot_fit_names_the_question(tmp_path: Path) -> None:
     data = english_charter(sections=1)
-    data["sections"][0]["commitments"][0]["question"] = " ".join(["Why?"] * 400)
+    data["sections"][0]["body"][0]["commitments"][0]["question"] = " ".join(["Why?"] * 400)
     path = write(tmp_path, "longquestion", data)
     with pytest.raises(BuildError) as caught:
         make_products(load(path), Options(products=("cards",)))
     [problem] = caught.value.problems
-    assert problem.path == "sections[0].commitments[0].question"
+    assert problem.path == "sections[0].body[0].commitments[0].question"
     assert problem.message.startswith("card 2: does not fit on a 90×130 mm card even at 9 pt")
 
 
 def test_a_megabyte_commitment_fails_fast_with_exit_1(tmp_path: Path) -> None:
     data = english_charter(sections=1)
-    data["sections"][0]["commitments"][0]["text"] = "word " * 200_000
+    data["sections"][0]["body"][0]["commitments"][0]["text"] = "word " * 200_000
     path = write(tmp_path, "huge", data)
     started = time.perf_counter()
     result = subprocess.run(
@@ -246,7 +253,7 @@ def test_the_longest_text_the_schema_allows_fails_fast_on_a_card(tmp_path: Path,
     data = english_charter(sections=1)
     data["theme"] = {"card": size}
     text = ("We work together and we say what we mean. " * 60)[:2000].strip()
-    data["sections"][0]["commitments"][0]["text"] = text
+    data["sections"][0]["body"][0]["commitments"][0]["text"] = text
     path = write(tmp_path, "longest", data)
     source = load(path)
     started = time.perf_counter()
@@ -254,7 +261,7 @@ def test_the_longest_text_the_schema_allows_fails_fast_on_a_card(tmp_path: Path,
         make_products(source, Options(products=("cards",)))
     assert time.perf_counter() - started < 15
     [problem] = caught.value.problems
-    assert problem.path == "sections[0].commitments[0].text"
+    assert problem.path == "sections[0].body[0].commitments[0].text"
     assert "does not fit on a" in problem.message
 
 
@@ -291,15 +298,19 @@ def test_faces_that_shrink_are_tried_in_small_documents_not_a_second_deck(
 
 def test_a_character_no_bundled_font_has_is_a_located_error(tmp_path: Path) -> None:
     data = english_charter(sections=1)
-    data["sections"][0]["commitments"][0]["question"] = "What makes you smile 😀 at work?"
+    data["sections"][0]["body"][0]["commitments"][0]["question"] = (
+        "What makes you smile 😀 at work?"
+    )
     path = write(tmp_path, "emoji", data)
     with pytest.raises(BuildError) as caught:
         make_products(load(path), Options())
     [problem] = caught.value.problems
-    assert problem.path == "sections[0].commitments[0].question"
+    assert problem.path == "sections[0].body[0].commitments[0].question"
     assert problem.line is not None
     assert "U+1F600 '😀'" in problem.message
-    assert str(problem).startswith(f"{path}:{problem.line}: sections[0].commitments[0].question:")
+    assert str(problem).startswith(
+        f"{path}:{problem.line}: sections[0].body[0].commitments[0].question:"
+    )
 
 
 def test_the_bundled_fonts_cover_danish_english_and_typographic_marks() -> None:
@@ -354,6 +365,6 @@ def test_a_booklet_missing_a_commitment_is_a_located_error(tmp_path: Path) -> No
     with pytest.raises(BuildError) as caught:
         proof.check_booklet(source, document)
     paths = {p.path for p in caught.value.problems}
-    assert "sections[1].commitments[0].text" in paths
-    assert "sections[1].commitments[0].question" in paths
+    assert "sections[1].body[0].commitments[0].text" in paths
+    assert "sections[1].body[0].commitments[0].question" in paths
     assert "meta.title" not in paths
