@@ -10,7 +10,7 @@ from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
-from . import __version__, project, reproducible
+from . import __version__, hyphenate, project, reproducible
 from .errors import BuildError, CharterError, Problem, SourceError
 from .load import find_sources, read_source
 from .output import Manifest, Product, locked, sha256, tree_digest, write_all
@@ -73,7 +73,10 @@ def make_products(source: Source, options: Options) -> list[Product]:
 
     makers = {"cards": cards.make, "booklet": booklet.make}
     products: list[Product] = []
-    with reproducible.source_date(source.charter):  # fonts subset by fontTools get this date
+    with (
+        reproducible.source_date(source.charter),  # fonts subset by fontTools get this date
+        hyphenate.charter_exceptions(source.hyphenation),  # SLUG.hyphenation.txt
+    ):
         for name in options.products:
             products.extend(makers[name](source, options))
     return products
@@ -87,6 +90,7 @@ def inputs_key(source: Source, options: Options) -> str:
                 __version__,
                 version("weasyprint"),  # not imported: a no-change build never loads it
                 source.digest,
+                source.hyphenation_digest,
                 _code_digest(project.root()),
                 repr(options.marks),
                 ",".join(options.products),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import difflib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ValidationError
 
 from .errors import Problem
+from .hyphenate import Exceptions, parse_exceptions
 from .load import Loaded, Path_, RawSource, format_path, parse
 from .model import CARD_PRESETS, CHARTER_COMMITMENTS_MAX, NOT_BLANK, QUESTION_END, Charter
 from .output import sha256
@@ -25,6 +26,10 @@ class Source:
     """SHA-256 of the source bytes: the cache key of everything built from it."""
     lines: dict[str, int]
     """Field path -> line, so later stages can point at the source ('sections[1].commitments[2]')."""
+    hyphenation: Exceptions = field(default_factory=Exceptions)
+    """The charter's own hyphenation exceptions (``SLUG.hyphenation.txt``), added to its language's."""
+    hyphenation_digest: str = ""
+    """SHA-256 of that file ('' without one): part of the cache key."""
 
     def line_of(self, path: str) -> int | None:
         """Return the source line of a field path, if known."""
@@ -37,10 +42,28 @@ def validate_source(raw: RawSource) -> tuple[Source | None, list[Problem]]:
     if loaded is None:
         return None, problems
     charter, problems = validate(loaded, raw.name)
-    if charter is None:
-        return None, problems
+    hyphenation, found = _hyphenation(raw)
+    if charter is None or found:
+        return None, problems + found
     lines = {format_path(path): pos[0] for path, pos in loaded.positions.items()}
-    return Source(raw.name, raw.slug, charter, sha256(raw.data), lines), []
+    digest = sha256(raw.hyphenation) if raw.hyphenation is not None else ""
+    return Source(raw.name, raw.slug, charter, sha256(raw.data), lines, hyphenation, digest), []
+
+
+def _hyphenation(raw: RawSource) -> tuple[Exceptions, list[Problem]]:
+    """Read a charter's own hyphenation list; every line that is not an entry is a problem."""
+    if raw.hyphenation is None:
+        return Exceptions(), []
+    name = raw.hyphenation_name
+    try:
+        text = raw.hyphenation.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw.hyphenation[: error.start].count(b"\n") + 1
+        return Exceptions(), [
+            Problem(name, line, None, "", "not UTF-8 text: save the file as UTF-8")
+        ]
+    problems: list[Problem] = []
+    return parse_exceptions(text, name, problems), problems
 
 
 def validate(loaded: Loaded, name: str) -> tuple[Charter | None, list[Problem]]:
