@@ -40,8 +40,6 @@ class Source:
     """Each image file named in the source (logo, figures) -> its checked absolute path."""
     hyphenation: Exceptions = field(default_factory=Exceptions)
     """The charter's own hyphenation exceptions (``SLUG.hyphenation.txt``), added to its language's."""
-    hyphenation_digest: str = ""
-    """SHA-256 of that file ('' without one): part of the cache key."""
 
     def line_of(self, path: str) -> int | None:
         """Return the source line of a field path, if known."""
@@ -62,8 +60,7 @@ def validate_source(raw: RawSource) -> tuple[Source | None, list[Problem]]:
         return None, problems + found
     lines = {format_path(path): pos[0] for path, pos in loaded.positions.items()}
     digest = sha256(raw.data + b"".join(sha256(p.read_bytes()).encode() for p in images.values()))
-    own = sha256(raw.hyphenation) if raw.hyphenation is not None else ""
-    return Source(raw.name, raw.slug, charter, digest, lines, images, hyphenation, own), []
+    return Source(raw.name, raw.slug, charter, digest, lines, images, hyphenation), []
 
 
 def check_images(
