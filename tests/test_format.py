@@ -310,3 +310,37 @@ def test_a_logo_is_checked_relative_to_the_source_not_the_working_directory(tmp_
     text = textwrap.dedent(LOGO_SOURCE.format(file="logo.png", figure="figure.png"))
     elsewhere = validate_source(RawSource("x.yaml", "x", text.encode(), folder=tmp_path))[1]
     assert [p.path for p in elsewhere] == ["theme.logo.file", "sections[0].body[1].figure"]
+
+
+def test_every_band_of_a_deck_is_set_alike() -> None:
+    """Spaced capitals for a deck of short labels, plain lines for all when one label is long:
+    a deck never switches between the two from card to card."""
+    from charterpress import cards
+    from charterpress.layouts import labels
+    from conftest import SOURCES
+
+    charter = load(SOURCES / "glostrup.yaml").charter
+    words = labels("da")
+    assert cards.band_style(cards.deck(charter, words)) == "kicker"
+    first = charter.sections[0].model_copy(update={"band": "Rollen – det personlige lederskab"})
+    mixed = charter.model_copy(update={"sections": (first, *charter.sections[1:])})
+    deck = cards.deck(mixed, words)
+    assert deck[1].label == "Rollen – det personlige lederskab"
+    assert cards.band_style(deck) == "theme"
+
+
+def test_the_docs_state_every_limit_of_the_model() -> None:
+    from charterpress import load as loader
+    from charterpress import model
+    from conftest import ROOT
+
+    docs = (ROOT / "docs" / "source-format.md").read_text(encoding="utf-8")
+    limits = docs[docs.index("| What | Limit | Fields |") :].split("\n\n")[0]
+    stated = {int(n.replace(",", "")) for n in re.findall(r"\b\d[\d,]*\b", limits)}
+    for name in (
+        "TEXT_MAX", "PARAGRAPH_MAX", "ID_MAX", "SECTIONS_MAX", "COMMITMENTS_MAX",
+        "CHARTER_COMMITMENTS_MAX", "BLOCKS_MAX", "PASSAGES_MAX", "FILE_MAX",
+    ):  # fmt: skip
+        assert getattr(model, name) in stated, name
+    assert f"{loader.MAX_SOURCE_BYTES:,} bytes" in docs
+    assert f"{loader.MAX_DEPTH} levels" in docs
