@@ -107,11 +107,14 @@ def load_sources(paths: list[Path], default_dir: Path) -> list[Source]:
 
 def make_products(source: Source, options: Options) -> list[Product]:
     """Render every product of one charter (pure: no file is written)."""
-    from . import booklet, cards
+    from . import booklet, cards, hyphenate
 
     makers = {"cards": cards.make, "booklet": booklet.make}
     products: list[Product] = []
-    with reproducible.source_date(source.charter):  # fonts subset by fontTools get this date
+    with (
+        reproducible.source_date(source.charter),  # fonts subset by fontTools get this date
+        hyphenate.charter_exceptions(source.hyphenation),  # SLUG.hyphenation.txt
+    ):
         for name in options.products:
             products.extend(makers[name](source, options))
     return products
@@ -130,6 +133,7 @@ def inputs_key(raw: RawSource, options: Options) -> str:
                 __version__,
                 _libraries(),
                 sha256(raw.data),
+                sha256(raw.hyphenation) if raw.hyphenation is not None else "",
                 _code_digest(project.root()),
                 repr(options.marks),
                 ",".join(options.products),
