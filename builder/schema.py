@@ -327,6 +327,9 @@ def json_schema() -> dict:
     for name in ("Block", "SectionBlock"):
         if name in defs:
             defs[name] = _block_schema(defs[name])
+    if "Section" in defs:  # at least one block of a section's body is a list of commitments
+        body = defs["Section"]["properties"]["body"]
+        body["contains"] = {"type": "object", "required": ["commitments"]}
     if "CardSize" in defs:
         size = defs["CardSize"]
         defs["CardSize"] = {
