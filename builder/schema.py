@@ -20,6 +20,7 @@ from .model import (
     CHARTER_COMMITMENTS_MAX,
     NOT_BLANK,
     QUESTION_END,
+    REQUIRED_OPTIONS,
     Charter,
 )
 from .output import sha256
@@ -359,7 +360,7 @@ def _block_schema(block: dict) -> dict:
                 "title": kind,
                 "description": props[kind].get("description", ""),
                 "properties": {k: props[k] for k in keys},
-                "required": [kind, "alt"] if kind == "figure" else [kind],
+                "required": [kind, *REQUIRED_OPTIONS.get(kind, ())],
                 "additionalProperties": False,
             }
         )
