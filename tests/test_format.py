@@ -197,7 +197,10 @@ def test_quote_figure_and_numbered_lists_are_tagged_as_such() -> None:
     ]
     captions = [text for tag, text, _ in elements if tag == "Caption"]
     assert captions == ["Figur 1. Bestyrelse, sekretariat og medlemmer hænger sammen."]
+    headings = [text for tag, text, _ in elements if tag == "H3"]
+    assert "Vores værdier" in headings
     lists = lists_with_labels(booklet)
+    assert ["fællesskab", "ansvar", "åbenhed"] in [[body for _, body in items] for items in lists]
     assert [
         ("1.", "understøtte dialogen om god ledelse"),
         ("2.", "sætte retning for lederudviklingen"),
@@ -217,6 +220,8 @@ def test_quote_figure_caption_and_numbers_are_on_the_page() -> None:
         images = sum(len(page.images) for page in pdf.pages)
     assert "Vi lykkes kun, når vi lykkes sammen. Formand Anne Hansen" in text
     assert "Figur 1. Bestyrelse, sekretariat og medlemmer hænger sammen." in text
+    panel = text[text.index("Vores værdier") :][:60]
+    assert all(f"■ {value}" in panel for value in ("fællesskab", "ansvar", "åbenhed")), panel
     assert "1. understøtte dialogen om god ledelse 2. sætte retning" in text
     assert "1. tage ansvar for helheden 2. give og bede om feedback" in text
     assert images == 2  # the logo and the figure
