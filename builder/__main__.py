@@ -48,38 +48,71 @@ def _parser() -> argparse.ArgumentParser:
     )
     common(check)
 
+    def sources(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "sources",
+            nargs="*",
+            type=Path,
+            metavar="SOURCE",
+            help="source files or folders (default: sources/*.yaml)",
+        )
+        p.add_argument(
+            "--out", type=Path, default=DIST, metavar="DIR", help="output folder (default: dist)"
+        )
+
+    def rendering(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--marks",
+            action="store_true",
+            help="add crop marks outside the bleed to the print-shop PDFs",
+        )
+        p.add_argument(
+            "--only",
+            choices=("cards", "booklet"),
+            action="append",
+            help="build only these products (repeatable)",
+        )
+        p.add_argument(
+            "-j",
+            "--jobs",
+            type=int,
+            default=os.cpu_count() or 1,
+            metavar="N",
+            help="charters rendered at once (default: the number of CPUs)",
+        )
+
     build = sub.add_parser("build", help="build the booklets and card decks into dist/")
-    build.add_argument(
-        "sources",
-        nargs="*",
-        type=Path,
-        metavar="SOURCE",
-        help="source files or folders (default: sources/*.yaml)",
-    )
-    build.add_argument(
-        "--out", type=Path, default=DIST, metavar="DIR", help="output folder (default: dist)"
-    )
-    build.add_argument(
-        "--marks",
-        action="store_true",
-        help="add crop marks outside the bleed to the print-shop PDFs",
-    )
-    build.add_argument(
-        "--only",
-        choices=("cards", "booklet"),
-        action="append",
-        help="build only these products (repeatable)",
-    )
+    sources(build)
+    rendering(build)
     build.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     build.add_argument(
-        "-j",
-        "--jobs",
-        type=int,
-        default=os.cpu_count() or 1,
-        metavar="N",
-        help="charters rendered at once (default: the number of CPUs)",
+        "--no-preview",
+        dest="previews",
+        action="store_false",
+        help="make no PNG previews (dist/SLUG/preview/)",
     )
     common(build)
+
+    preview = sub.add_parser(
+        "preview",
+        help="make the PNG previews (contact sheet, spreads, cover), rebuilding only stale PDFs",
+    )
+    sources(preview)
+    rendering(preview)
+    common(preview)
+
+    watch = sub.add_parser(
+        "watch", help="build, then rebuild what changed whenever a source, layout or asset is saved"
+    )
+    sources(watch)
+    rendering(watch)
+    watch.add_argument(
+        "--no-preview",
+        dest="previews",
+        action="store_false",
+        help="make no PNG previews (faster rebuilds)",
+    )
+    common(watch)
 
     new = sub.add_parser("new", help="write a commented starter source that passes `check`")
     new.add_argument(
@@ -119,32 +152,55 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_build(args: argparse.Namespace) -> int:
-    """Build every charter and print the paths written."""
-    from .pipeline import Options, build
+def _options(args: argparse.Namespace, *, previews: bool = True, force: bool = False):
+    from .pipeline import Options
 
-    options = Options(
+    return Options(
         marks=args.marks,
         products=tuple(args.only) if args.only else ("cards", "booklet"),
-        force=args.force,
+        force=force,
         jobs=max(1, args.jobs),
+        previews=previews,
     )
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Build every charter, print the paths written, and sum up what was done."""
+    from .pipeline import build
+    from .progress import for_terminal, print_summary
+
+    options = _options(args, previews=args.previews, force=args.force)
     started = time.perf_counter()
-    results = build(args.sources, SOURCES, args.out, options)
-    pages = 0
+    results = build(args.sources, SOURCES, args.out, options, for_terminal(args.quiet))
     for built in results:
-        for path, product in zip(built.paths, built.products, strict=True):
+        for path in built.paths:
             print(path)
-            pages += product.pages
-    done = [b for b in results if not b.skipped]
-    log.info(
-        "built %d charter(s), %d file(s), %d pages; %d up to date; %.1f s",
-        len(done),
-        sum(len(b.paths) for b in done),
-        pages,
-        len(results) - len(done),
-        time.perf_counter() - started,
-    )
+    if not args.quiet:
+        print_summary(results, time.perf_counter() - started)
+    return 0
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    """Make the previews (and the PDFs they show, where those are stale); print their paths."""
+    from .pipeline import build
+    from .progress import for_terminal, print_summary
+
+    started = time.perf_counter()
+    results = build(args.sources, SOURCES, args.out, _options(args), for_terminal(args.quiet))
+    for built in results:
+        folder = args.out / built.slug / "preview"
+        for path in sorted(folder.glob("*.png")):
+            print(path)
+    if not args.quiet:
+        print_summary(results, time.perf_counter() - started)
+    return 0
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    """Build, then rebuild on every save until interrupted."""
+    from .watch import watch
+
+    watch(args.sources, SOURCES, args.out, _options(args, previews=args.previews))
     return 0
 
 
@@ -167,7 +223,13 @@ def main(argv: list[str] | None = None) -> int:
                 f"(see `charterpress {args.command} --help`)"
             )
         _logging(args)
-        command = {"check": cmd_check, "build": cmd_build, "new": cmd_new}[args.command]
+        command = {
+            "check": cmd_check,
+            "build": cmd_build,
+            "preview": cmd_preview,
+            "watch": cmd_watch,
+            "new": cmd_new,
+        }[args.command]
         return command(args)
     except CharterError as error:
         for problem in error.problems:
