@@ -15,13 +15,13 @@ test: $(VENV)/.installed-test system  ## same set-up plus test extras, run pytes
 check: $(VENV)/.installed  ## validate every source
 	$(BIN)/charterpress check
 
-lint: $(VENV)/.installed-test
-	$(BIN)/ruff check builder tests
-	$(BIN)/ruff format --check builder tests
+lint: $(VENV)/.installed-dev  ## ruff: lint and formatting check
+	$(BIN)/ruff check builder tests bench
+	$(BIN)/ruff format --check builder tests bench
 
-format: $(VENV)/.installed-test
-	$(BIN)/ruff format builder tests
-	$(BIN)/ruff check --fix builder tests
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format builder tests bench
+	$(BIN)/ruff check --fix builder tests bench
 
 schema: $(VENV)/.installed  ## regenerate sources/charter.schema.json from the model
 	$(BIN)/python -c "from charterpress.schema import json_schema_text; open('sources/charter.schema.json','w',encoding='utf-8').write(json_schema_text())"
@@ -45,6 +45,10 @@ $(VENV)/.installed: pyproject.toml $(VENV)/.created
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(PIP) install -e '.[test]'
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed-test
+	$(PIP) install -e '.[dev]'
 	@touch $@
 
 # System libraries WeasyPrint loads at run time. Pango is required; HarfBuzz's

@@ -9,13 +9,14 @@ import sys
 import time
 from pathlib import Path
 
-from . import __version__
+from . import __version__, project
 from .errors import CharterError, UsageError
 
 log = logging.getLogger("charterpress")
 
 SOURCES = Path("sources")
 DIST = Path("dist")
+"""The project's folders, relative to the project folder."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -25,18 +26,46 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see `{self.prog} --help`)")
 
 
+def _global_options(parser: argparse.ArgumentParser, after: bool) -> None:
+    """Add -v, -q and --project, accepted before the command and after it.
+
+    After the command the options keep argparse's SUPPRESS default, so that what was given
+    before the command is not overwritten; -v counts on both sides (``-v build -v`` is -vv).
+    """
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        dest="verbose_after" if after else "verbose",
+        default=argparse.SUPPRESS if after else 0,
+        help="say more (-vv: debug output and tracebacks)",
+    )
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=argparse.SUPPRESS if after else False,
+        help="say only what went wrong",
+    )
+    parser.add_argument(
+        "--project",
+        type=Path,
+        metavar="DIR",
+        default=argparse.SUPPRESS if after else None,
+        help="the project folder, holding sources/ (default: the current folder)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="charterpress",
-        description="Turn leadership charters (sources/*.yaml) into booklets and dialogue card decks.",
+        description="Turn leadership charters (sources/*.yaml) into booklets and dialogue card "
+        "decks. Run it in a project folder (one holding sources/), or name one with --project.",
     )
     parser.add_argument("--version", action="version", version=f"charterpress {__version__}")
+    _global_options(parser, after=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-
-    def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("-v", "--verbose", action="count", default=0, help="say more")
-        p.add_argument("-q", "--quiet", action="store_true", help="say only what went wrong")
 
     check = sub.add_parser("check", help="validate sources and summarise them")
     check.add_argument(
@@ -46,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SOURCE",
         help="source files or folders (default: sources/*.yaml)",
     )
-    common(check)
+    _global_options(check, after=True)
 
     def sources(p: argparse.ArgumentParser) -> None:
         p.add_argument(
@@ -57,10 +86,10 @@ def _parser() -> argparse.ArgumentParser:
             help="source files or folders (default: sources/*.yaml)",
         )
         p.add_argument(
-            "--out", type=Path, default=DIST, metavar="DIR", help="output folder (default: dist)"
+            "--out", type=Path, metavar="DIR", help="output folder (default: dist in the project)"
         )
 
-    def rendering(p: argparse.ArgumentParser) -> None:
+    def rendering(p: argparse.ArgumentParser, jobs: int = os.cpu_count() or 1) -> None:
         p.add_argument(
             "--marks",
             action="store_true",
@@ -76,9 +105,9 @@ def _parser() -> argparse.ArgumentParser:
             "-j",
             "--jobs",
             type=int,
-            default=os.cpu_count() or 1,
+            default=jobs,
             metavar="N",
-            help="charters rendered at once (default: the number of CPUs)",
+            help=f"charters rendered at once (default: {jobs})",
         )
 
     build = sub.add_parser("build", help="build the booklets and card decks into dist/")
@@ -91,38 +120,60 @@ def _parser() -> argparse.ArgumentParser:
         action="store_false",
         help="make no PNG previews (dist/SLUG/preview/)",
     )
-    common(build)
+    _global_options(build, after=True)
 
     preview = sub.add_parser(
         "preview",
-        help="make the PNG previews (contact sheet, spreads, cover), rebuilding only stale PDFs",
+        help="make the PNG previews (contact sheet, spreads, cover); rebuild only stale PDFs",
+        description="Make dist/SLUG/preview/: every card front beside its back on one contact "
+        "sheet (shrunk cards framed), the booklet as spreads, the cover. PDFs that are current "
+        "are not rendered again.",
     )
     sources(preview)
     rendering(preview)
-    common(preview)
+    _global_options(preview, after=True)
 
     watch = sub.add_parser(
-        "watch", help="build, then rebuild what changed whenever a source, layout or asset is saved"
+        "watch",
+        help="build, then rebuild what changed each time a source, layout or asset is saved",
+        description="Build, then watch sources/, layouts/ and assets/: each save rebuilds what "
+        "it touches, with one line per rebuild. A source with an error prints its problems "
+        "and waits for the next save; its last good PDFs stay in place. Ctrl-C stops.",
     )
     sources(watch)
-    rendering(watch)
+    rendering(watch, jobs=1)
     watch.add_argument(
         "--no-preview",
         dest="previews",
         action="store_false",
         help="make no PNG previews (faster rebuilds)",
     )
-    common(watch)
+    _global_options(watch, after=True)
 
-    new = sub.add_parser("new", help="write a commented starter source that passes `check`")
+    new = sub.add_parser(
+        "new",
+        help="start a charter: write a commented starter source that builds",
+        description="Write sources/SLUG.yaml, a commented starter that passes `check` and "
+        "builds; in an empty folder this makes a new project.",
+    )
     new.add_argument(
         "slug", help="the charter's short name, e.g. 'roskilde' (file sources/SLUG.yaml)"
     )
-    new.add_argument(
-        "--dir", type=Path, default=SOURCES, help="where to write it (default: sources)"
-    )
-    common(new)
+    new.add_argument("--dir", type=Path, help="where to write it (default: sources in the project)")
+    _global_options(new, after=True)
     return parser
+
+
+def _settle(args: argparse.Namespace) -> argparse.Namespace:
+    """Merge the global options given before and after the command; fix the project folder."""
+    args.verbose += getattr(args, "verbose_after", 0)
+    folder = args.project
+    if folder is not None and not folder.is_dir():
+        raise UsageError(f"--project {folder}: no such folder")
+    project.use(folder)
+    args.base = folder if folder is not None else Path()
+    args.sources_dir = args.base / SOURCES
+    return args
 
 
 def _logging(args: argparse.Namespace) -> None:
@@ -140,11 +191,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Validate sources and print one summary line per charter."""
     from .pipeline import load_sources
 
-    for source in load_sources(args.sources, SOURCES):
+    for source in load_sources(args.sources, args.sources_dir):
         charter = source.charter
         in_sections = sum(len(s.commitments) for s in charter.sections)
         org = charter.organisation
         extra = f" + {len(org.commitments)} from the organisation" if org else ""
+        if args.quiet:
+            continue
         print(
             f"{source.name}: ok: {charter.meta.municipality}: {len(charter.sections)} sections, "
             f"{in_sections} commitments{extra}"
@@ -164,6 +217,10 @@ def _options(args: argparse.Namespace, *, previews: bool = True, force: bool = F
     )
 
 
+def _out(args: argparse.Namespace) -> Path:
+    return args.out if args.out is not None else args.base / DIST
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     """Build every charter, print the paths written, and sum up what was done."""
     from .pipeline import build
@@ -171,27 +228,28 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     options = _options(args, previews=args.previews, force=args.force)
     started = time.perf_counter()
-    results = build(args.sources, SOURCES, args.out, options, for_terminal(args.quiet))
-    for built in results:
-        for path in built.paths:
-            print(path)
+    results = build(args.sources, args.sources_dir, _out(args), options, for_terminal(args.quiet))
     if not args.quiet:
+        for built in results:
+            for path in built.paths:
+                print(path)
         print_summary(results, time.perf_counter() - started)
     return 0
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
     """Make the previews (and the PDFs they show, where those are stale); print their paths."""
+    from .output import PREVIEWS
     from .pipeline import build
     from .progress import for_terminal, print_summary
 
     started = time.perf_counter()
-    results = build(args.sources, SOURCES, args.out, _options(args), for_terminal(args.quiet))
-    for built in results:
-        folder = args.out / built.slug / "preview"
-        for path in sorted(folder.glob("*.png")):
-            print(path)
+    out = _out(args)
+    results = build(args.sources, args.sources_dir, out, _options(args), for_terminal(args.quiet))
     if not args.quiet:
+        for built in results:
+            for path in sorted((out / built.slug / PREVIEWS).glob("*.png")):
+                print(path)
         print_summary(results, time.perf_counter() - started)
     return 0
 
@@ -200,7 +258,13 @@ def cmd_watch(args: argparse.Namespace) -> int:
     """Build, then rebuild on every save until interrupted."""
     from .watch import watch
 
-    watch(args.sources, SOURCES, args.out, _options(args, previews=args.previews))
+    watch(
+        args.sources,
+        args.sources_dir,
+        _out(args),
+        _options(args, previews=args.previews),
+        verbose=args.verbose > 0,
+    )
     return 0
 
 
@@ -208,7 +272,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     """Write a starter source for a new charter."""
     from .starter import write_starter
 
-    print(write_starter(args.slug, args.dir))
+    path = write_starter(args.slug, args.dir if args.dir is not None else args.sources_dir)
+    if not args.quiet:
+        print(path)
     return 0
 
 
@@ -222,6 +288,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"unrecognized arguments: {' '.join(extra)} "
                 f"(see `charterpress {args.command} --help`)"
             )
+        _settle(args)
         _logging(args)
         command = {
             "check": cmd_check,

@@ -183,9 +183,9 @@ def style_of(properties: dict[str, str]) -> str:
 # --- Rendering ----------------------------------------------------------------------------
 
 
-def environment(slug: str, language: str) -> jinja2.Environment:
+def environment(slug: str, language: str, theme: str = layouts.DEFAULT_THEME) -> jinja2.Environment:
     """Return the layout environment with the booklet's filters ('hy' adds soft hyphens)."""
-    env = layouts.environment(slug)
+    env = layouts.environment(slug, theme=theme)
     env.filters["hy"] = lambda text: hyphenate(str(text), language)
     env.filters["style"] = style_of
     env.filters["sentence"] = sentence_case
@@ -201,7 +201,7 @@ def booklet_html(
     labels = layouts.labels(language)
     theme = charter.theme
     return render.render_html(
-        environment(source.slug, language),
+        environment(source.slug, language, theme.name),
         TEMPLATE,
         charter=charter,
         meta=charter.meta,

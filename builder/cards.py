@@ -16,7 +16,7 @@ from weasyprint.formatting_structure.boxes import BlockContainerBox, LineBox, Te
 from . import colours, impose, sheets
 from .errors import BuildError, Problem
 from .hyphenate import PATTERNS, SOFT_HYPHEN, WORD, exceptions, hyphenate_word, word_breaks
-from .layouts import environment, labels
+from .layouts import DEFAULT_THEME, environment, labels
 from .model import Charter
 from .output import Product, Shrunk
 from .render import render_html, to_document, to_pdf
@@ -360,7 +360,7 @@ def cards_html(
     colours = sorted({c.colour for c in cards})
     w, h = card_size(charter)
     return render_html(
-        card_environment(source.slug, charter.meta.language),
+        card_environment(source.slug, charter.meta.language, charter.theme.name),
         "cards.html",
         charter=charter,
         labels=words,
@@ -375,13 +375,13 @@ def cards_html(
     )
 
 
-def card_environment(slug: str, language: str) -> jinja2.Environment:
+def card_environment(slug: str, language: str, theme: str = DEFAULT_THEME) -> jinja2.Environment:
     """Return the layout environment with the cards' filters.
 
     'hy' puts soft hyphens in long words; 'keep' (for titles: shrink, never hyphenate) only
     keeps a short last word with the one before it.
     """
-    env = environment(slug)
+    env = environment(slug, theme=theme)
     env.filters["hy"] = lambda text: keep_last_words(hyphenate_body(str(text), language))
     env.filters["keep"] = lambda text: keep_last_words(str(text))
     return env
@@ -500,7 +500,7 @@ def sheet_furniture(
         key=len,
     )
     html = render_html(
-        environment(source.slug),
+        environment(source.slug, theme=charter.theme.name),
         "cards-sheet.html",
         charter=charter,
         labels=words,

@@ -2,7 +2,8 @@
 
 It is made from the manifest (what was built, pages, sizes, the charter's title and language),
 so it lists every charter in ``dist/`` however the build was started, with relative links
-that work from disk and from any static web server. Layout: ``layouts/base/index.html``.
+that work from disk and from any static web server. Layout: ``layouts/base/index.html`` (a
+project's own ``layouts/base/index.html`` wins), words from ``layouts/labels/LANG.yaml``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from urllib.parse import quote
 
 import jinja2
 
-from .layouts import LAYOUTS, labels
+from . import project
+from .layouts import labels
 from .output import PREVIEWS, Manifest, write_atomic
 
 INDEX = "index.html"
@@ -93,7 +95,7 @@ def render(out_dir: Path, manifest: Manifest) -> str:
     ]
     language = _page_language(entries)
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(LAYOUTS / "base")),
+        loader=jinja2.FileSystemLoader([str(p) for p in project.layers("layouts", "base")]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -1,4 +1,12 @@
-"""The Jinja environment: layout search path (charter override, then base), filters, labels."""
+"""The Jinja environment: layout search path (charter override, theme, base), filters, labels.
+
+A theme is a folder ``layouts/themes/NAME/``: templates and CSS that replace the base's, and a
+``theme.yaml`` naming its fonts (display, text, ui) and its card and cover options. Templates
+see the theme as ``look`` (the merged ``theme.yaml`` of the base and the theme).
+
+Every folder and file of ``layouts/`` is looked up in the project first, then in the package
+(see project.py): a project's ``layouts/SLUG/``, ``layouts/themes/NAME/`` or label file wins.
+"""
 
 from __future__ import annotations
 
@@ -8,22 +16,42 @@ from pathlib import Path
 import jinja2
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-"""The project folder: the only place the renderer reads files from."""
-LAYOUTS = ROOT / "layouts"
-ASSETS = ROOT / "assets"
+from . import project
+
+DEFAULT_THEME = "civic"
 
 
-def environment(slug: str, layouts: Path = LAYOUTS) -> jinja2.Environment:
-    """Return the Jinja environment for a charter: ``layouts/SLUG/`` overrides ``layouts/base/``.
+def _folders(layouts: Path | None, *parts: str) -> list[Path]:
+    """Return the existing folders ``layouts/PARTS``: in ``layouts``, or the project's then the package's."""
+    if layouts is None:
+        return project.layers("layouts", *parts)
+    folder = layouts.joinpath(*parts)
+    return [folder] if folder.is_dir() else []
 
-    An override can extend the template it replaces as ``"base/NAME"``.
+
+def _file(layouts: Path | None, *parts: str) -> Path:
+    """Return the file ``layouts/PARTS``: in ``layouts``, or the project's, else the package's."""
+    return project.find("layouts", *parts) if layouts is None else layouts.joinpath(*parts)
+
+
+def environment(
+    slug: str, layouts: Path | None = None, theme: str = DEFAULT_THEME
+) -> jinja2.Environment:
+    """Return the Jinja environment for a charter: ``layouts/SLUG/``, then the theme, then the base.
+
+    An override can extend the template it replaces as ``"base/NAME"`` (the packaged base) or
+    ``"theme/NAME"``. Without ``layouts``, the project's folders come before the package's.
     """
-    search = [str(p) for p in (layouts / slug, layouts / "base") if p.is_dir()]
+    own, themed, base = (_folders(layouts, *p) for p in ((slug,), ("themes", theme), ("base",)))
     loader = jinja2.ChoiceLoader(
         [
-            jinja2.FileSystemLoader(search),
-            jinja2.PrefixLoader({"base": jinja2.FileSystemLoader(str(layouts / "base"))}),
+            jinja2.FileSystemLoader([str(p) for p in own + themed + base]),
+            jinja2.PrefixLoader(
+                {
+                    "base": jinja2.FileSystemLoader([str(p) for p in base[-1:]]),
+                    "theme": jinja2.FileSystemLoader([str(p) for p in themed + base]),
+                }
+            ),
         ]
     )
     env = jinja2.Environment(
@@ -34,13 +62,41 @@ def environment(slug: str, layouts: Path = LAYOUTS) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["mm"] = lambda value: f"{float(value):g}mm"
+    env.globals["look"] = look(theme, layouts)
     return env
 
 
+def look(theme: str, layouts: Path | None = None) -> dict[str, object]:
+    """Return a theme's settings: the base's ``theme.yaml`` updated by the theme's own."""
+    return _look(
+        theme, _file(layouts, "base", "theme.yaml"), _file(layouts, "themes", theme, "theme.yaml")
+    )
+
+
+@lru_cache(maxsize=16)
+def _look(theme: str, *paths: Path) -> dict[str, object]:
+    merged: dict[str, object] = {"name": theme}
+    for path in paths:
+        if path.is_file():
+            with path.open(encoding="utf-8") as handle:
+                for key, value in (yaml.safe_load(handle) or {}).items():
+                    if isinstance(value, dict) and isinstance(merged.get(key), dict):
+                        merged[key] = {**merged[key], **value}  # type: ignore[dict-item]
+                    else:
+                        merged[key] = value
+    return merged
+
+
+def labels(language: str, layouts: Path | None = None) -> dict[str, object]:
+    """Return the fixed words of the output ('Refleksion', 'Indhold' …) for a language.
+
+    ``layouts/labels/LANG.yaml``: the project's if it has one, else the package's.
+    """
+    return _read_labels(_file(layouts, "labels", f"{language}.yaml"))
+
+
 @lru_cache(maxsize=8)
-def labels(language: str, layouts: Path = LAYOUTS) -> dict[str, object]:
-    """Return the fixed words of the output ('Refleksion', 'Indhold' …) for a language."""
-    path = layouts / "labels" / f"{language}.yaml"
+def _read_labels(path: Path) -> dict[str, object]:
     with path.open(encoding="utf-8") as handle:
         data = yaml.safe_load(handle)
     return dict(data)

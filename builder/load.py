@@ -2,29 +2,98 @@
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from yaml.constructor import SafeConstructor
+from yaml.composer import Composer
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import BaseResolver
+from yaml.scanner import Scanner
 
-from .errors import Problem
+from .errors import Problem, SourceError
+from .paths import slug_problem
 
-MAX_SOURCE_BYTES = 2_000_000
-MAX_DEPTH = 64
+MAX_SOURCE_BYTES = 256 * 1024
+"""The largest source file read: 256 KiB (the longest charter so far is 16 kB)."""
+MAX_DEPTH = 32
+"""The deepest nesting of lists and mappings (a charter needs about 8)."""
 
 Path_ = tuple[str | int, ...]
 
 _YAML = "tag:yaml.org,2002:"
+
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+"""Control characters (except tab and line breaks), lone surrogates and non-characters."""
+
+
+def forbidden_character(text: str) -> tuple[int, str] | None:
+    """Return (index, description) of the first character a charter may not contain, or None."""
+    found = _FORBIDDEN.search(text)
+    if not found:
+        return None
+    char = found.group()
+    if char == "\x00":
+        kind = "a NUL byte (is this a text file?)"
+    elif "\ud800" <= char <= "\udfff":
+        kind = "a lone surrogate"
+    elif char in "\ufffe\uffff":
+        kind = "a non-character"
+    else:
+        kind = "a control character"
+    return found.start(), f"U+{ord(char):04X} is {kind}; remove it"
+
+
+def _int(value: str) -> int:
+    text = value.replace("_", "x")  # YAML 1.2 has no '_' separators: let int() refuse them
+    if text.startswith("0o"):
+        return int(text[2:], 8)
+    if text.startswith("0x"):
+        return int(text[2:], 16)
+    return int(text)
+
+
+def _float(value: str) -> float:
+    lowered = value.lower()
+    if lowered.endswith(".inf"):
+        return float("-inf") if lowered.startswith("-") else float("inf")
+    if lowered == ".nan":
+        return float("nan")
+    return float(value)
+
+
 _SCALARS = {
     _YAML + "str": None,
-    _YAML + "int": SafeConstructor.construct_yaml_int,
-    _YAML + "float": SafeConstructor.construct_yaml_float,
-    _YAML + "bool": SafeConstructor.construct_yaml_bool,
-    _YAML + "null": SafeConstructor.construct_yaml_null,
-    _YAML + "timestamp": None,  # dates stay text: the schema decides what they mean
+    _YAML + "int": _int,
+    _YAML + "float": _float,
+    _YAML + "bool": lambda value: value.lower() == "true",
+    _YAML + "null": lambda value: None,
 }
+
+
+class _Core12Resolver(BaseResolver):
+    """Resolve plain scalars by the YAML 1.2 core schema, as editors do: ``yes``/``on`` are text."""
+
+    yaml_implicit_resolvers: dict = {}
+
+
+for _tag, _pattern, _first in (
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    (
+        "float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+0123456789.",
+    ),
+    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+):
+    _Core12Resolver.add_implicit_resolver(_YAML + _tag, re.compile(_pattern), list(_first))
 
 
 @dataclass(frozen=True)
@@ -36,6 +105,8 @@ class RawSource:
     slug: str
     """The file's stem: ``sources/glostrup.yaml`` is ``glostrup``."""
     data: bytes
+    folder: Path | None = None
+    """The folder the source lives in: files it names are found relative to it."""
 
 
 @dataclass
@@ -45,6 +116,8 @@ class Loaded:
     data: object
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    hints: dict[Path_, str] = field(default_factory=dict)
+    """Advice for a value that is probably a YAML slip (an unquoted '#colour' read as a comment)."""
 
     def where(self, path: Path_, *, key: bool = False) -> tuple[int, int] | tuple[None, None]:
         """Return (line, col) of the node at ``path``, or of its nearest ancestor."""
@@ -63,8 +136,20 @@ class _Refused(Exception):
         self.mark, self.message = mark, message
 
 
-class _Loader(yaml.SafeLoader):
-    """A SafeLoader whose composer refuses aliases (no 'billion laughs')."""
+class _Loader(Reader, Scanner, Parser, Composer, _Core12Resolver):
+    """PyYAML's reader, scanner, parser and composer with the YAML 1.2 core resolvers.
+
+    The composer refuses aliases (no 'billion laughs') and nesting deeper than MAX_DEPTH
+    (no RecursionError); values are built by ``_build``, which keeps every position.
+    """
+
+    def __init__(self, stream: str):
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+        _Core12Resolver.__init__(self)
+        self._depth = 0
 
     def compose_node(self, parent, index):  # noqa: D102 - PyYAML hook
         if self.check_event(yaml.AliasEvent):
@@ -73,29 +158,72 @@ class _Loader(yaml.SafeLoader):
                 event.start_mark,
                 f"alias '*{event.anchor}' is not allowed: write the text out in full",
             )
-        return super().compose_node(parent, index)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _Refused(
+                    self.peek_event().start_mark,
+                    f"nested too deeply: at most {MAX_DEPTH} levels of lists and keys",
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def display_name(path: Path) -> str:
     """Return ``path`` relative to the working directory when it lies below it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):
         return str(path)
 
 
 def read_source(path: Path) -> RawSource:
-    """Read one source file (I/O edge)."""
-    return RawSource(name=display_name(path), slug=path.stem, data=path.read_bytes())
+    """Read one source file (I/O edge): a regular file of at most MAX_SOURCE_BYTES, or SourceError.
+
+    The file is opened without blocking and checked before reading, so a FIFO, a device
+    (``/dev/zero``) or a folder is one clear line instead of a hang or a MemoryError.
+    """
+    name = display_name(path)
+
+    def refuse(message: str) -> SourceError:
+        return SourceError(Problem(name, None, None, "", message))
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        raise refuse(f"cannot read: {error.strerror}") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_SOURCE_BYTES:
+        os.close(fd)
+        if stat.S_ISREG(info.st_mode):
+            raise refuse(_too_large(info.st_size))
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        raise refuse(f"cannot read: {kind} (a source must be a plain .yaml file)")
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            data = handle.read(MAX_SOURCE_BYTES + 1)  # the file may grow after fstat
+        except OSError as error:
+            raise refuse(f"cannot read: {error.strerror}") from None
+    if len(data) > MAX_SOURCE_BYTES:
+        raise refuse(_too_large(len(data)))
+    return RawSource(name=name, slug=path.stem, data=data, folder=path.parent.resolve())
+
+
+def _too_large(size: int) -> str:
+    return (
+        f"file is too large ({size:,} bytes; at most {MAX_SOURCE_BYTES:,}): is it a charter source?"
+    )
 
 
 def parse(raw: RawSource) -> tuple[Loaded | None, list[Problem]]:
     """Turn a source's bytes into plain data with positions, or into problems."""
     name = raw.name
+    bad_slug = slug_problem(raw.slug)
+    if bad_slug:
+        return None, [Problem(name, None, None, "", bad_slug)]
     if len(raw.data) > MAX_SOURCE_BYTES:
-        return None, [
-            Problem(name, None, None, "", f"file is larger than {MAX_SOURCE_BYTES} bytes")
-        ]
+        return None, [Problem(name, None, None, "", _too_large(len(raw.data)))]
     text, problem = _decode(name, raw.data)
     if problem:
         return None, [problem]
@@ -105,12 +233,9 @@ def parse(raw: RawSource) -> tuple[Loaded | None, list[Problem]]:
     except _Refused as refused:
         return None, [_at(name, refused.mark, "", refused.message)]
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        message = error.problem or error.context or "not valid YAML"
-        if error.context and error.problem:
-            message = f"{error.problem} ({error.context})"
+        mark, message = yaml_message(error, text)
         return None, [_at(name, mark, "", f"YAML syntax: {message}")]
-    except yaml.YAMLError as error:  # pragma: no cover - reader errors without marks
+    except yaml.YAMLError as error:  # pragma: no cover - reader errors are found by _decode
         return None, [Problem(name, None, None, "", f"YAML syntax: {error}")]
     finally:
         loader.dispose()
@@ -118,7 +243,8 @@ def parse(raw: RawSource) -> tuple[Loaded | None, list[Problem]]:
         return None, [Problem(name, 1, 1, "", "file is empty: start from `charterpress new SLUG`")]
     loaded = Loaded(data=None)
     problems: list[Problem] = []
-    loaded.data = _build(node, (), loaded, problems, name, 0)
+    lines = text.splitlines()
+    loaded.data = _build(node, (), loaded, problems, name, lines)
     if not problems and not isinstance(loaded.data, dict):
         problems.append(
             _at(
@@ -129,6 +255,40 @@ def parse(raw: RawSource) -> tuple[Loaded | None, list[Problem]]:
             )
         )
     return (None if problems else loaded), problems
+
+
+def yaml_message(error: yaml.MarkedYAMLError, text: str) -> tuple[yaml.Mark | None, str]:
+    """Return where and what a YAML syntax error is, in words that say how to fix it."""
+    mark = error.problem_mark or error.context_mark
+    problem, context = error.problem or "", error.context or ""
+    line = ""
+    if mark is not None:
+        lines = text.splitlines()
+        line = lines[mark.line] if mark.line < len(lines) else ""
+    if "'\\t'" in problem or "\t" in line[: mark.column + 1 if mark else 0]:
+        return mark, "a tab is used for indentation: indent with spaces only"
+    if problem == "mapping values are not allowed here":
+        return mark, (
+            "a ':' inside a text (or a key indented too far): put a text that has ': ' "
+            "or ends in ':' in quotes (\"…\")"
+        )
+    if "that cannot start any token" in problem:
+        char = problem.split("'")[1] if "'" in problem else "?"
+        return mark, f"a text cannot start with '{char}': put the whole text in quotes (\"…\")"
+    if "quoted scalar" in context:
+        return error.context_mark or mark, "a quote is opened here but never closed"
+    if problem.startswith("expected <block end>") or problem.startswith("did not find expected"):
+        return mark, (
+            "the indentation does not match the lines above: indent keys of the same mapping "
+            "and items of the same list by the same number of spaces, and quote a text that "
+            "has ': ' or ' #'"
+        )
+    if "could not find expected ':'" in problem:
+        return mark, (
+            "a line without 'key:' among keys: indent a continued text further than its key, "
+            "or put a list item after '- '"
+        )
+    return mark, f"{problem} ({context})" if problem and context else problem or context
 
 
 def _decode(name: str, data: bytes) -> tuple[str, Problem | None]:
@@ -142,8 +302,12 @@ def _decode(name: str, data: bytes) -> tuple[str, Problem | None]:
         return "", Problem(
             name, line, col, "", f"not valid UTF-8 (byte 0x{byte:02x}): save the file as UTF-8"
         )
-    if "\x00" in text:
-        return "", Problem(name, None, None, "", "file contains NUL bytes: is it a text file?")
+    bad = forbidden_character(text)
+    if bad:
+        index, message = bad
+        line = text.count("\n", 0, index) + 1
+        col = index - (text.rfind("\n", 0, index) + 1) + 1
+        return "", Problem(name, line, col, "", message)
     return text, None
 
 
@@ -153,13 +317,10 @@ def _at(name: str, mark: yaml.Mark | None, path: str, message: str) -> Problem:
     return Problem(name, mark.line + 1, mark.column + 1, path, message)
 
 
-def _build(node: Node, path: Path_, loaded: Loaded, problems: list[Problem], name: str, depth: int):
+def _build(node: Node, path: Path_, loaded: Loaded, problems: list[Problem], name: str, lines):
     """Convert a node tree to plain Python values, recording positions and problems."""
     loaded.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     here = format_path(path)
-    if depth > MAX_DEPTH:
-        problems.append(_at(name, node.start_mark, here, "nested too deeply"))
-        return None
     if isinstance(node, MappingNode):
         if node.tag != _YAML + "map":
             problems.append(
@@ -167,20 +328,31 @@ def _build(node: Node, path: Path_, loaded: Loaded, problems: list[Problem], nam
             )
             return None
         result: dict[str, object] = {}
+        restarted = False
         for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode) or key_node.tag == _YAML + "merge":
+            if (
+                not isinstance(key_node, ScalarNode)
+                or key_node.tag == _YAML + "merge"
+                or forbidden_character(key_node.value)
+            ):
                 problems.append(_at(name, key_node.start_mark, here, "keys must be plain words"))
                 continue
             key = key_node.value
             child = (*path, key)
             if key in result:
+                if restarted:
+                    continue  # the knock-on of a missing '- ' reported once already
                 first = loaded.key_positions[child][0]
+                hint = ""
+                if path and isinstance(path[-1], int) and key == next(iter(result)):
+                    hint = ": if a new list item starts here, put '- ' before it"
+                    restarted = True
                 problems.append(
                     _at(
                         name,
                         key_node.start_mark,
                         format_path(child),
-                        f"duplicate key (first given on line {first})",
+                        f"duplicate key (first given on line {first}){hint}",
                     )
                 )
                 continue
@@ -188,7 +360,7 @@ def _build(node: Node, path: Path_, loaded: Loaded, problems: list[Problem], nam
                 key_node.start_mark.line + 1,
                 key_node.start_mark.column + 1,
             )
-            result[key] = _build(value_node, child, loaded, problems, name, depth + 1)
+            result[key] = _build(value_node, child, loaded, problems, name, lines)
         return result
     if isinstance(node, SequenceNode):
         if node.tag != _YAML + "seq":
@@ -197,7 +369,7 @@ def _build(node: Node, path: Path_, loaded: Loaded, problems: list[Problem], nam
             )
             return None
         return [
-            _build(item, (*path, i), loaded, problems, name, depth + 1)
+            _build(item, (*path, i), loaded, problems, name, lines)
             for i, item in enumerate(node.value)
         ]
     if node.tag not in _SCALARS:
@@ -205,17 +377,25 @@ def _build(node: Node, path: Path_, loaded: Loaded, problems: list[Problem], nam
             _at(name, node.start_mark, here, f"tag '{_short(node.tag)}' is not allowed")
         )
         return None
+    bad = forbidden_character(node.value)
+    if bad:  # written as an escape ("\a", "\ud800") in a quoted text
+        problems.append(_at(name, node.start_mark, here, bad[1]))
+        return None
+    if node.value == "" and node.style is None:
+        rest = lines[node.start_mark.line][node.start_mark.column :] if lines else ""
+        if rest.lstrip().startswith("#"):
+            loaded.hints[path] = (
+                "'#' starts a comment in YAML, so this value is empty: "
+                f'put it in quotes: "{rest.lstrip().split()[0]}"'
+            )
     construct = _SCALARS[node.tag]
     if construct is None:
         return node.value
     try:
-        return construct(_CONSTRUCTOR, node)
-    except (ValueError, yaml.YAMLError):
-        problems.append(_at(name, node.start_mark, here, f"cannot read '{node.value}'"))
+        return construct(node.value)
+    except (ValueError, OverflowError):
+        problems.append(_at(name, node.start_mark, here, f"cannot read '{node.value[:40]}'"))
         return None
-
-
-_CONSTRUCTOR = SafeConstructor()
 
 
 def _short(tag: str) -> str:

@@ -10,11 +10,11 @@ import re
 from typing import Annotated, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
+    Strict,
     StringConstraints,
     model_validator,
 )
@@ -27,16 +27,60 @@ def _collapse(value: object) -> object:
     return _SPACE.sub(" ", value).strip() if isinstance(value, str) else value
 
 
-def _ends_with_question_mark(value: str) -> str:
-    if not value.endswith("?"):
-        raise ValueError("a question must end with '?'")
-    return value
+# Limits: each is stated in docs/source-format.md and in the JSON Schema.
+TEXT_MAX = 2000
+"""The longest text of one field (a title, a commitment, a question, a list item), in characters."""
+PARAGRAPH_MAX = 5000
+"""The longest paragraph (a text block), in characters."""
+ID_MAX = 40
+SECTIONS_MAX = 40
+"""The most sections a charter has."""
+COMMITMENTS_MAX = 60
+"""The most commitments one section (or the organisation) has."""
+CHARTER_COMMITMENTS_MAX = 300
+"""The most commitments (cards) in the whole charter."""
+BLOCKS_MAX = 200
+"""The most blocks in one body, intro, prose or colophon, and items in one list."""
+PASSAGES_MAX = 40
+"""The most passages in front or back, groups in the reflection, questions in a group."""
 
 
-Text = Annotated[str, BeforeValidator(_collapse), StringConstraints(min_length=1)]
+class _JsonPattern:
+    """Show a string pattern in the JSON Schema (pydantic drops it beside a BeforeValidator)."""
+
+    def __init__(self, pattern: str):
+        self.pattern = pattern
+
+    def __get_pydantic_json_schema__(self, core_schema, handler):  # noqa: D105 - pydantic hook
+        schema = handler(core_schema)
+        schema["pattern"] = self.pattern
+        return schema
+
+
+NOT_BLANK = r"\S"
+"""Text must hold something besides white space (checked after folding, and in the JSON Schema)."""
+QUESTION_END = r"\?\s*$"
+Text = Annotated[
+    str,
+    BeforeValidator(_collapse),
+    StringConstraints(min_length=1, max_length=TEXT_MAX, pattern=NOT_BLANK),
+    _JsonPattern(NOT_BLANK),
+]
 """Non-empty text, white space folded."""
-Question = Annotated[Text, AfterValidator(_ends_with_question_mark)]
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=40)]
+Paragraph = Annotated[
+    str,
+    BeforeValidator(_collapse),
+    StringConstraints(min_length=1, max_length=PARAGRAPH_MAX, pattern=NOT_BLANK),
+    _JsonPattern(NOT_BLANK),
+]
+"""A paragraph: non-empty text, white space folded, up to PARAGRAPH_MAX characters."""
+Question = Annotated[
+    str,
+    BeforeValidator(_collapse),
+    StringConstraints(min_length=1, max_length=TEXT_MAX, pattern=QUESTION_END),
+    _JsonPattern(QUESTION_END),
+]
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=ID_MAX)]
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
 
 CARD_PRESETS: dict[str, tuple[float, float]] = {
@@ -55,11 +99,11 @@ class _Frozen(BaseModel):
 class Block(_Frozen):
     """One block of running text: a paragraph (plain text), a heading, a list or a signature."""
 
-    text: Text | None = None
+    text: Paragraph | None = None
     """A paragraph. In YAML a block that is plain text is a paragraph."""
     heading: Text | None = None
     """A sub-heading inside a passage."""
-    items: tuple[Text, ...] | None = Field(default=None, min_length=1)
+    items: tuple[Text, ...] | None = Field(default=None, min_length=1, max_length=BLOCKS_MAX)
     """A bulleted list."""
     signature: Text | None = None
     """A signature line, e.g. 'Kommunaldirektør …'."""
@@ -71,11 +115,9 @@ class Block(_Frozen):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Block:
-        given = [
-            k for k in ("text", "heading", "items", "signature") if getattr(self, k) is not None
-        ]
-        if len(given) != 1:
-            raise ValueError("give exactly one of: text, heading, items, signature")
+        given = self.model_fields_set  # a key written with no value counts: it is a slip
+        if len(given) != 1 or getattr(self, next(iter(given))) is None:
+            raise ValueError("give exactly one of: " + ", ".join(type(self).model_fields))
         return self
 
     @property
@@ -86,7 +128,7 @@ class Block(_Frozen):
         )
 
 
-Blocks = tuple[Block, ...]
+Blocks = Annotated[tuple[Block, ...], Field(max_length=BLOCKS_MAX)]
 
 
 class Passage(_Frozen):
@@ -134,9 +176,9 @@ class Section(_Frozen):
     """Text before the lead and the list."""
     lead: Text | None = None
     """The lead-in to the list ('Det indebærer, at jeg:')."""
-    list_commitments: bool = True
+    list_commitments: Annotated[bool, Strict()] = True
     """False where the commitments are quoted from the prose: the booklet then prints the prose only."""
-    commitments: tuple[Commitment, ...] = Field(min_length=1)
+    commitments: tuple[Commitment, ...] = Field(min_length=1, max_length=COMMITMENTS_MAX)
     prose_title: Text | None = None
     prose: Blocks = ()
 
@@ -158,7 +200,7 @@ class ReflectionGroup(_Frozen):
 
     title: Text
     subtitle: Text | None = None
-    questions: tuple[QuestionItem, ...] = Field(min_length=1)
+    questions: tuple[QuestionItem, ...] = Field(min_length=1, max_length=PASSAGES_MAX)
 
 
 class Reflection(_Frozen):
@@ -167,7 +209,7 @@ class Reflection(_Frozen):
     id: Id = "refleksion"
     title: Text
     intro: Blocks = ()
-    groups: tuple[ReflectionGroup, ...] = Field(min_length=1)
+    groups: tuple[ReflectionGroup, ...] = Field(min_length=1, max_length=PASSAGES_MAX)
 
 
 class Values(_Frozen):
@@ -175,7 +217,7 @@ class Values(_Frozen):
 
     title: Text
     intro: Blocks = ()
-    items: tuple[Text, ...] = Field(min_length=1)
+    items: tuple[Text, ...] = Field(min_length=1, max_length=BLOCKS_MAX)
 
 
 class Contact(_Frozen):
@@ -183,11 +225,11 @@ class Contact(_Frozen):
 
     name: Text | None = None
     unit: Text | None = None
-    address: tuple[Text, ...] = ()
+    address: tuple[Text, ...] = Field(default=(), max_length=10)
     email: Text | None = None
     phone: Text | None = None
     web: Text | None = None
-    text: Text | None = None
+    text: Paragraph | None = None
 
 
 class Meta(_Frozen):
@@ -197,7 +239,7 @@ class Meta(_Frozen):
     title: Text
     subtitle: Text | None = None
     language: Literal["da", "en"] = "da"
-    year: int | None = Field(default=None, ge=1900, le=2100)
+    year: Annotated[int, Strict()] | None = Field(default=None, ge=1900, le=2100)
     version: Text | None = None
     author: Text | None = None
     """For the PDF metadata; defaults to the municipality."""
@@ -205,8 +247,8 @@ class Meta(_Frozen):
 
 
 def _card_preset(value: object) -> object:
-    if isinstance(value, str) and value.lower() in CARD_PRESETS:
-        width, height = CARD_PRESETS[value.lower()]
+    if isinstance(value, str) and value in CARD_PRESETS:
+        width, height = CARD_PRESETS[value]
         return {"width": width, "height": height}
     return value
 
@@ -214,8 +256,8 @@ def _card_preset(value: object) -> object:
 class CardSize(_Frozen):
     """A card's trim size in millimetres."""
 
-    width: float = Field(ge=50, le=150)
-    height: float = Field(ge=70, le=210)
+    width: Annotated[float, Strict()] = Field(ge=50, le=150)
+    height: Annotated[float, Strict()] = Field(ge=70, le=210)
 
 
 class Sheet(_Frozen):
@@ -239,6 +281,12 @@ class Logo(_Frozen):
 class Theme(_Frozen):
     """How the charter looks."""
 
+    name: Literal["civic", "classic", "signal"] = "civic"
+    """The theme (layouts/themes/NAME): civic (sans and serif, colour fields), classic
+    (a Garamond book on paper), signal (bold capitals on full colour)."""
+    monogram: Annotated[str, StringConstraints(min_length=1, max_length=3)] | None = None
+    """The letters of the typographic mark drawn where no logo is given; defaults to the
+    municipality's initial."""
     colour: Colour = "#1f4e79"
     accent: Colour = "#c8963e"
     card: Annotated[CardSize, BeforeValidator(_card_preset)] = CardSize(width=90, height=130)
@@ -255,13 +303,13 @@ class Charter(_Frozen):
     colophon: Blocks = ()
     """Credits and process, for the inside cover."""
     values: Values | None = None
-    front: tuple[Passage, ...] = ()
+    front: tuple[Passage, ...] = Field(default=(), max_length=PASSAGES_MAX)
     """Passages before the sections, in reading order."""
-    sections: tuple[Section, ...] = Field(min_length=1)
+    sections: tuple[Section, ...] = Field(min_length=1, max_length=SECTIONS_MAX)
     organisation: Section | None = None
     """What the organisation commits to its leaders."""
     reflection: Reflection | None = None
-    back: tuple[Passage, ...] = ()
+    back: tuple[Passage, ...] = Field(default=(), max_length=PASSAGES_MAX)
     """Passages after the sections."""
 
     @property

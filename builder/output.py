@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import logging
 import os
+import re
 import tempfile
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .errors import BuildError
+from .paths import SLUG_PATTERN, inside
+
+log = logging.getLogger(__name__)
 
 MANIFEST = ".charterpress-manifest.json"
 PREVIEWS = "preview"
 """The folder of a charter's PNG previews, inside ``dist/SLUG/``."""
+LOCK_WAIT = 600.0
+"""Seconds a build waits for another build writing the same output folder."""
+_FILE_NAME = re.compile(rf"^({PREVIEWS}/)?[a-z0-9][a-z0-9.-]*$")
+"""A file name in the manifest: ``glostrup-booklet.pdf``, ``preview/glostrup-cards.png``."""
 
 
 @dataclass(frozen=True)
@@ -42,24 +56,33 @@ class Product:
 
 @dataclass
 class Manifest:
-    """What was built from which inputs, per charter.
-
-    ``{slug: {"key": …, "files": {name: sha256}, "sizes": …, "mtimes": …, "pages": …,
-    "shrunk": [[card, side, pt], …], "info": {…}, "previews": {"key": …, "files": …}}}``.
-    File names are relative to ``dist/SLUG/`` (``preview/SLUG-cards.png``). The previews are
-    made from the PDFs, so they are current when their key is the PDFs' key.
-    """
+    """What was built from which inputs: ``{slug: {"key": …, "files": {name: sha256}}}``."""
 
     entries: dict[str, dict] = field(default_factory=dict)
 
     @classmethod
     def read(cls, out_dir: Path) -> Manifest:
-        """Read the manifest in ``out_dir``; a missing or broken one is empty."""
-        try:
-            entries = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        """Read the manifest in ``out_dir``; a missing one is empty, a damaged or foreign one too.
+
+        Nothing in it is trusted: a file that is not exactly what we write is ignored with a
+        warning, so everything is rebuilt.
+        """
+        path = out_dir / MANIFEST
+        if not path.exists():
             return cls()
-        return cls(entries if isinstance(entries, dict) else {})
+        try:
+            if not path.is_file() or path.stat().st_size > 10_000_000:
+                raise ValueError("not a small regular file")
+            entries = json.loads(path.read_text(encoding="utf-8"))
+            _check_shape(entries)
+        except (OSError, ValueError, UnicodeDecodeError, RecursionError) as error:
+            log.warning(
+                "%s: damaged or foreign manifest ignored (%s); rebuilding everything",
+                path,
+                str(error)[:80],
+            )
+            return cls()
+        return cls(entries)
 
     def fresh(self, out_dir: Path, slug: str, key: str) -> bool:
         """Tell whether ``slug``'s outputs were built from ``key`` and are still on disk unchanged."""
@@ -82,13 +105,21 @@ class Manifest:
         slug: str,
         key: str,
         written: list[Path],
-        products: list[Product],
-        info: dict[str, str],
+        products: list[Product] | None = None,
+        info: dict[str, str] | None = None,
     ) -> None:
-        """Remember that ``written`` (the PDFs of ``products``) were built from ``key``."""
-        entry = _files(out_dir / slug, written, products)
-        shrunk = [[f.card, f.side, f.size] for p in products for f in p.shrunk]
-        self.entries[slug] = {"key": key, **entry, "shrunk": shrunk, "info": info}
+        """Remember that ``written`` (the PDFs of ``products``) were built from ``key``.
+
+        File names are kept relative to ``dist/SLUG/``; with them their pages, the faces the
+        fitting step shrank and ``info`` (what the distribution page shows of the charter).
+        """
+        products = products or []
+        entry: dict = {"key": key, **_files(out_dir / slug, written, products)}
+        if products:
+            entry["shrunk"] = [[f.card, f.side, f.size] for p in products for f in p.shrunk]
+        if info is not None:
+            entry["info"] = dict(info)
+        self.entries[slug] = entry
 
     def record_previews(
         self, out_dir: Path, slug: str, written: list[Path], products: list[Product]
@@ -108,29 +139,86 @@ class Manifest:
 
 
 def _files(folder: Path, written: list[Path], products: list[Product]) -> dict[str, dict]:
-    """Return what the manifest keeps of written files: digests, sizes, mtimes, pages."""
+    """Return what the manifest keeps of written files: digests, sizes, mtimes (and pages)."""
     names = [p.relative_to(folder).as_posix() for p in written]
-    return {
+    kept = {
         "files": {n: sha256(p.read_bytes()) for n, p in zip(names, written, strict=True)},
         "sizes": {n: p.stat().st_size for n, p in zip(names, written, strict=True)},
         "mtimes": {n: p.stat().st_mtime_ns for n, p in zip(names, written, strict=True)},
-        "pages": {n: product.pages for n, product in zip(names, products, strict=True)},
     }
+    if products:
+        kept["pages"] = {n: p.pages for n, p in zip(names, products, strict=True)}
+    return kept
 
 
 def _intact(folder: Path, entry: dict) -> bool:
     """Tell whether the files an entry lists are on disk as they were written."""
-    try:
-        for name, digest in entry["files"].items():
-            path = folder / name
-            if not path.is_file() or path.stat().st_size != entry["sizes"][name]:
-                return False
-            touched = entry["mtimes"].get(name) != path.stat().st_mtime_ns
-            if touched and sha256(path.read_bytes()) != digest:
-                return False
-    except (KeyError, TypeError, AttributeError):
-        return False  # a manifest from an older version, or edited by hand: rebuild
+    for name, digest in entry["files"].items():
+        path = folder / name
+        if not path.is_file() or path.stat().st_size != entry["sizes"][name]:
+            return False
+        touched = entry["mtimes"].get(name) != path.stat().st_mtime_ns
+        if touched and sha256(path.read_bytes()) != digest:
+            return False
     return True
+
+
+_REQUIRED = {"key", "files", "sizes", "mtimes"}
+_OPTIONAL = {"pages", "shrunk", "info", "previews"}
+
+
+def _check_shape(entries: object) -> None:
+    """Raise ValueError unless ``entries`` is exactly what ``Manifest.record`` writes."""
+    if not isinstance(entries, dict):
+        raise ValueError("not a mapping")
+    for slug, entry in entries.items():
+        if not re.match(SLUG_PATTERN, slug) or not isinstance(entry, dict):
+            raise ValueError(f"bad entry {slug[:40]!r}")
+        if not _REQUIRED <= set(entry) <= _REQUIRED | _OPTIONAL:
+            raise ValueError(f"bad entry {slug!r}")
+        _check_files(slug, entry)
+        shrunk = entry.get("shrunk", [])
+        if not isinstance(shrunk, list) or not all(
+            isinstance(f, list)
+            and len(f) == 3
+            and type(f[0]) is int
+            and f[1] in ("front", "back")
+            and isinstance(f[2], (int, float))
+            for f in shrunk
+        ):
+            raise ValueError(f"bad shrunk faces for {slug!r}")
+        info = entry.get("info", {})
+        if not isinstance(info, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in info.items()
+        ):
+            raise ValueError(f"bad info for {slug!r}")
+        previews = entry.get("previews")
+        if previews is not None:
+            if not isinstance(previews, dict) or not _REQUIRED <= set(previews) <= _REQUIRED | {
+                "pages"
+            }:
+                raise ValueError(f"bad previews for {slug!r}")
+            _check_files(slug, previews)
+
+
+def _check_files(slug: str, entry: dict) -> None:
+    """Raise ValueError unless ``entry`` has a well-formed key, file list, sizes, mtimes, pages."""
+    names = entry["files"]
+    if not isinstance(entry["key"], str) or not isinstance(names, dict):
+        raise ValueError(f"bad entry {slug!r}")
+    if not all(
+        isinstance(n, str) and _FILE_NAME.fullmatch(n) and isinstance(d, str)
+        for n, d in names.items()
+    ):
+        raise ValueError(f"bad file list for {slug!r}")
+    for table in ("sizes", "mtimes", "pages"):
+        if table == "pages" and table not in entry:
+            continue
+        values = entry[table]
+        if not isinstance(values, dict) or set(values) != set(names):
+            raise ValueError(f"bad {table} for {slug!r}")
+        if not all(type(v) is int for v in values.values()):
+            raise ValueError(f"bad {table} for {slug!r}")
 
 
 def sha256(data: bytes) -> str:
@@ -160,12 +248,92 @@ def _umask() -> int:
 
 def write_products(out_dir: Path, slug: str, products: list[Product]) -> list[Path]:
     """Write a charter's products into ``out_dir/slug/``; return the paths written."""
-    written = []
-    for product in products:
-        path = out_dir / slug / product.name
-        write_atomic(path, product.data)
-        written.append(path)
-    return written
+    return write_all(out_dir, {slug: products})[slug]
+
+
+def write_all(out_dir: Path, batches: dict[str, list[Product]]) -> dict[str, list[Path]]:
+    """Write every charter's products into ``out_dir/SLUG/``, all or nothing.
+
+    Every path is proven inside ``out_dir`` first; every file is then staged beside its
+    target, and only when all are staged are they moved into place. A failure removes
+    what was staged (and any folder made for it), so ``out_dir`` is left as it was.
+    """
+    targets = {
+        slug: [inside(out_dir, slug, product.name) for product in products]
+        for slug, products in batches.items()
+    }
+    made: list[Path] = []
+    staged: list[tuple[str, Path]] = []
+    try:
+        for slug, products in batches.items():
+            for product, path in zip(products, targets[slug], strict=True):
+                for folder in reversed([path.parent, *path.parent.parents]):
+                    if not folder.exists():
+                        folder.mkdir()
+                        made.append(folder)
+                staged.append((_stage(path, product.data), path))
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    except BaseException:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+        for folder in reversed(made):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+    return targets
+
+
+def _stage(path: Path, data: bytes) -> str:
+    """Write ``data`` to a hidden temporary file beside ``path``; return its name."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes files private; outputs are for sharing
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+@contextlib.contextmanager
+def locked(out_dir: Path, wait: float = LOCK_WAIT) -> Iterator[None]:
+    """Hold the output folder's lock: a second build of the same folder waits, then stops.
+
+    The lock is an advisory ``flock`` on the folder itself, so no lock file is left in it.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - no flock (Windows): builds are not serialised
+        yield
+        return
+    created = not out_dir.exists()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out_dir, os.O_RDONLY)
+    try:
+        deadline = time.monotonic() + wait
+        told = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not told:
+                    log.warning("%s: another build is writing here; waiting for it", out_dir)
+                    told = True
+                if time.monotonic() > deadline:
+                    raise BuildError(
+                        f"{out_dir}: another build has been writing here for {wait:.0f} s; "
+                        "stop it or wait, then build again"
+                    ) from None
+                time.sleep(0.1)
+        yield
+    finally:
+        if created:  # a build that wrote nothing leaves no empty folder behind
+            with contextlib.suppress(OSError):
+                out_dir.rmdir()
+        os.close(fd)
 
 
 def tree_digest(*roots: Path, suffixes: tuple[str, ...] = ()) -> str:

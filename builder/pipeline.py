@@ -10,11 +10,10 @@ from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
-from . import __version__, index
-from .errors import Problem, SourceError
-from .layouts import ASSETS, LAYOUTS
+from . import __version__, index, project
+from .errors import BuildError, CharterError, Problem, SourceError
 from .load import find_sources, read_source
-from .output import PREVIEWS, Manifest, Product, Shrunk, sha256, tree_digest, write_products
+from .output import PREVIEWS, Manifest, Product, Shrunk, locked, sha256, tree_digest, write_all
 from .progress import Progress
 from .schema import Source, validate_source
 
@@ -61,18 +60,22 @@ class Job:
     """The PDFs on disk are current: read them and make only the previews."""
     folder: Path | None = None
     """Where the current PDFs are (``dist/SLUG``)."""
+    files: tuple[str, ...] = ()
+    """The current PDFs' names (the manifest's: not whatever else lies in the folder)."""
     shrunk: tuple[Shrunk, ...] = ()
     """The faces shrunk when the current PDFs were built (for the contact sheet)."""
 
 
 @dataclass(frozen=True)
 class Done:
-    """A worker's answer."""
+    """A worker's answer: what it made of one charter."""
 
     source: Source
     products: list[Product]
     previews: list[Product]
     seconds: float
+    with_previews: bool = True
+    """Previews were asked for (``previews`` is then all of them, possibly none)."""
 
 
 def load_sources(paths: list[Path], default_dir: Path) -> list[Source]:
@@ -87,8 +90,8 @@ def load_sources(paths: list[Path], default_dir: Path) -> list[Source]:
     for path in files:
         try:
             raw = read_source(path)
-        except OSError as error:
-            problems.append(Problem(str(path), None, None, "", f"cannot read: {error.strerror}"))
+        except SourceError as error:
+            problems.extend(error.problems)
             continue
         source, found = validate_source(raw)
         problems.extend(found)
@@ -118,7 +121,7 @@ def inputs_key(source: Source, options: Options) -> str:
                 __version__,
                 version("weasyprint"),  # not imported: a no-change build never loads it
                 source.digest,
-                _code_digest(),
+                _code_digest(project.root()),
                 repr(options.marks),
                 ",".join(options.products),
             )
@@ -126,9 +129,13 @@ def inputs_key(source: Source, options: Options) -> str:
     )
 
 
-@lru_cache(maxsize=1)
-def _code_digest() -> str:
-    return tree_digest(Path(__file__).resolve().parent, LAYOUTS, ASSETS)
+@lru_cache(maxsize=4)
+def _code_digest(root: Path) -> str:
+    """Return the digest of the code and of every layout, label and font a build of ``root`` may read."""
+    folders = [project.PACKAGE]
+    for base in dict.fromkeys((project.DATA, root)):
+        folders += [base / f for f in project.DATA_FOLDERS if (base / f).is_dir()]
+    return tree_digest(*dict.fromkeys(folders))
 
 
 def build(
@@ -138,56 +145,95 @@ def build(
     options: Options,
     progress: Progress | None = None,
 ) -> list[Built]:
-    """Build every charter; a source with problems stops the build before anything is written.
+    """Build every charter, all or nothing: nothing is written unless every stale charter rendered.
 
-    A charter whose PDFs are current is not rendered again; if only its previews are missing
-    or stale, they are made from the PDFs on disk. ``dist/index.html`` is rewritten at the end.
+    A source with problems stops the build before anything is rendered; a charter that fails
+    to render stops it before anything is written. A second build of the same output folder
+    waits for this one (see ``output.locked``). A charter whose PDFs are current is not
+    rendered again; if only its previews are missing or stale, they are made from the PDFs on
+    disk. ``dist/index.html`` is brought up to date at the end.
     """
     sources = load_sources(paths, default_dir)
     progress = progress or Progress()
-    manifest = Manifest.read(out_dir)
-    jobs: list[Job] = []
-    results: dict[str, Built] = {}
-    for source in sources:
-        slug = source.slug
-        key = inputs_key(source, options)
-        if options.force or not manifest.fresh(out_dir, slug, key):
-            jobs.append(Job(source, options))
-        elif options.previews and not manifest.previews_fresh(out_dir, slug):
-            jobs.append(Job(source, options, True, out_dir / slug, manifest.shrunk(slug)))
-        else:
-            results[slug] = Built(slug, skipped=True)
-            log.debug("%s: up to date", slug)
-    if paths == [] and default_dir.is_dir():  # a full build: forget charters whose source is gone
-        gone = set(manifest.entries) - {s.slug for s in sources}
-        for slug in sorted(gone):
-            log.info("%s: no longer in %s; left out of the index", slug, default_dir)
-            del manifest.entries[slug]
-    progress.begin([job.source.slug for job in jobs])
-    for done in _render_all(jobs):
-        source = done.source
-        slug = source.slug
-        built = Built(slug, done.products, seconds=done.seconds, previews=done.previews)
-        if done.products:
-            built.paths = write_products(out_dir, slug, done.products)
-            manifest.record(
-                out_dir, slug, inputs_key(source, options), built.paths, done.products, info(source)
+    with locked(out_dir):
+        manifest = Manifest.read(out_dir)
+        keys = {s.slug: inputs_key(s, options) for s in sources}
+        jobs: list[Job] = []
+        results: dict[str, Built] = {}
+        for source in sources:
+            slug = source.slug
+            if options.force or not manifest.fresh(out_dir, slug, keys[slug]):
+                jobs.append(Job(source, options))
+            elif options.previews and not manifest.previews_fresh(out_dir, slug):
+                files = tuple(manifest.entries[slug]["files"])
+                jobs.append(
+                    Job(source, options, True, out_dir / slug, files, manifest.shrunk(slug))
+                )
+            else:
+                results[slug] = Built(slug, skipped=True)
+                log.debug("%s: up to date", slug)
+        gone = _forget_gone(manifest, paths, default_dir, sources)
+        progress.begin([job.source.slug for job in jobs])
+        try:
+            rendered = _render_all(jobs, progress)
+        finally:
+            progress.end()
+        if rendered:
+            written = write_all(
+                out_dir, {d.source.slug: [*d.products, *d.previews] for d in rendered}
             )
-        if options.previews:
-            built.preview_paths = write_products(out_dir, slug, done.previews)
-            manifest.record_previews(out_dir, slug, built.preview_paths, done.previews)
-        _remove_old_previews(out_dir / slug, built.preview_paths)
-        manifest.write(out_dir)
-        results[slug] = built
+            for done in rendered:
+                results[done.source.slug] = _record(manifest, out_dir, done, written, keys)
+        if rendered or gone:
+            manifest.write(out_dir)
+        if rendered or gone or not (out_dir / index.INDEX).is_file():
+            index.write(out_dir, manifest)
+    for done in rendered:
         for product in done.products:
-            log.debug("%s: %s (%d pages)", slug, product.name, product.pages)
+            log.debug("%s: %s (%d pages)", done.source.slug, product.name, product.pages)
             for note in product.notes:
-                log.warning("%s: %s", slug, note)
-        progress.advance(built)
-    if jobs or not (out_dir / index.INDEX).exists():
-        index.write(out_dir, manifest)
-    progress.end()
+                log.warning("%s: %s", done.source.slug, note)
     return [results[s.slug] for s in sources]
+
+
+def _record(
+    manifest: Manifest,
+    out_dir: Path,
+    done: Done,
+    written: dict[str, list[Path]],
+    keys: dict[str, str],
+) -> Built:
+    """Remember what a charter's job wrote; remove previews of pages that are gone."""
+    source = done.source
+    slug = source.slug
+    paths = written[slug]
+    pdf_paths, preview_paths = paths[: len(done.products)], paths[len(done.products) :]
+    if done.products:
+        manifest.record(out_dir, slug, keys[slug], pdf_paths, done.products, info(source))
+    if done.with_previews:
+        manifest.record_previews(out_dir, slug, preview_paths, done.previews)
+    _remove_old_previews(out_dir / slug, preview_paths)
+    return Built(
+        slug,
+        done.products,
+        pdf_paths,
+        done.seconds,
+        previews=done.previews,
+        preview_paths=preview_paths,
+    )
+
+
+def _forget_gone(
+    manifest: Manifest, paths: list[Path], default_dir: Path, sources: list[Source]
+) -> list[str]:
+    """On a build of the whole sources folder, forget charters whose source is gone."""
+    if paths:
+        return []
+    gone = sorted(set(manifest.entries) - {s.slug for s in sources})
+    for slug in gone:
+        log.info("%s: no source in %s any more; left out of the index", slug, default_dir)
+        del manifest.entries[slug]
+    return gone
 
 
 def info(source: Source) -> dict[str, str]:
@@ -207,9 +253,9 @@ def info(source: Source) -> dict[str, str]:
 
 def _remove_old_previews(folder: Path, written: list[Path]) -> None:
     """Delete the previews of an earlier build that this one did not make (pages that are gone)."""
-    keep = set(written)
+    keep = {p.resolve() for p in written}
     for path in (folder / PREVIEWS).glob("*.png"):
-        if path not in keep:
+        if path.resolve() not in keep and path.is_file() and not path.is_symlink():
             path.unlink(missing_ok=True)
 
 
@@ -218,9 +264,9 @@ def _work(job: Job) -> Done:
     started = time.perf_counter()
     source, options = job.source, job.options
     if job.pdfs_current:
-        products: list[Product] = []
         assert job.folder is not None
-        pdfs = {p.name: p.read_bytes() for p in job.folder.glob("*.pdf")}
+        products: list[Product] = []
+        pdfs = {n: (job.folder / n).read_bytes() for n in job.files if n.endswith(".pdf")}
         shrunk = job.shrunk
     else:
         products = make_products(source, options)
@@ -239,16 +285,43 @@ def _work(job: Job) -> Done:
             title=charter.meta.title,
             shrunk=shrunk,
         )
-    return Done(source, products, previews, time.perf_counter() - started)
+    return Done(source, products, previews, time.perf_counter() - started, options.previews)
 
 
-def _render_all(jobs: list[Job]):
-    """Yield each job's Done as it finishes, in processes when asked."""
-    workers = min(max(j.options.jobs for j in jobs), len(jobs)) if jobs else 0
+def _render_all(jobs: list[Job], progress: Progress) -> list[Done]:
+    """Do every job (in processes when asked), reporting each as it finishes.
+
+    Raise every failure as one error, in the order of the sources; return the rest in that order.
+    """
+    failed: dict[int, list[Problem]] = {}
+    done: dict[int, Done] = {}
+
+    def finished(number: int, result: Done) -> None:
+        done[number] = result
+        progress.advance(
+            Built(
+                result.source.slug,
+                result.products,
+                seconds=result.seconds,
+                previews=result.previews,
+            )
+        )
+
+    workers = min(max((j.options.jobs for j in jobs), default=1), len(jobs))
     if workers <= 1:
-        for job in jobs:
-            yield _work(job)
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_work, job) for job in jobs]
-        yield from (future.result() for future in as_completed(futures))
+        for number, job in enumerate(jobs):
+            try:
+                finished(number, _work(job))
+            except CharterError as error:
+                failed[number] = list(error.problems)
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(_work, job): number for number, job in enumerate(jobs)}
+            for future in as_completed(futures):
+                try:
+                    finished(futures[future], future.result())
+                except CharterError as error:
+                    failed[futures[future]] = list(error.problems)
+    if failed:
+        raise BuildError([p for number in sorted(failed) for p in failed[number]])
+    return [done[number] for number in sorted(done)]

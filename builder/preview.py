@@ -16,7 +16,7 @@ from functools import lru_cache
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFont
 
-from .layouts import ASSETS
+from . import project
 from .output import PREVIEWS, Product, Shrunk
 
 FACE_PX = 280
@@ -266,7 +266,8 @@ def cover(pdf: pdfium.PdfDocument) -> Image.Image:
 @lru_cache(maxsize=8)
 def font(weight: str, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     """Return Inter (bundled in assets/fonts/) at ``size`` px; Pillow's own font if it is gone."""
-    for path in sorted(ASSETS.glob(f"fonts/**/Inter-{weight}.*")):
+    paths = (p for folder in project.layers("assets", "fonts") for p in folder.rglob("Inter-*"))
+    for path in sorted(p for p in paths if p.stem == f"Inter-{weight}"):
         try:
             return ImageFont.truetype(str(path), size)
         except OSError:

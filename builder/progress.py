@@ -142,20 +142,23 @@ def for_terminal(quiet: bool, stream: TextIO | None = None) -> Progress:
 
 
 def describe(built: Built) -> str:
-    """Return one line saying what a build did for a charter."""
+    """Return one line saying what a build did (or is doing) for a charter."""
     if built.skipped:
         return f"{built.slug}: up to date"
     parts = []
-    if built.paths:
+    if built.products:
         pages = sum(p.pages for p in built.products)
-        parts.append(f"{plural(len(built.paths), 'PDF')}, {pages} pages")
-    if built.preview_paths:
-        parts.append(plural(len(built.preview_paths), "preview"))
-    notes = sum(len(p.notes) for p in built.products)
-    if notes:
+        parts.append(f"{plural(len(built.products), 'PDF')}, {pages} pages")
+    if built.previews:
+        parts.append(plural(len(built.previews), "preview"))
+    shrunk = sum(len(p.shrunk) for p in built.products)
+    if shrunk:
+        parts.append(f"{plural(shrunk, 'card face')} shrunk")
+    notes = sum(len(p.notes) for p in built.products) - shrunk
+    if notes > 0:
         parts.append(plural(notes, "note"))
-    size = human_size(sum(p.stat().st_size for p in [*built.paths, *built.preview_paths]))
-    what = "rebuilt" if built.paths else "previews made"
+    size = human_size(sum(len(p.data) for p in [*built.products, *built.previews]))
+    what = "rebuilt" if built.products else "previews made"
     return f"{built.slug}: {what}: {', '.join(parts) or 'nothing'}; {size}; {built.seconds:.1f} s"
 
 
@@ -180,18 +183,14 @@ def summary_rows(results: list[Built]) -> list[tuple[str, str, str, str, str]]:
         if built.skipped:
             rows.append((built.slug, "up to date", "", "", ""))
             continue
-        first = True
-        outputs = [
-            (p.name, str(d.pages), p.stat().st_size)
-            for p, d in zip(built.paths, built.products, strict=True)
-        ]
-        if built.preview_paths:
-            size = sum(p.stat().st_size for p in built.preview_paths)
-            outputs.append((f"preview/ ({plural(len(built.preview_paths), 'PNG')})", "", size))
-        for name, pages, size in outputs:
+        outputs = [(p.name, str(p.pages), len(p.data)) for p in built.products]
+        if built.previews:
+            size = sum(len(p.data) for p in built.previews)
+            outputs.append((f"preview/ ({plural(len(built.previews), 'PNG')})", "", size))
+        for number, (name, pages, size) in enumerate(outputs):
+            first = number == 0
             time = f"{built.seconds:.1f} s" if first else ""
             rows.append((built.slug if first else "", name, pages, human_size(size), time))
-            first = False
     return rows
 
 
@@ -204,7 +203,7 @@ def print_summary(results: list[Built], seconds: float, stream: TextIO | None = 
         return
     rows = summary_rows(results)
     pages = sum(p.pages for b in done for p in b.products)
-    size = sum(p.stat().st_size for b in done for p in [*b.paths, *b.preview_paths])
+    size = sum(len(p.data) for b in done for p in [*b.products, *b.previews])
     total = (
         f"{plural(len(done), 'charter')} built, {len(results) - len(done)} up to date; "
         f"{pages} pages, {human_size(size)}; {seconds:.1f} s"

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import Problem
 from .load import Loaded, Path_, RawSource, format_path, parse
-from .model import CARD_PRESETS, Charter
+from .model import CARD_PRESETS, CHARTER_COMMITMENTS_MAX, NOT_BLANK, QUESTION_END, Charter
 from .output import sha256
 
 
@@ -51,6 +51,18 @@ def validate(loaded: Loaded, name: str) -> tuple[Charter | None, list[Problem]]:
         charter = Charter.model_validate(loaded.data)
     except ValidationError as error:
         problems += [_problem(e, loaded, name) for e in error.errors() if not _knock_on(e)]
+    if charter is not None and charter.commitment_count > CHARTER_COMMITMENTS_MAX:
+        line, col = loaded.where(("sections",))
+        problems.append(
+            Problem(
+                name,
+                line,
+                col,
+                "sections",
+                f"too many commitments: {charter.commitment_count} "
+                f"(at most {CHARTER_COMMITMENTS_MAX} in a charter)",
+            )
+        )
     if problems:
         return None, _dedupe(sorted(problems, key=lambda p: (p.line or 0, p.col or 0, p.path)))
     return charter, []
@@ -76,7 +88,10 @@ def _problem(error: dict, loaded: Loaded, name: str) -> Problem:
         line, col = loaded.where(path, key=True)
         return Problem(name, line, col, format_path(path), _unknown_key(path))
     line, col = loaded.where(path)
-    return Problem(name, line, col, format_path(path), _message(error, path))
+    message = _message(error, path)
+    if path in loaded.hints and error.get("input") is None:
+        message += f": {loaded.hints[path]}"
+    return Problem(name, line, col, format_path(path), message)
 
 
 def _clean_loc(loc: tuple) -> list:
@@ -107,15 +122,18 @@ def _message(error: dict, path: Path_) -> str:
     if kind == "missing":
         return "required"
     if kind == "string_type":
+        if isinstance(given, (bool, int, float)):
+            return f"expected text, got {_kind_of(given)}: put it in quotes if it is meant as text"
         return f"expected text, got {_kind_of(given)}"
     if kind == "string_too_short":
         return "must not be empty"
+    unquote = ": write it without quotes" if isinstance(given, str) else ""
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return f"expected a whole number, got {_kind_of(given)}"
+        return f"expected a whole number, got {_kind_of(given)}{unquote}"
     if kind in ("float_type", "float_parsing"):
-        return f"expected a number, got {_kind_of(given)}"
+        return f"expected a number, got {_kind_of(given)}{unquote}"
     if kind in ("bool_type", "bool_parsing"):
-        return f"expected true or false, got {_kind_of(given)}"
+        return f"expected true or false, got {_kind_of(given)}{unquote}"
     if kind in ("list_type", "tuple_type"):
         return f"expected a list, got {_kind_of(given)}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
@@ -126,15 +144,23 @@ def _message(error: dict, path: Path_) -> str:
     if kind == "literal_error":
         return f"expected one of {ctx.get('expected', '')}; got {_kind_of(given)}"
     if kind == "string_pattern_mismatch":
+        if ctx.get("pattern") == NOT_BLANK:
+            return "must not be empty"
+        if ctx.get("pattern") == QUESTION_END:
+            return "a question must end with '?'"
         if field in ("colour", "accent"):
             return f"expected a colour like '#1f4e79', got {_kind_of(given)}"
         return f"expected an id of lowercase letters, digits and '-' (like 'rollen'), got {_kind_of(given)}"
     if kind == "string_too_long":
-        return f"too long: at most {ctx.get('max_length')} characters"
+        return f"too long: {len(given or '')} characters, at most {ctx.get('max_length')}"
     if kind == "too_short" and ctx.get("field_type") == "Value":
         return "must not be empty"
     if kind == "too_short":
         return f"must have at least {ctx.get('min_length')} item(s)"
+    if kind == "too_long" and ctx.get("field_type") == "Value":
+        return f"too long: {ctx.get('actual_length')} characters, at most {ctx.get('max_length')}"
+    if kind == "too_long":
+        return f"too many: {ctx.get('actual_length')} items, at most {ctx.get('max_length')}"
     if kind in ("greater_than_equal", "less_than_equal"):
         lo = ctx.get("ge")
         hi = ctx.get("le")
@@ -231,9 +257,21 @@ def json_schema() -> dict:
     defs = schema.get("$defs", {})
     if "Block" in defs:
         block = defs["Block"]
+        for prop in block["properties"].values():  # a kind written with no value is an error
+            if "anyOf" in prop:
+                prop["anyOf"] = [o for o in prop["anyOf"] if o != {"type": "null"}]
+                if len(prop["anyOf"]) == 1:
+                    prop.update(prop.pop("anyOf")[0])
+            prop.pop("default", None)
+        block["minProperties"] = block["maxProperties"] = 1
+        paragraph = dict(block["properties"]["text"])
+        paragraph.pop("description", None)
+        paragraph.pop("title", None)
         defs["Block"] = {
-            "description": "A paragraph (plain text), or one of heading, items, signature.",
-            "anyOf": [{"type": "string", "minLength": 1}, block],
+            "description": "A paragraph (plain text), or a mapping with exactly one of "
+            + ", ".join(block["properties"])
+            + ".",
+            "anyOf": [paragraph, block],
         }
     if "CardSize" in defs:
         size = defs["CardSize"]

@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 from typing import TextIO
 
+from . import project
 from .errors import CharterError
-from .layouts import ASSETS, LAYOUTS
 from .load import find_sources
 from .pipeline import Options, build
 from .progress import describe
@@ -33,6 +33,7 @@ def watch(
     stop: threading.Event | None = None,
     out: TextIO | None = None,
     err: TextIO | None = None,
+    verbose: bool = False,
 ) -> None:
     """Build the sources, then rebuild on every save until interrupted (or ``stop`` is set)."""
     from watchfiles import DefaultFilter
@@ -41,12 +42,13 @@ def watch(
     out = out or sys.stdout
     err = err or sys.stderr
     roots = _source_roots(paths, default_dir)
-    watched = [*roots, LAYOUTS, ASSETS]
+    data = [*project.layers("layouts"), *project.layers("assets")]
+    watched = [*roots, *data]
     shown = ", ".join(_shown(p) for p in watched)
-    # The products' notes ('card 4 shrunk …') are counted in the line; -v shows them too.
-    notes = logging.getLogger("charterpress.pipeline")
-    if notes.getEffectiveLevel() >= logging.INFO:
-        notes.setLevel(logging.ERROR)
+    if (
+        not verbose
+    ):  # the products' notes ('card 4 shrunk …') are counted in the line; -v shows them
+        logging.getLogger("charterpress.pipeline").setLevel(logging.ERROR)
     for source in find_sources(paths, default_dir):
         _rebuild(source, default_dir, out_dir, options, out, err)
     print(f"watching {shown} (Ctrl-C stops)", file=out, flush=True)
@@ -59,7 +61,7 @@ def watch(
             yield_on_timeout=False,
         ):
             changed = {Path(path).resolve() for _, path in batch}
-            for source in _affected(changed, paths, default_dir):
+            for source in _affected(changed, paths, default_dir, data):
                 _rebuild(source, default_dir, out_dir, options, out, err)
     except KeyboardInterrupt:
         pass
@@ -81,11 +83,12 @@ def _shown(path: Path) -> str:
     return f"{path}/"
 
 
-def _affected(changed: set[Path], paths: list[Path], default_dir: Path) -> list[Path]:
+def _affected(
+    changed: set[Path], paths: list[Path], default_dir: Path, data: list[Path]
+) -> list[Path]:
     """Return the sources a batch of changes touches: all of them if a layout or asset changed."""
     sources = find_sources(paths, default_dir)
-    layout_roots = (LAYOUTS.resolve(), ASSETS.resolve())
-    if any(p.is_relative_to(root) for p in changed for root in layout_roots):
+    if any(p.is_relative_to(root.resolve()) for p in changed for root in data):
         forget_caches()
         return sources
     return [s for s in sources if s.resolve() in changed and s.suffix in SOURCE_SUFFIXES]

@@ -210,6 +210,6 @@ def test_a_changed_source_renders_its_previews_again_and_drops_stale_ones(projec
 def test_the_preview_command_prints_the_previews(project, capsys, monkeypatch):
     src, out = project
     monkeypatch.chdir(src.parent)
-    assert main(["preview", "--only", "cards", "-q", "--out", str(out)]) == 0
+    assert main(["preview", "--only", "cards", "--out", str(out)]) == 0
     printed = capsys.readouterr().out.split()
     assert printed == [str(out / "preview-shrunk" / "preview" / "preview-shrunk-cards.png")]
