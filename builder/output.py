@@ -140,7 +140,7 @@ class Manifest:
 
 def _files(folder: Path, written: list[Path], products: list[Product]) -> dict[str, dict]:
     """Return what the manifest keeps of written files: digests, sizes, mtimes (and pages)."""
-    names = [p.relative_to(folder).as_posix() for p in written]
+    names = [p.resolve().relative_to(folder.resolve()).as_posix() for p in written]
     kept = {
         "files": {n: sha256(p.read_bytes()) for n, p in zip(names, written, strict=True)},
         "sizes": {n: p.stat().st_size for n, p in zip(names, written, strict=True)},

@@ -10,7 +10,7 @@ from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
-from . import __version__, index, project
+from . import __version__, index, project, reproducible
 from .errors import BuildError, CharterError, Problem, SourceError
 from .load import find_sources, read_source
 from .output import PREVIEWS, Manifest, Product, Shrunk, locked, sha256, tree_digest, write_all
@@ -108,8 +108,9 @@ def make_products(source: Source, options: Options) -> list[Product]:
 
     makers = {"cards": cards.make, "booklet": booklet.make}
     products: list[Product] = []
-    for name in options.products:
-        products.extend(makers[name](source, options))
+    with reproducible.source_date(source.charter):  # fonts subset by fontTools get this date
+        for name in options.products:
+            products.extend(makers[name](source, options))
     return products
 
 
@@ -124,6 +125,7 @@ def inputs_key(source: Source, options: Options) -> str:
                 _code_digest(project.root()),
                 repr(options.marks),
                 ",".join(options.products),
+                repr(reproducible.from_environment()),
             )
         ).encode()
     )

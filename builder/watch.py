@@ -22,6 +22,8 @@ from .pipeline import Options, build
 from .progress import describe
 
 SOURCE_SUFFIXES = {".yaml", ".yml"}
+WAKE_MS = 500
+"""The watcher wakes this often without a change (to notice Ctrl-C and the first run)."""
 
 
 def watch(
@@ -45,23 +47,29 @@ def watch(
     data = [*project.layers("layouts"), *project.layers("assets")]
     watched = [*roots, *data]
     shown = ", ".join(_shown(p) for p in watched)
-    if (
-        not verbose
-    ):  # the products' notes ('card 4 shrunk …') are counted in the line; -v shows them
+    if not verbose:  # the products' notes ('card 4 shrunk …') are counted in each line
         logging.getLogger("charterpress.pipeline").setLevel(logging.ERROR)
-    for source in find_sources(paths, default_dir):
-        _rebuild(source, default_dir, out_dir, options, out, err)
-    print(f"watching {shown} (Ctrl-C stops)", file=out, flush=True)
+    logging.getLogger("watchfiles").setLevel(logging.ERROR)
+    started = False
     try:
+        # The first (empty) batch comes once the watcher runs: build then, so that a save made
+        # during the first build is seen too.
         for batch in changes_of(
             *[p for p in watched if p.exists()],
             watch_filter=DefaultFilter(),
             stop_event=stop,
             raise_interrupt=False,
-            yield_on_timeout=False,
+            rust_timeout=WAKE_MS,
+            yield_on_timeout=True,
         ):
+            if not started:
+                started = True
+                for source in find_sources(paths, default_dir):
+                    _rebuild(source, default_dir, out_dir, options, out, err)
+                print(f"watching {shown} (Ctrl-C stops)", file=out, flush=True)
+                continue
             changed = {Path(path).resolve() for _, path in batch}
-            for source in _affected(changed, paths, default_dir, data):
+            for source in _affected(changed, paths, default_dir, data) if changed else []:
                 _rebuild(source, default_dir, out_dir, options, out, err)
     except KeyboardInterrupt:
         pass
