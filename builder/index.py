@@ -45,6 +45,11 @@ class File:
     pages: int
     size: str
 
+    def pages_text(self, words: dict[str, object]) -> str:
+        """Return '1 side' or '17 sider' (kept on one line)."""
+        key = "pages_one" if self.pages == 1 else "pages_many"
+        return str(words[key]).format(n=self.pages).replace(" ", "\u00a0")
+
 
 @dataclass
 class Group:
@@ -205,4 +210,4 @@ def _add_previews(entry: Entry, previews: dict, words: dict[str, object]) -> Non
 def size_text(size: int, words: dict[str, object]) -> str:
     """Return a file size as '812 kB' or '1,2 MB' in the charter's decimal style."""
     text = f"{max(1, round(size / 1000))} kB" if size < 1000000 else f"{size / 1000000:.1f} MB"
-    return text.replace(".", str(words.get("decimal", ".")))
+    return text.replace(".", str(words.get("decimal", "."))).replace(" ", "\u00a0")

@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import multiprocessing
+import os
+import signal
+import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib.metadata import version
+from importlib.util import find_spec
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__, index, project, reproducible
 from .errors import BuildError, CharterError, Problem, SourceError
-from .load import find_sources, read_source
+from .load import RawSource, find_sources, read_source
 from .output import PREVIEWS, Manifest, Product, Shrunk, locked, sha256, tree_digest, write_all
 from .progress import Progress
-from .schema import Source, validate_source
+
+if TYPE_CHECKING:  # schema.py imports pydantic: a no-change build does without it
+    from .schema import Source
 
 log = logging.getLogger(__name__)
+
+PR_SET_PDEATHSIG = 1
+"""prctl(2): the signal a process gets when its parent dies (linux/prctl.h)."""
 
 
 @dataclass(frozen=True)
@@ -52,47 +63,68 @@ class Built:
 
 @dataclass(frozen=True)
 class Job:
-    """One charter's work for a worker: render its PDFs and previews, or only the previews."""
+    """One charter's work for a worker: render its PDFs (and previews), or only the previews."""
 
-    source: Source
+    slug: str
     options: Options
-    pdfs_current: bool = False
-    """The PDFs on disk are current: read them and make only the previews."""
+    source: Source | None = None
+    """The validated source to render; None when the PDFs on disk are current."""
     folder: Path | None = None
-    """Where the current PDFs are (``dist/SLUG``)."""
+    """Where the current PDFs are (``dist/SLUG``), for a previews-only job."""
     files: tuple[str, ...] = ()
     """The current PDFs' names (the manifest's: not whatever else lies in the folder)."""
     shrunk: tuple[Shrunk, ...] = ()
     """The faces shrunk when the current PDFs were built (for the contact sheet)."""
+    info: dict[str, str] = field(default_factory=dict)
+    """The charter's title and language when it was built (a previews-only job has no source)."""
+
+    @property
+    def size(self) -> int:
+        """Return how big the job is, roughly (largest first keeps the workers busy)."""
+        return len(self.source.lines) if self.source else 0
 
 
-@dataclass(frozen=True)
-class Done:
-    """A worker's answer: what it made of one charter."""
+@dataclass
+class Rendered:
+    """One charter's job done (in memory), and what the rendering read besides its layouts."""
 
-    source: Source
+    slug: str
     products: list[Product]
-    previews: list[Product]
     seconds: float
-    with_previews: bool = True
+    reads: dict[str, str] = field(default_factory=dict)
+    """Project files the renderer read outside layouts/ and assets/ (a logo): path -> SHA-256."""
+    previews: list[Product] = field(default_factory=list)
+    with_previews: bool = False
     """Previews were asked for (``previews`` is then all of them, possibly none)."""
+    source: Source | None = None
 
 
-def load_sources(paths: list[Path], default_dir: Path) -> list[Source]:
-    """Read and validate every source; raise one SourceError with all problems of all files."""
+def read_sources(paths: list[Path], default_dir: Path) -> list[RawSource]:
+    """Read every source's bytes; raise one SourceError with every file that cannot be read."""
     files = find_sources(paths, default_dir)
     if not files:
         raise SourceError(
             Problem(str(default_dir), None, None, "", "no charter sources (*.yaml) found")
         )
     problems: list[Problem] = []
-    sources: list[Source] = []
+    raws: list[RawSource] = []
     for path in files:
         try:
-            raw = read_source(path)
+            raws.append(read_source(path))
         except SourceError as error:
             problems.extend(error.problems)
-            continue
+    if problems:
+        raise SourceError(problems)
+    return raws
+
+
+def validate_sources(raws: list[RawSource]) -> list[Source]:
+    """Validate every source; raise one SourceError with all problems of all files."""
+    from .schema import validate_source
+
+    problems: list[Problem] = []
+    sources: list[Source] = []
+    for raw in raws:
         source, found = validate_source(raw)
         problems.extend(found)
         if source:
@@ -100,6 +132,11 @@ def load_sources(paths: list[Path], default_dir: Path) -> list[Source]:
     if problems:
         raise SourceError(problems)
     return sources
+
+
+def load_sources(paths: list[Path], default_dir: Path) -> list[Source]:
+    """Read and validate every source; raise one SourceError with all problems of all files."""
+    return validate_sources(read_sources(paths, default_dir))
 
 
 def make_products(source: Source, options: Options) -> list[Product]:
@@ -114,14 +151,19 @@ def make_products(source: Source, options: Options) -> list[Product]:
     return products
 
 
-def inputs_key(source: Source, options: Options) -> str:
-    """Return the cache key of everything a charter's outputs depend on."""
+def inputs_key(raw: RawSource, options: Options) -> str:
+    """Return the cache key of what a charter's outputs depend on, from the source's bytes.
+
+    Computed before validation, so that a rebuild with nothing changed needs neither the
+    schema (pydantic) nor the renderer (WeasyPrint). The other files a charter's rendering
+    reads (a logo, a figure) are checked by the manifest (``Manifest.fresh``).
+    """
     return sha256(
         "|".join(
             (
                 __version__,
-                version("weasyprint"),  # not imported: a no-change build never loads it
-                source.digest,
+                _libraries(),
+                sha256(raw.data),
                 _code_digest(project.root()),
                 repr(options.marks),
                 ",".join(options.products),
@@ -129,6 +171,26 @@ def inputs_key(source: Source, options: Options) -> str:
             )
         ).encode()
     )
+
+
+RENDERING_LIBRARIES = ("weasyprint", "pydyf", "pypdf", "pyphen")
+"""The libraries whose upgrade changes the PDFs."""
+
+
+@lru_cache(maxsize=1)
+def _libraries() -> str:
+    """Return a stamp of the installed rendering libraries, without importing them.
+
+    Each library's ``__init__.py`` (location, size, modification time) changes when it is
+    upgraded; importlib.metadata would cost more than the rest of a no-change build.
+    """
+    stamps = []
+    for name in RENDERING_LIBRARIES:
+        spec = find_spec(name)
+        origin = Path(spec.origin) if spec and spec.origin else None
+        info = origin.stat() if origin else None
+        stamps.append(f"{name}:{origin}:{info.st_size}:{info.st_mtime_ns}" if info else name)
+    return ";".join(stamps)
 
 
 @lru_cache(maxsize=4)
@@ -153,85 +215,84 @@ def build(
     to render stops it before anything is written. A second build of the same output folder
     waits for this one (see ``output.locked``). A charter whose PDFs are current is not
     rendered again; if only its previews are missing or stale, they are made from the PDFs on
-    disk. ``dist/index.html`` is brought up to date at the end.
+    disk. ``dist/index.html`` is brought up to date at the end. ``progress`` is told as each
+    charter is done.
     """
-    sources = load_sources(paths, default_dir)
+    raws = read_sources(paths, default_dir)
     progress = progress or Progress()
     with locked(out_dir):
         manifest = Manifest.read(out_dir)
-        keys = {s.slug: inputs_key(s, options) for s in sources}
+        keys = {r.slug: inputs_key(r, options) for r in raws}
+        changed = [
+            r for r in raws if options.force or not manifest.fresh(out_dir, r.slug, keys[r.slug])
+        ]
+        names = {r.slug for r in changed}
+        stale = {s.slug: s for s in validate_sources(changed)} if changed else {}
         jobs: list[Job] = []
         results: dict[str, Built] = {}
-        for source in sources:
-            slug = source.slug
-            if options.force or not manifest.fresh(out_dir, slug, keys[slug]):
-                jobs.append(Job(source, options))
+        for raw in raws:
+            slug = raw.slug
+            if slug in names:
+                jobs.append(Job(slug, options, source=stale[slug]))
             elif options.previews and not manifest.previews_fresh(out_dir, slug):
-                files = tuple(manifest.entries[slug]["files"])
+                entry = manifest.entries[slug]
                 jobs.append(
-                    Job(source, options, True, out_dir / slug, files, manifest.shrunk(slug))
+                    Job(
+                        slug,
+                        options,
+                        folder=out_dir / slug,
+                        files=tuple(entry["files"]),
+                        shrunk=manifest.shrunk(slug),
+                        info=dict(entry.get("info", {})),
+                    )
                 )
             else:
                 results[slug] = Built(slug, skipped=True)
                 log.debug("%s: up to date", slug)
-        gone = _forget_gone(manifest, paths, default_dir, sources)
-        progress.begin([job.source.slug for job in jobs])
+        gone = _forget_gone(manifest, paths, default_dir, raws)
+        progress.begin([job.slug for job in jobs])
         try:
-            rendered = _render_all(jobs, progress)
+            rendered = _render_all(jobs, options, progress)
         finally:
             progress.end()
         if rendered:
-            written = write_all(
-                out_dir, {d.source.slug: [*d.products, *d.previews] for d in rendered}
-            )
-            for done in rendered:
-                results[done.source.slug] = _record(manifest, out_dir, done, written, keys)
+            written = write_all(out_dir, {r.slug: [*r.products, *r.previews] for r in rendered})
+            for r in rendered:
+                results[r.slug] = _record(manifest, out_dir, r, written[r.slug], keys[r.slug])
         if rendered or gone:
             manifest.write(out_dir)
         if rendered or gone or not (out_dir / index.INDEX).is_file():
             index.write(out_dir, manifest)
-    for done in rendered:
-        for product in done.products:
-            log.debug("%s: %s (%d pages)", done.source.slug, product.name, product.pages)
+    for r in rendered:
+        for product in r.products:
+            log.debug("%s: %s (%d pages)", r.slug, product.name, product.pages)
             for note in product.notes:
-                log.warning("%s: %s", done.source.slug, note)
-    return [results[s.slug] for s in sources]
+                log.warning("%s: %s", r.slug, note)
+    return [results[r.slug] for r in raws]
 
 
-def _record(
-    manifest: Manifest,
-    out_dir: Path,
-    done: Done,
-    written: dict[str, list[Path]],
-    keys: dict[str, str],
-) -> Built:
+def _record(manifest: Manifest, out_dir: Path, r: Rendered, paths: list[Path], key: str) -> Built:
     """Remember what a charter's job wrote; remove previews of pages that are gone."""
-    source = done.source
-    slug = source.slug
-    paths = written[slug]
-    pdf_paths, preview_paths = paths[: len(done.products)], paths[len(done.products) :]
-    if done.products:
-        manifest.record(out_dir, slug, keys[slug], pdf_paths, done.products, info(source))
-    if done.with_previews:
-        manifest.record_previews(out_dir, slug, preview_paths, done.previews)
-    _remove_old_previews(out_dir / slug, preview_paths)
+    pdf_paths, preview_paths = paths[: len(r.products)], paths[len(r.products) :]
+    if r.products and r.source is not None:
+        manifest.record(
+            out_dir, r.slug, key, pdf_paths, r.reads, products=r.products, info=info(r.source)
+        )
+    if r.with_previews:
+        manifest.record_previews(out_dir, r.slug, preview_paths, r.previews)
+    _remove_old_previews(out_dir / r.slug, preview_paths)
     return Built(
-        slug,
-        done.products,
-        pdf_paths,
-        done.seconds,
-        previews=done.previews,
-        preview_paths=preview_paths,
+        r.slug, r.products, pdf_paths, r.seconds, previews=r.previews, preview_paths=preview_paths
     )
 
 
 def _forget_gone(
-    manifest: Manifest, paths: list[Path], default_dir: Path, sources: list[Source]
+    manifest: Manifest, paths: list[Path], default_dir: Path, raws: list[RawSource]
 ) -> list[str]:
     """On a build of the whole sources folder, forget charters whose source is gone."""
     if paths:
         return []
-    gone = sorted(set(manifest.entries) - {s.slug for s in sources})
+    gone = sorted(set(manifest.entries) - {r.slug for r in raws})
     for slug in gone:
         log.info("%s: no source in %s any more; left out of the index", slug, default_dir)
         del manifest.entries[slug]
@@ -239,7 +300,7 @@ def _forget_gone(
 
 
 def info(source: Source) -> dict[str, str]:
-    """Return what the distribution page shows of a charter besides its files."""
+    """Return what the distribution page (and a later preview) needs of a charter besides its files."""
     meta = source.charter.meta
     sheet = source.charter.theme.sheet
     return {
@@ -261,69 +322,110 @@ def _remove_old_previews(folder: Path, written: list[Path]) -> None:
             path.unlink(missing_ok=True)
 
 
-def _work(job: Job) -> Done:
-    """Render one charter (in a worker process when building in parallel)."""
+def _work(job: Job) -> Rendered:
+    """Do one charter's job (in a worker process when building in parallel)."""
+    from .render import project_files_read
+
     started = time.perf_counter()
-    source, options = job.source, job.options
-    if job.pdfs_current:
-        assert job.folder is not None
-        products: list[Product] = []
-        pdfs = {n: (job.folder / n).read_bytes() for n in job.files if n.endswith(".pdf")}
-        shrunk = job.shrunk
-    else:
-        products = make_products(source, options)
+    options = job.options
+    reads: dict[str, str] = {}
+    if job.source is not None:
+        with project_files_read() as reads:
+            products = make_products(job.source, options)
         pdfs = {p.name: p.data for p in products}
         shrunk = tuple(face for p in products for face in p.shrunk)
+        language, title = job.source.charter.meta.language, job.source.charter.meta.title
+    else:
+        assert job.folder is not None
+        products = []
+        pdfs = {n: (job.folder / n).read_bytes() for n in job.files if n.endswith(".pdf")}
+        shrunk = job.shrunk
+        language, title = job.info.get("language", "en"), job.info.get("title", job.slug)
     previews: list[Product] = []
     if options.previews:
         from . import preview
         from .layouts import labels
 
-        charter = source.charter
-        previews = preview.make(
-            source.slug,
-            pdfs,
-            words=labels(charter.meta.language),
-            title=charter.meta.title,
-            shrunk=shrunk,
-        )
-    return Done(source, products, previews, time.perf_counter() - started, options.previews)
+        previews = preview.make(job.slug, pdfs, words=labels(language), title=title, shrunk=shrunk)
+    seconds = time.perf_counter() - started
+    return Rendered(job.slug, products, seconds, reads, previews, options.previews, job.source)
 
 
-def _render_all(jobs: list[Job], progress: Progress) -> list[Done]:
-    """Do every job (in processes when asked), reporting each as it finishes.
+def _advance(progress: Progress, r: Rendered) -> None:
+    progress.advance(Built(r.slug, r.products, seconds=r.seconds, previews=r.previews))
 
-    Raise every failure as one error, in the order of the sources; return the rest in that order.
+
+def _render_all(jobs: list[Job], options: Options, progress: Progress) -> list[Rendered]:
+    """Do every job (in processes when asked); raise every failure as one error.
+
+    ``progress`` hears of each charter as it is done; the results come back in the jobs' order.
     """
-    failed: dict[int, list[Problem]] = {}
-    done: dict[int, Done] = {}
-
-    def finished(number: int, result: Done) -> None:
-        done[number] = result
-        progress.advance(
-            Built(
-                result.source.slug,
-                result.products,
-                seconds=result.seconds,
-                previews=result.previews,
-            )
-        )
-
-    workers = min(max((j.options.jobs for j in jobs), default=1), len(jobs))
-    if workers <= 1:
-        for number, job in enumerate(jobs):
+    problems: list[Problem] = []
+    done = []
+    if options.jobs <= 1 or len(jobs) <= 1:
+        for job in jobs:
             try:
-                finished(number, _work(job))
+                done.append(_work(job))
             except CharterError as error:
-                failed[number] = list(error.problems)
+                problems.extend(error.problems)
+            else:
+                _advance(progress, done[-1])
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(_work, job): number for number, job in enumerate(jobs)}
-            for future in as_completed(futures):
-                try:
-                    finished(futures[future], future.result())
-                except CharterError as error:
-                    failed[futures[future]] = list(error.problems)
-    if failed:
-        raise BuildError([p for number in sorted(failed) for p in failed[number]])
-    return [done[number] for number in sorted(done)]
+        outcomes = _render_parallel(jobs, options, progress)
+        for job in jobs:
+            outcome = outcomes[job.slug]
+            if isinstance(outcome, CharterError):
+                problems.extend(outcome.problems)
+            else:
+                done.append(outcome)
+    if problems:
+        raise BuildError(problems)
+    return done
+
+
+def _render_parallel(jobs: list[Job], options: Options, progress: Progress) -> dict[str, object]:
+    """Do the jobs in worker processes, largest first; return each result or CharterError.
+
+    The workers die with the build: each asks the kernel for SIGKILL when its parent dies
+    (``_worker_started``), so a build killed with SIGKILL leaves none running; on Ctrl-C (or
+    any other error) the build kills them itself before it stops.
+    """
+    context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
+    pool = ProcessPoolExecutor(
+        max_workers=min(options.jobs, len(jobs)),
+        mp_context=context,
+        initializer=_worker_started,
+        initargs=(os.getpid(),),
+    )
+    outcomes: dict[str, object] = {}
+    try:
+        largest_first = sorted(jobs, key=lambda j: -j.size)
+        futures = {pool.submit(_work, job): job.slug for job in largest_first}
+        for future in as_completed(futures):
+            try:
+                outcomes[futures[future]] = result = future.result()
+            except CharterError as error:
+                outcomes[futures[future]] = error
+            else:
+                _advance(progress, result)
+    except BaseException:
+        for child in multiprocessing.active_children():
+            child.kill()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return outcomes
+
+
+def _worker_started(parent: int) -> None:
+    """Set up a worker process: die with the parent; leave Ctrl-C to the parent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform != "linux":
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover - no prctl: workers finish, then exit
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)

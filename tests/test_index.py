@@ -165,7 +165,7 @@ def test_a_page_of_english_and_danish_charters_with_a_short_edge_flip(tmp_path):
         "Til kontorprinteren – enkeltsidet, klip ud og fold"
     )
     assert page.link_texts["east/east-extra.pdf"] == "east-extra.pdf"
-    assert "1 page" in html and "2 kB" in html
+    assert "1\u00a0page" in html and "2\u00a0kB" in html
     assert "<b>" not in html and "&lt;b&gt;north&lt;/b&gt; &amp; co" in html
     assert "url(x)" not in html
     assert "gone" not in page.link_texts  # files not on disk: not listed
