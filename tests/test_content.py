@@ -79,7 +79,8 @@ def blocks_text(blocks: tuple[Block, ...]) -> list[str]:
             t for c in getattr(block, "commitments", None) or () for t in (c.title, c.text) if t
         ]
         out.extend(block.items or [block.text or block.heading or block.signature or ""])
-        out += [t for t in (block.quote, block.by, block.caption) if t]
+        out += [t for t in (block.quote, block.by, block.caption, block.panel) if t]
+        out += list(block.values or ())
     return [t for t in out if t]
 
 
