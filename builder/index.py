@@ -14,10 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
-import jinja2
-
-from . import project
-from .layouts import labels
 from .output import PREVIEWS, Manifest, write_atomic
 
 INDEX = "index.html"
@@ -93,6 +89,11 @@ def write(out_dir: Path, manifest: Manifest) -> Path:
 
 def render(out_dir: Path, manifest: Manifest) -> str:
     """Return the page's HTML."""
+    import jinja2
+
+    from . import project
+    from .layouts import labels
+
     entries = [
         entry
         for slug in sorted(manifest.entries, key=lambda s: _sort_key(manifest.entries[s], s))
@@ -126,6 +127,8 @@ def _page_language(entries: list[Entry]) -> str:
 
 def _entry(out_dir: Path, slug: str, data: dict) -> Entry | None:
     """Return the page's entry for one charter, or None if its files are not all there."""
+    from .layouts import labels
+
     info = data.get("info")
     folder = out_dir / slug
     if not isinstance(info, dict) or not _on_disk(folder, data.get("files")):
