@@ -4,13 +4,16 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: build test lint format check schema bench clean system system-test
+.PHONY: build test fuzz lint format check schema bench clean system system-test
 
 build: $(VENV)/.installed system  ## make .venv, install, build every charter into dist/
 	$(BIN)/charterpress build
 
 test: $(VENV)/.installed-test system-test  ## same set-up plus test extras, run pytest
 	$(BIN)/python -m pytest
+
+fuzz: $(VENV)/.installed-test system-test  ## property tests: 300 generated charters (slow; CI runs 30)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q --hypothesis-show-statistics tests/test_properties.py
 
 check: $(VENV)/.installed  ## validate every source
 	$(BIN)/charterpress check

@@ -25,7 +25,7 @@ import yaml
 from charterpress.__main__ import main
 from charterpress.model import CHARTER_COMMITMENTS_MAX, COMMITMENTS_MAX, TEXT_MAX
 from conftest import FUZZ
-from hypothesis import HealthCheck, given, note, settings
+from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 
 WORDS = {
@@ -225,6 +225,12 @@ def faces_hold_their_text(charter: dict, dist: Path) -> None:
         )
 
 
+def _kind(line: str) -> str:
+    """The gist of an error line, for the statistics ('does not fit on a … card')."""
+    message = re.sub(r"^\S+:\d+(:\d+)?: (\S+: )?", "", line)
+    return re.sub(r"\d+", "N", message)[:60]
+
+
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(charters())
 def test_a_generated_charter_is_whole_on_every_face_or_a_located_error(charter: dict) -> None:
@@ -232,6 +238,9 @@ def test_a_generated_charter_is_whole_on_every_face_or_a_located_error(charter: 
     try:
         code, err, dist = build(charter, folder)
         note(f"exit {code}; stderr: {err[:5]}")
+        total = sum(len(s["body"][0]["commitments"]) for s in charter["sections"])
+        event(f"commitments: {'1-4' if total < 5 else '5-40' if total <= 40 else '41-300'}")
+        event(f"exit {code}" + (f": {_kind(err[0])}" if code and err else ""))
         if code == 0:
             faces_hold_their_text(charter, dist)
             return
