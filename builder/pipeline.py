@@ -106,14 +106,25 @@ def load_sources(paths: list[Path], default_dir: Path) -> list[Source]:
 
 
 def make_products(source: Source, options: Options) -> list[Product]:
-    """Render every product of one charter (pure: no file is written)."""
-    from . import booklet, cards
+    """Render every product of one charter (pure: no file is written), and prove it.
 
+    The proof (``proof.py``) runs on every build: every character in a bundled font before
+    layout; every card face and the screen booklet holding their texts (inside ``cards`` and
+    ``booklet``, on the layout they made); every embedded font a bundled one.
+    """
+    from . import booklet, cards, hyphenate, proof
+
+    proof.check_glyphs(source)
     makers = {"cards": cards.make, "booklet": booklet.make}
     products: list[Product] = []
-    with reproducible.source_date(source.charter):  # fonts subset by fontTools get this date
+    with (
+        reproducible.source_date(source.charter),  # fonts subset by fontTools get this date
+        hyphenate.charter_exceptions(source.hyphenation),  # SLUG.hyphenation.txt
+    ):
         for name in options.products:
             products.extend(makers[name](source, options))
+    for product in products:
+        proof.check_fonts(source, product.name, product.data)
     return products
 
 
@@ -130,6 +141,7 @@ def inputs_key(raw: RawSource, options: Options) -> str:
                 __version__,
                 _libraries(),
                 sha256(raw.data),
+                sha256(raw.hyphenation) if raw.hyphenation is not None else "",
                 _code_digest(project.root()),
                 repr(options.marks),
                 ",".join(options.products),
