@@ -29,8 +29,8 @@ format: $(VENV)/.installed-dev
 schema: $(VENV)/.installed  ## regenerate sources/charter.schema.json from the model
 	$(BIN)/python -c "from charterpress.schema import json_schema_text; open('sources/charter.schema.json','w',encoding='utf-8').write(json_schema_text())"
 
-bench: $(VENV)/.installed-test  ## time a cold and a no-change build
-	$(BIN)/python tests/benchmark.py
+bench: $(VENV)/.installed system  ## measure the build on this machine: bench/results.json + a table
+	$(BIN)/python bench/bench.py
 
 clean:
 	rm -rf dist .pytest_cache .ruff_cache
