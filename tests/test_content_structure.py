@@ -9,6 +9,7 @@ NOT_CARDED fails the suite, and so does an entry here that no longer matches the
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -16,7 +17,8 @@ import pytest
 from charterpress import layouts
 from charterpress.cards import deck
 from charterpress.model import Charter, Passage, Section
-from conftest import ROOT, load
+from conftest import ROOT, load, products_of
+from pypdf import PdfReader
 
 SEED_FILE = {  # ../shared/seeds/README.md maps the extracted originals to their slugs
     "glostrup": "000_90a7c397c4f01938.txt",
@@ -218,7 +220,13 @@ NOT_CARDED: dict[str, dict[str, str]] = {
 }
 
 # How many commitments each original has: every one is a card.
-COMMITMENTS = {"glostrup": 1 + 26 + 6, "gladsaxe": 6 + 15, "gentofte": 12, "ishoej": 28, "ballerup": 19}
+COMMITMENTS = {
+    "glostrup": 1 + 26 + 6,
+    "gladsaxe": 6 + 15,
+    "gentofte": 12,
+    "ishoej": 28,
+    "ballerup": 19,
+}
 
 
 # --- Walking a charter ------------------------------------------------------------------
@@ -322,6 +330,21 @@ def test_every_commitment_of_the_original_is_a_card(charter):
         assert [c.text for c in commitments if compact(c.text) not in seed] == []
 
 
+def test_every_commitment_is_printed_in_the_deck(charter):
+    """The print deck: after the title card, card k shows commitment k and its question behind."""
+    slug, model = charter
+    commitments = [c for s in chapters(model) for c in s.commitments]
+    made = products_of(ROOT / "sources" / f"{slug}.yaml", "cards")
+    pages = [
+        compact(p.extract_text())
+        for p in PdfReader(io.BytesIO(made[f"{slug}-cards-print.pdf"].data)).pages
+    ]
+    assert len(pages) == 2 * (1 + len(commitments))
+    for k, commitment in enumerate(commitments, start=1):
+        assert compact(commitment.front) in pages[2 * k], commitment.front
+        assert compact(commitment.question) in pages[2 * k + 1], commitment.question
+
+
 def test_card_fronts_are_whole_sentences_in_the_charters_voice(charter):
     """A card may complete the sentence its lead begins; it never invents an opening."""
     _, model = charter
@@ -366,7 +389,9 @@ def test_glostrup_frameworks_are_governed_by_jeg_forventer():
     assert lead.startswith("Jeg forventer som leder")
     assert all(c.front.startswith("Jeg forventer") for c in model.organisation.commitments)
     fronts = [c.front for s in model.sections for c in s.commitments]
-    assert any(f.startswith("Alle ledere og medarbejdere er grundlæggende forpligtet") for f in fronts)
+    assert any(
+        f.startswith("Alle ledere og medarbejdere er grundlæggende forpligtet") for f in fronts
+    )
 
 
 def test_gladsaxe_view_of_leadership_heads_the_six_traits():
