@@ -19,7 +19,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import RectangleObject
 from weasyprint.formatting_structure.boxes import LineBox, MarginBox, TextBox
 
-from . import colours, layouts, proof, render
+from . import colours, layouts, proof, reading, render
 from .errors import BuildError
 from .hyphenate import hyphenate
 from .impose import Affine, Line, saddle_order
@@ -44,7 +44,10 @@ SHEET_MM = (297.0, 210.0)
 BLEED_MM = 3.0
 FOLD_MARK_MM = 4.0
 INK_DARK = "#1c1c1c"
-"""The near-black of text on a light colour field."""
+"""The near-black of text on a light colour field, and of running text on screen."""
+BODY_INK_PRINT = "device-cmyk(0 0 0 1)"
+"""Running text in the print files: black ink only, which a print shop leaves alone (RGB
+near-black would be separated into four inks and print blurred)."""
 SOFT = 0.1
 """How much of the field a secondary line of text on it takes on (--c-ink-soft): like 90 %
 opacity, but a solid colour, so that no transparency group (a form outside the tags) is made."""
@@ -57,6 +60,16 @@ VALUES_ID = "cp_values"
 MINE_ID = "cp_mine"
 END_PREFIX = "cp_end_"
 """An empty element closes each chapter; its position tells where the chapter ends."""
+PT_MM = 25.4 / 72
+"""Millimetres per point."""
+TEXT_WIDTH_MM = 115.0
+"""The A5 text column (148 mm less the margins)."""
+BAND_PAD_MM = 24.0 + 7.0
+"""A chapter band's space above its first line (from the trim) and below its last."""
+MINE_RULES = 4
+"""Rules to write on, 8 mm apart, under each question of My reflections."""
+QUESTION_PREFIX = "cp_q_"
+"""The ids of the questions of My reflections: cp_q_1, cp_q_2 …"""
 SPILL_MM = 45.0
 """A chapter that ends this close to the top of a page of its own spills a few lines: set it closer."""
 STRANDED = {"h2", "h3"}
@@ -201,7 +214,8 @@ def environment(
     'image' turns an image named in the source into the URL of its checked file.
     """
     env = layouts.environment(slug, theme=theme)
-    env.filters["hy"] = lambda text: hyphenate(str(text), language)
+    env.filters["hy"] = lambda text: hyphenate_but_last(str(text), language)
+    env.filters["bind"] = lambda text: reading.bind(str(text), language)
     env.filters["style"] = style_of
     env.filters["sentence"] = sentence_case
     env.filters["runs"] = runs
@@ -229,14 +243,81 @@ def run_in(title: str) -> str:
     return title if title[-1:] in ".:;!?…" else title + "."
 
 
+def hyphenate_but_last(text: str, language: str) -> str:
+    """Return ``text`` with soft hyphens in its words but the last: no paragraph ends on a
+    fragment ('ru-/tiner.'), the last line always holds a whole word."""
+    head, space, last = text.rpartition(" ")
+    return hyphenate(head, language) + space + last if space else text
+
+
+def band_depth(found: list[Chapter], labels: dict[str, object]) -> float:
+    """Return the depth (mm, from the trim's top) of every chapter band in the booklet: the
+    deepest any chapter's kicker, title, subtitle and headline need, by a generous estimate.
+
+    One depth for all, so that facing chapter openings line up.
+    """
+    titles = [
+        (c.kicker, c.section.title, c.section.subtitle, c.section.headline) for c in found
+    ] + [(None, str(labels["my_reflections"]), None, None)]
+    need = 0.0
+    for kicker, title, subtitle, headline in titles:
+        depth = BAND_PAD_MM
+        if kicker:
+            depth += 12 * PT_MM + 1.5
+        if headline:
+            depth += (
+                _estimated_lines(title, 10.5) * 14 * PT_MM
+                + 2.5
+                + _estimated_lines(headline, 21) * 25 * PT_MM
+            )
+        else:
+            depth += _estimated_lines(title, 21) * 25 * PT_MM
+        if subtitle:
+            depth += 1.5 + _estimated_lines(subtitle, 11, em=0.5) * 15 * PT_MM
+        need = max(need, depth)
+    return round(need, 1)
+
+
+def _estimated_lines(text: str, size: float, em: float = 0.56, width: float = TEXT_WIDTH_MM) -> int:
+    """Return how many lines ``text`` takes at ``size`` pt over ``width`` mm, generously."""
+    per_line = max(1, int(width / (size * em * PT_MM)))
+    words, lines, used = text.split(), 1, 0
+    for word in words:
+        if used and used + 1 + len(word) > per_line:
+            lines, used = lines + 1, len(word)
+        else:
+            used += (1 if used else 0) + len(word)
+    return lines
+
+
+def part_contents(found: list[Chapter]) -> dict[str, list[Chapter]]:
+    """Return, for each part page (a section's preface), the chapters of that part: its own
+    section and those after it, up to the next part. The part page lists them as an opener."""
+    parts: dict[str, list[Chapter]] = {}
+    current: list[Chapter] | None = None
+    for chapter in found:
+        preface = chapter.section.preface
+        if preface:
+            current = parts.setdefault(preface.id, [])
+        if current is not None:
+            current.append(chapter)
+    return parts
+
+
 def booklet_html(
-    source: Source, variant: Variant, notes: int = 0, tight: frozenset[str] = frozenset()
+    source: Source,
+    variant: Variant,
+    notes: int = 0,
+    tight: frozenset[str] = frozenset(),
+    turns: frozenset[int] = frozenset(),
 ) -> str:
-    """Return the booklet's HTML: ``notes`` ruled pages before the back cover, ``tight`` chapters set closer."""
+    """Return the booklet's HTML: ``notes`` ruled pages before the back cover, ``tight`` chapters
+    set closer, the questions of My reflections numbered in ``turns`` moved to a new page."""
     charter = source.charter
     language = charter.meta.language
     labels = layouts.labels(language)
     theme = charter.theme
+    found = chapters(charter, labels)
     return render.render_html(
         environment(source.slug, language, theme.name, source.images),
         TEMPLATE,
@@ -247,20 +328,30 @@ def booklet_html(
         notes=notes,
         tight=tight,
         end=END_PREFIX,
-        chapters=chapters(charter, labels),
+        chapters=found,
+        parts=part_contents(found),
+        band=band_depth(found, labels),
+        rules=MINE_RULES,
+        turns=turns,
+        question_prefix=QUESTION_PREFIX,
         contents=contents(charter, labels),
         mark=mark_rows(charter),
         monogram=charter.monogram,
         theme={**palette(theme.colour), "--accent": theme.accent},
         ids={"contents": CONTENTS_ID, "values": VALUES_ID, "mine": MINE_ID},
+        ink={"body": BODY_INK_PRINT if variant == "print" else INK_DARK},
     )
 
 
 def render_booklet(
-    source: Source, variant: Variant, notes: int = 0, tight: frozenset[str] = frozenset()
+    source: Source,
+    variant: Variant,
+    notes: int = 0,
+    tight: frozenset[str] = frozenset(),
+    turns: frozenset[int] = frozenset(),
 ) -> weasyprint.Document:
     """Lay out one variant of the booklet."""
-    return render.to_document(booklet_html(source, variant, notes, tight))
+    return render.to_document(booklet_html(source, variant, notes, tight, turns))
 
 
 def short_spills(document: weasyprint.Document) -> frozenset[str]:
@@ -278,14 +369,39 @@ def short_spills(document: weasyprint.Document) -> frozenset[str]:
     )
 
 
-def render_screen(source: Source) -> tuple[weasyprint.Document, frozenset[str]]:
-    """Lay out the screen variant; if chapters spill a few lines, set them closer (once)."""
+def render_screen(source: Source) -> tuple[weasyprint.Document, frozenset[str], frozenset[int]]:
+    """Lay out the screen variant, then mend what would look like a mistake.
+
+    A chapter that spills a few lines onto a page of its own is set closer (once); a page of
+    My reflections that would hold one question alone gets the last question of the page
+    before it (that question turns to the new page), so both pages hold two or more.
+    """
     document = render_booklet(source, "screen")
     tight = short_spills(document)
     if tight:
         log.debug("%s: setting closer: %s", source.slug, ", ".join(sorted(tight)))
         document = render_booklet(source, "screen", tight=tight)
-    return document, tight
+    turns = question_turns(document)
+    if turns:
+        log.debug("%s: questions turned to the next page: %s", source.slug, sorted(turns))
+        document = render_booklet(source, "screen", tight=tight, turns=turns)
+    return document, tight, turns
+
+
+def question_turns(document: weasyprint.Document) -> frozenset[int]:
+    """Return the numbers of the questions to move to a new page so that none stands alone."""
+    on_page: dict[int, list[int]] = {}
+    for index, page in enumerate(document.pages):
+        for name in page.anchors:
+            if name.startswith(QUESTION_PREFIX):
+                on_page.setdefault(index, []).append(int(name.removeprefix(QUESTION_PREFIX)))
+    turns = set()
+    opener = _mine_opener(document)
+    for index, numbers in on_page.items():
+        before = on_page.get(index - 1, [])
+        if len(numbers) == 1 and index != opener and len(before) >= 3:
+            turns.add(max(before))
+    return frozenset(turns)
 
 
 def notes_needed(pages: int) -> int:
@@ -293,7 +409,9 @@ def notes_needed(pages: int) -> int:
     return -pages % 4
 
 
-def render_print(source: Source, pages: int, tight: frozenset[str]) -> weasyprint.Document:
+def render_print(
+    source: Source, pages: int, tight: frozenset[str], turns: frozenset[int] = frozenset()
+) -> weasyprint.Document:
     """Lay out the print variant padded to a multiple of four, starting from the screen's page count.
 
     Both variants paginate alike (the bleed lies outside the page), so one layout is the rule;
@@ -301,7 +419,7 @@ def render_print(source: Source, pages: int, tight: frozenset[str]) -> weasyprin
     """
     notes = notes_needed(pages)
     for _ in range(4):
-        document = render_booklet(source, "print", notes, tight)
+        document = render_booklet(source, "print", notes, tight, turns)
         if len(document.pages) % 4 == 0:
             return document
         notes += notes_needed(len(document.pages))
@@ -309,6 +427,46 @@ def render_print(source: Source, pages: int, tight: frozenset[str]) -> weasyprin
 
 
 # --- Checking the layout ------------------------------------------------------------------
+
+
+def lone_questions(document: weasyprint.Document) -> list[int]:
+    """Return the numbers of the pages of My reflections that hold one question alone.
+
+    The page that opens My reflections (its band and introduction) is not alone with its question.
+    """
+    opener = _mine_opener(document)
+    return [
+        number
+        for number, page in enumerate(document.pages, 1)
+        if number - 1 != opener and len(_elements(page._page_box, "question")) == 1
+    ]
+
+
+def _mine_opener(document: weasyprint.Document) -> int | None:
+    """Return the index of the page where My reflections begins (its anchor spans every page)."""
+    return next((i for i, page in enumerate(document.pages) if MINE_ID in page.anchors), None)
+
+
+def lone_lines(document: weasyprint.Document) -> list[int]:
+    """Return the numbers of the pages (not covers or part pages) that hold a single line of text."""
+    return [
+        number
+        for number, page in enumerate(document.pages, 1)
+        if page._page_box.page_type.name not in OPEN_PAGES
+        and len(_lines(page._page_box, None)) == 1
+    ]
+
+
+def _elements(box: object, cls: str, seen: set | None = None) -> set:
+    """Return the HTML elements with class ``cls`` that have boxes below ``box``."""
+    seen = set() if seen is None else seen
+    element = getattr(box, "element", None)
+    if element is not None and cls in (element.get("class") or "").split():
+        seen.add(element)
+    for child in getattr(box, "children", ()):
+        if not isinstance(child, MarginBox):
+            _elements(child, cls, seen)
+    return seen
 
 
 def layout_problems(document: weasyprint.Document) -> tuple[str, ...]:
@@ -324,6 +482,8 @@ def layout_problems(document: weasyprint.Document) -> tuple[str, ...]:
             problems.append(f"page {number} is blank")
         elif lines[-1][0] and page._page_box.page_type.name not in OPEN_PAGES:
             problems.append(f"page {number} ends with the heading '{lines[-1][1]}'")
+    problems += [f"page {n} holds a single line" for n in lone_lines(document)]
+    problems += [f"page {n} holds a single question" for n in lone_questions(document)]
     return tuple(problems)
 
 
@@ -359,20 +519,30 @@ def _text_boxes(box: object) -> list[TextBox]:
 
 
 def impose(pdf: bytes) -> bytes:
-    """Put the print booklet's pages on A4 landscape sides in saddle-stitch order, cut to the trim."""
+    """Put the print booklet's pages on A4 landscape sides in saddle-stitch order.
+
+    The two pages of a side meet at the fold with no gap: each page's trim edge lies on the
+    sheet's centre line and its artwork is cut there, so a colour that runs across the spine
+    (a cover) runs on without a white line. The spare paper goes to the outer edges, where each
+    page keeps as much of its bleed as fits. Fold ticks are drawn only in spare paper above and
+    below the pages, never on the artwork (A5 on A4 leaves none: the join itself is the fold).
+    """
     reader = PdfReader(io.BytesIO(pdf))
     writer = PdfWriter()
-    forms = [page_form(writer, page) for page in reader.pages]
-    trims = [page.trimbox for page in reader.pages]
     width, height = SHEET_MM[0] * MM, SHEET_MM[1] * MM
-    for pair in saddle_order(len(forms)):
+    trims = [page.trimbox for page in reader.pages]
+    for pair in saddle_order(len(reader.pages)):
         side = writer.add_blank_page(width, height)
-        use_forms(side, {f"/Page{slot}": forms[number - 1] for slot, number in enumerate(pair)})
-        content = b"".join(
-            draw_form(f"/Page{slot}", centred(trims[number - 1], slot, width, height))
-            for slot, number in enumerate(pair)
-        )
-        append_content(writer, side, content + lines_content(fold_marks(width, height)))
+        forms, content = {}, b""
+        for slot, number in enumerate(pair):
+            trim = trims[number - 1]
+            name = f"/Page{slot}"
+            forms[name] = page_form(
+                writer, reader.pages[number - 1], kept(trim, slot, width, height)
+            )
+            content += draw_form(name, at_fold(trim, slot, width, height))
+        use_forms(side, forms)
+        append_content(writer, side, content + lines_content(fold_marks(trims[0], width, height)))
     if reader.metadata:
         writer.add_metadata(
             {k: v for k, v in reader.metadata.items() if k in ("/Title", "/Author")}
@@ -382,17 +552,35 @@ def impose(pdf: bytes) -> bytes:
     return out.getvalue()
 
 
-def centred(trim: RectangleObject, slot: int, width: float, height: float) -> Affine:
-    """Return the map that centres a page's trim box in half ``slot`` (0 left, 1 right) of a side."""
-    half = width / 2
-    dx = slot * half + (half - float(trim.width)) / 2 - float(trim.left)
+def at_fold(trim: RectangleObject, slot: int, width: float, height: float) -> Affine:
+    """Return the map that puts a page's trim edge on the fold: slot 0 to its left, 1 to its right."""
+    fold = width / 2
+    dx = (fold - float(trim.right)) if slot == 0 else (fold - float(trim.left))
     dy = (height - float(trim.height)) / 2 - float(trim.bottom)
     return (1.0, 0.0, 0.0, 1.0, dx, dy)
 
 
-def fold_marks(width: float, height: float) -> list[Line]:
-    """Return hairlines at the top and the bottom of a sheet side's centre, where it is folded."""
-    x, length = width / 2, FOLD_MARK_MM * MM
+def kept(trim: RectangleObject, slot: int, width: float, height: float) -> tuple[float, ...]:
+    """Return how much bleed (mm: left, bottom, right, top) a page keeps on a sheet side.
+
+    None at the fold (the page meets its neighbour there); at the outer edge and above and
+    below, the bleed up to the paper's edge.
+    """
+    outer = max(0.0, min(BLEED_MM, (width / 2 - float(trim.width)) / MM))
+    vertical = max(0.0, min(BLEED_MM, (height - float(trim.height)) / 2 / MM))
+    return (outer, vertical, 0.0, vertical) if slot == 0 else (0.0, vertical, outer, vertical)
+
+
+def fold_marks(trim: RectangleObject, width: float, height: float) -> list[Line]:
+    """Return hairlines at the fold in the spare paper above and below the pages, if any.
+
+    A tick stops 1 mm short of the page's trim (or bleed): never on the artwork.
+    """
+    spare = (height - float(trim.height)) / 2 - (BLEED_MM + 1.0) * MM
+    length = min(FOLD_MARK_MM * MM, spare)
+    if length < 1.0 * MM:
+        return []
+    x = width / 2
     return [((x, height), (x, height - length)), ((x, 0.0), (x, length))]
 
 
@@ -402,8 +590,8 @@ def fold_marks(width: float, height: float) -> list[Line]:
 def make(source: Source, options: Options) -> list[Product]:
     """Render the screen booklet, the print-shop booklet and the imposed booklet of one charter."""
     slug = source.slug
-    screen, tight = render_screen(source)
-    printed = render_print(source, len(screen.pages), tight)
+    screen, tight, turns = render_screen(source)
+    printed = render_print(source, len(screen.pages), tight, turns)
     proof.check_booklet(source, screen)
     notes = tuple(f"booklet: {problem}" for problem in layout_problems(screen))
     print_pdf = render.to_pdf(printed)

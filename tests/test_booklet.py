@@ -208,6 +208,7 @@ def test_a_heading_at_the_foot_of_a_page_is_reported() -> None:
     )
     assert booklet.layout_problems(to_document(html)) == (
         "page 1 ends with the heading 'Stranded'",
+        "page 2 holds a single line",
     )
 
 
@@ -376,14 +377,6 @@ def test_the_folios_read_off_the_imposed_sides_follow_the_saddle_order() -> None
     # Pages 1, 2 and 8 are covers without a folio; the others carry theirs where they belong.
     imposed = products_of(PADDING, "booklet")["booklet-padding-booklet-imposed.pdf"].data
     assert numbers(imposed) == [(None, None), (None, 7), (6, 3), (4, 5)]
-
-
-def test_the_imposed_sides_carry_fold_marks_at_the_centre() -> None:
-    imposed = products_of(PADDING, "booklet")["booklet-padding-booklet-imposed.pdf"].data
-    with pdfplumber.open(io.BytesIO(imposed)) as pdf:
-        lines = pdf.pages[0].lines
-    centre = [ln for ln in lines if abs(ln["x0"] - 297 * MM / 2) < 0.5 and ln["x0"] == ln["x1"]]
-    assert len(centre) == 2
 
 
 @pytest.mark.parametrize("slug", SLUGS)

@@ -1,0 +1,135 @@
+"""The look: cards set for reading aloud, booklets without lonely lines, themes that differ."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from charterpress import booklet, cards, layouts
+from charterpress.model import Charter
+from conftest import DATA, SOURCES, load, products_of
+
+FIVE = sorted(SOURCES.glob("*.yaml"))
+UNLIKE = DATA / "unlike-the-five.yaml"
+MM = 72 / 25.4
+HYPHENS = ("\u2010", "-", "\u00ad")
+
+
+def _faces(path: Path) -> list[tuple[str, list[str]]]:
+    """Return ('front' | 'back', the lines of text) of every card face of a deck's print PDF."""
+    data = products_of(path, "cards")[f"{path.stem}-cards-print.pdf"].data
+    faces = []
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for index, page in enumerate(pdf.pages):
+            text = page.extract_text() or ""
+            faces.append(("front" if index % 2 == 0 else "back", text.splitlines()))
+    return faces
+
+
+def _broken(lines: list[str]) -> bool:
+    """Tell whether a face breaks a word at a line end (a line ending on a hyphen after a letter)."""
+    return any(len(line) > 1 and line.endswith(HYPHENS) and line[-2].isalpha() for line in lines)
+
+
+def test_at_most_five_percent_of_card_faces_break_a_word() -> None:
+    faces = [face for path in FIVE for face in _faces(path)]
+    broken = [lines for _, lines in faces if _broken(lines)]
+    assert len(broken) / len(faces) <= 0.05, broken[:5]
+
+
+def test_a_card_breaks_a_word_only_where_the_word_is_longer_than_a_line() -> None:
+    broken = [lines for _, lines in _faces(UNLIKE) if _broken(lines)]
+    assert broken and all("Interdepartment" in "".join(lines) for lines in broken)
+
+
+def _first_line_tops(path: Path) -> dict[str, list[float]]:
+    """Return, per side, the top (mm) of each commitment face's first main-text line."""
+    charter: Charter = load(path).charter
+    words = layouts.labels(charter.meta.language)
+    deck = cards.deck(charter, words)
+    data = products_of(path, "cards")[f"{path.stem}-cards-print.pdf"].data
+    tops: dict[str, list[float]] = {"front": [], "back": []}
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for card in deck[1:]:
+            for offset, side in enumerate(("front", "back")):
+                page = pdf.pages[2 * (card.number - 1) + offset]
+                main = card.title or card.front if side == "front" else card.back
+                first = main.split()[0]
+                size = max(c["size"] for c in page.chars)
+                hits = [
+                    w
+                    for w in page.extract_words(extra_attrs=["size"])
+                    if w["text"].startswith(first[:4]) and w["size"] >= size - 0.01
+                ]
+                assert hits, (card.number, side, first)
+                word = min(hits, key=lambda w: w["top"])
+                baseline = word["bottom"]
+                tops[side].append((baseline - 0.8 * word["size"]) / MM)  # cap line, roughly
+    return tops
+
+
+@pytest.mark.parametrize("path", [*FIVE, UNLIKE], ids=lambda p: p.stem)
+def test_every_cards_text_starts_on_the_decks_top_line(path: Path) -> None:
+    for side, tops in _first_line_tops(path).items():
+        assert max(tops) - min(tops) < 1.0, (side, sorted(tops)[:3], sorted(tops)[-3:])
+
+
+@pytest.mark.parametrize("path", [*FIVE, UNLIKE], ids=lambda p: p.stem)
+def test_no_booklet_page_holds_a_single_line_or_a_single_question(path: Path) -> None:
+    made = products_of(path, "booklet")
+    for name in (f"{path.stem}-booklet.pdf", f"{path.stem}-booklet-print.pdf"):
+        notes = made[name].notes
+        assert not [n for n in notes if "single" in n], notes
+    with pdfplumber.open(io.BytesIO(made[f"{path.stem}-booklet.pdf"].data)) as pdf:
+        for number, page in enumerate(pdf.pages[1:-1], 2):
+            limit = page.height - 15 * MM
+            tops = {
+                round(c["top"]) for c in page.chars if c["bottom"] <= limit and c["text"].strip()
+            }
+            assert len(tops) != 1, f"page {number} holds a single line"
+
+
+@pytest.mark.parametrize("path", [*FIVE, UNLIKE], ids=lambda p: p.stem)
+def test_every_chapter_band_of_a_booklet_has_one_depth(path: Path) -> None:
+    document, _, _ = booklet.render_screen(load(path))
+    depths = set()
+    for page in document.pages:
+        for box in _boxes(page._page_box, "chapter-head"):
+            depths.add(round(box.border_height(), 1))
+    assert len(depths) == 1, depths
+
+
+def _boxes(box: object, cls: str) -> list:
+    found = []
+    element = getattr(box, "element", None)
+    own = "::" not in (getattr(box, "element_tag", "") or "")
+    if own and element is not None and cls in (element.get("class") or "").split():
+        found.append(box)
+    for child in getattr(box, "children", ()):
+        found.extend(_boxes(child, cls))
+    return found
+
+
+def test_a_paragraph_never_ends_on_a_hyphenated_fragment() -> None:
+    text = booklet.hyphenate_but_last("Vi arbejder med forbedringskultur", "da")
+    assert text.endswith(" forbedringskultur") and "\u00ad" in text.split()[1]
+
+
+def test_the_five_municipalities_use_at_least_three_themes_and_five_palettes() -> None:
+    themes = [load(p).charter.theme for p in FIVE]
+    assert len({t.name for t in themes}) >= 3
+    assert len({(t.colour, t.accent) for t in themes}) == 5
+    assert len({load(p).charter.monogram for p in FIVE}) == 5
+
+
+@pytest.mark.parametrize("theme", ["civic", "classic", "signal"])
+def test_each_theme_loads_only_bundled_fonts_with_their_licences(theme: str) -> None:
+    look = layouts.look(theme)
+    fonts = Path(__file__).resolve().parent.parent / "assets" / "fonts"
+    css = layouts.environment("x", theme=theme).get_template("fonts.css").render()
+    for family in set(look["fonts"].values()):
+        assert f'font-family: "{family}"' in css
+    for folder in fonts.iterdir():
+        assert any(p.name.upper().startswith(("LICENSE", "OFL")) for p in folder.iterdir()), folder
