@@ -397,11 +397,11 @@ class Charter(_Frozen):
 
     def section_colour(self, index: int) -> str:
         """Return section ``index``'s colour: its own, else a shade of the theme's (the organisation: -1)."""
-        from .colours import section_shades
+        from .colours import WHITE, readable, section_shades
 
-        if index < 0:
+        if index < 0:  # the organisation: the accent, deepened until white reads on it
             own = self.organisation.colour if self.organisation else None
-            return own or self.theme.accent
+            return own or readable(self.theme.accent, WHITE)
         own = self.sections[index].colour
         return (
             own or section_shades(self.theme.colour, self.theme.accent, len(self.sections))[index]
