@@ -131,7 +131,8 @@ def check_fit(source: Source) -> tuple[str, ...]:
     check_hyphenation(source.charter.meta.language)
     cards = deck(source.charter, words)
     type_scale = scale_for(card_size(source.charter))
-    return shrink_notes(cards, fit(source, cards, words, type_scale).sizes, type_scale)
+    sizes = fit(source, cards, words, type_scale).sizes
+    return shrink_notes(cards, shrunk_faces(cards, sizes, type_scale))
 
 
 # --- The deck -------------------------------------------------------------------------------
