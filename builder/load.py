@@ -283,6 +283,8 @@ def yaml_message(error: yaml.MarkedYAMLError, text: str) -> tuple[yaml.Mark | No
             "and items of the same list by the same number of spaces, and quote a text that "
             "has ': ' or ' #'"
         )
+    if "expected a single document" in context:
+        return mark, "a second document ('---') in the file: a source is one document; remove it"
     if "could not find expected ':'" in problem:
         return mark, (
             "a line without 'key:' among keys: indent a continued text further than its key, "

@@ -47,9 +47,8 @@ def load_sources(paths: list[Path], default_dir: Path) -> list[Source]:
     """Read and validate every source; raise one SourceError with all problems of all files."""
     files = find_sources(paths, default_dir)
     if not files:
-        raise SourceError(
-            Problem(str(default_dir), None, None, "", "no charter sources (*.yaml) found")
-        )
+        where = ", ".join(str(p) for p in paths) if paths else str(default_dir)
+        raise SourceError(Problem(where, None, None, "", "no charter sources (*.yaml) found"))
     problems: list[Problem] = []
     sources: list[Source] = []
     for path in files:

@@ -121,6 +121,8 @@ def _message(error: dict, path: Path_) -> str:
     field = path[-1] if path else ""
     if kind == "missing":
         return "required"
+    if kind == "string_type" and field in ("colour", "accent"):
+        return f"expected a colour like '#1f4e79', got {_kind_of(given)}"
     if kind == "string_type":
         if isinstance(given, (bool, int, float)):
             return f"expected text, got {_kind_of(given)}: put it in quotes if it is meant as text"
