@@ -9,13 +9,14 @@ import sys
 import time
 from pathlib import Path
 
-from . import __version__
+from . import __version__, project
 from .errors import CharterError, UsageError
 
 log = logging.getLogger("charterpress")
 
 SOURCES = Path("sources")
 DIST = Path("dist")
+"""The project's folders, relative to the project folder."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -25,18 +26,46 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see `{self.prog} --help`)")
 
 
+def _global_options(parser: argparse.ArgumentParser, after: bool) -> None:
+    """Add -v, -q and --project, accepted before the command and after it.
+
+    After the command the options keep argparse's SUPPRESS default, so that what was given
+    before the command is not overwritten; -v counts on both sides (``-v build -v`` is -vv).
+    """
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        dest="verbose_after" if after else "verbose",
+        default=argparse.SUPPRESS if after else 0,
+        help="say more (-vv: debug output and tracebacks)",
+    )
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=argparse.SUPPRESS if after else False,
+        help="say only what went wrong",
+    )
+    parser.add_argument(
+        "--project",
+        type=Path,
+        metavar="DIR",
+        default=argparse.SUPPRESS if after else None,
+        help="the project folder, holding sources/ (default: the current folder)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="charterpress",
-        description="Turn leadership charters (sources/*.yaml) into booklets and dialogue card decks.",
+        description="Turn leadership charters (sources/*.yaml) into booklets and dialogue card "
+        "decks. Run it in a project folder (one holding sources/), or name one with --project.",
     )
     parser.add_argument("--version", action="version", version=f"charterpress {__version__}")
+    _global_options(parser, after=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-
-    def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("-v", "--verbose", action="count", default=0, help="say more")
-        p.add_argument("-q", "--quiet", action="store_true", help="say only what went wrong")
 
     check = sub.add_parser("check", help="validate sources and summarise them")
     check.add_argument(
@@ -46,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SOURCE",
         help="source files or folders (default: sources/*.yaml)",
     )
-    common(check)
+    _global_options(check, after=True)
 
     build = sub.add_parser("build", help="build the booklets and card decks into dist/")
     build.add_argument(
@@ -57,7 +86,7 @@ def _parser() -> argparse.ArgumentParser:
         help="source files or folders (default: sources/*.yaml)",
     )
     build.add_argument(
-        "--out", type=Path, default=DIST, metavar="DIR", help="output folder (default: dist)"
+        "--out", type=Path, metavar="DIR", help="output folder (default: dist in the project)"
     )
     build.add_argument(
         "--marks",
@@ -79,17 +108,32 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="charters rendered at once (default: the number of CPUs)",
     )
-    common(build)
+    _global_options(build, after=True)
 
-    new = sub.add_parser("new", help="write a commented starter source that passes `check`")
+    new = sub.add_parser(
+        "new",
+        help="start a charter: write a commented starter source that builds",
+        description="Write sources/SLUG.yaml, a commented starter that passes `check` and "
+        "builds; in an empty folder this makes a new project.",
+    )
     new.add_argument(
         "slug", help="the charter's short name, e.g. 'roskilde' (file sources/SLUG.yaml)"
     )
-    new.add_argument(
-        "--dir", type=Path, default=SOURCES, help="where to write it (default: sources)"
-    )
-    common(new)
+    new.add_argument("--dir", type=Path, help="where to write it (default: sources in the project)")
+    _global_options(new, after=True)
     return parser
+
+
+def _settle(args: argparse.Namespace) -> argparse.Namespace:
+    """Merge the global options given before and after the command; fix the project folder."""
+    args.verbose += getattr(args, "verbose_after", 0)
+    folder = args.project
+    if folder is not None and not folder.is_dir():
+        raise UsageError(f"--project {folder}: no such folder")
+    project.use(folder)
+    args.base = folder if folder is not None else Path()
+    args.sources_dir = args.base / SOURCES
+    return args
 
 
 def _logging(args: argparse.Namespace) -> None:
@@ -107,11 +151,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Validate sources and print one summary line per charter."""
     from .pipeline import load_sources
 
-    for source in load_sources(args.sources, SOURCES):
+    for source in load_sources(args.sources, args.sources_dir):
         charter = source.charter
         in_sections = sum(len(s.commitments) for s in charter.sections)
         org = charter.organisation
         extra = f" + {len(org.commitments)} from the organisation" if org else ""
+        if args.quiet:
+            continue
         print(
             f"{source.name}: ok: {charter.meta.municipality}: {len(charter.sections)} sections, "
             f"{in_sections} commitments{extra}"
@@ -130,11 +176,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         jobs=max(1, args.jobs),
     )
     started = time.perf_counter()
-    results = build(args.sources, SOURCES, args.out, options)
+    out = args.out if args.out is not None else args.base / DIST
+    results = build(args.sources, args.sources_dir, out, options)
     pages = 0
     for built in results:
         for path, product in zip(built.paths, built.products, strict=True):
-            print(path)
+            if not args.quiet:
+                print(path)
             pages += product.pages
     done = [b for b in results if not b.skipped]
     log.info(
@@ -152,7 +200,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     """Write a starter source for a new charter."""
     from .starter import write_starter
 
-    print(write_starter(args.slug, args.dir))
+    path = write_starter(args.slug, args.dir if args.dir is not None else args.sources_dir)
+    if not args.quiet:
+        print(path)
     return 0
 
 
@@ -166,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"unrecognized arguments: {' '.join(extra)} "
                 f"(see `charterpress {args.command} --help`)"
             )
+        _settle(args)
         _logging(args)
         command = {"check": cmd_check, "build": cmd_build, "new": cmd_new}[args.command]
         return command(args)

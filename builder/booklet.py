@@ -44,6 +44,9 @@ BLEED_MM = 3.0
 FOLD_MARK_MM = 4.0
 INK_DARK = "#1c1c1c"
 """The near-black of text on a light colour field."""
+SOFT = 0.1
+"""How much of the field a secondary line of text on it takes on (--c-ink-soft): like 90 %
+opacity, but a solid colour, so that no transparency group (a form outside the tags) is made."""
 TINT = 0.9
 """How much white a chapter's pale tint (--c-tint) holds."""
 
@@ -166,10 +169,11 @@ def ink(colour: str) -> str:
 
 
 def palette(colour: str) -> dict[str, str]:
-    """Return the CSS custom properties of a colour: the field, ink on it, text in it, a tint."""
+    """Return the CSS custom properties of a colour: the field, ink on it (full and soft), text in it, a tint."""
     return {
         "--c": colour,
         "--c-ink": ink(colour),
+        "--c-ink-soft": colours.mix(ink(colour), colour, SOFT),
         "--c-text": colours.readable(colour),
         "--c-tint": colours.mix(colour, colours.WHITE, TINT),
     }

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyphen
 
-from .layouts import LAYOUTS
+from . import project
 
 SOFT_HYPHEN = "\u00ad"
 WORD = re.compile(r"[^\W\d_]+")
@@ -65,9 +65,13 @@ def breaks_of(hyphenated: str) -> tuple[int, ...]:
 
 
 @lru_cache(maxsize=4)
-def exceptions(language: str, folder: Path = LAYOUTS / "base") -> Exceptions:
-    """Return the exception list of a language (``hyphenation-LANG.txt``); none if there is no file."""
-    path = folder / f"hyphenation-{language}.txt"
+def exceptions(language: str, folder: Path | None = None) -> Exceptions:
+    """Return the exception list of a language (``hyphenation-LANG.txt``); none if there is no file.
+
+    The file is looked up in ``folder``, by default in ``layouts/base/`` (the project's, else the package's).
+    """
+    name = f"hyphenation-{language}.txt"
+    path = folder / name if folder else project.find("layouts", "base", name)
     return (
         parse_exceptions(path.read_text(encoding="utf-8")) if path.is_file() else Exceptions({}, {})
     )

@@ -3,6 +3,9 @@
 A theme is a folder ``layouts/themes/NAME/``: templates and CSS that replace the base's, and a
 ``theme.yaml`` naming its fonts (display, text, ui) and its card and cover options. Templates
 see the theme as ``look`` (the merged ``theme.yaml`` of the base and the theme).
+
+Every folder and file of ``layouts/`` is looked up in the project first, then in the package
+(see project.py): a project's ``layouts/SLUG/``, ``layouts/themes/NAME/`` or label file wins.
 """
 
 from __future__ import annotations
@@ -13,29 +16,40 @@ from pathlib import Path
 import jinja2
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-"""The project folder: the only place the renderer reads files from."""
-LAYOUTS = ROOT / "layouts"
-ASSETS = ROOT / "assets"
+from . import project
+
 DEFAULT_THEME = "civic"
 
 
+def _folders(layouts: Path | None, *parts: str) -> list[Path]:
+    """Return the existing folders ``layouts/PARTS``: in ``layouts``, or the project's then the package's."""
+    if layouts is None:
+        return project.layers("layouts", *parts)
+    folder = layouts.joinpath(*parts)
+    return [folder] if folder.is_dir() else []
+
+
+def _file(layouts: Path | None, *parts: str) -> Path:
+    """Return the file ``layouts/PARTS``: in ``layouts``, or the project's, else the package's."""
+    return project.find("layouts", *parts) if layouts is None else layouts.joinpath(*parts)
+
+
 def environment(
-    slug: str, layouts: Path = LAYOUTS, theme: str = DEFAULT_THEME
+    slug: str, layouts: Path | None = None, theme: str = DEFAULT_THEME
 ) -> jinja2.Environment:
     """Return the Jinja environment for a charter: ``layouts/SLUG/``, then the theme, then the base.
 
-    An override can extend the template it replaces as ``"base/NAME"`` or ``"theme/NAME"``.
+    An override can extend the template it replaces as ``"base/NAME"`` (the packaged base) or
+    ``"theme/NAME"``. Without ``layouts``, the project's folders come before the package's.
     """
-    folder = layouts / "themes" / theme
-    search = [str(p) for p in (layouts / slug, folder, layouts / "base") if p.is_dir()]
+    own, themed, base = (_folders(layouts, *p) for p in ((slug,), ("themes", theme), ("base",)))
     loader = jinja2.ChoiceLoader(
         [
-            jinja2.FileSystemLoader(search),
+            jinja2.FileSystemLoader([str(p) for p in own + themed + base]),
             jinja2.PrefixLoader(
                 {
-                    "base": jinja2.FileSystemLoader(str(layouts / "base")),
-                    "theme": jinja2.FileSystemLoader([str(folder), str(layouts / "base")]),
+                    "base": jinja2.FileSystemLoader([str(p) for p in base[-1:]]),
+                    "theme": jinja2.FileSystemLoader([str(p) for p in themed + base]),
                 }
             ),
         ]
@@ -52,11 +66,17 @@ def environment(
     return env
 
 
-@lru_cache(maxsize=16)
-def look(theme: str, layouts: Path = LAYOUTS) -> dict[str, object]:
+def look(theme: str, layouts: Path | None = None) -> dict[str, object]:
     """Return a theme's settings: the base's ``theme.yaml`` updated by the theme's own."""
+    return _look(
+        theme, _file(layouts, "base", "theme.yaml"), _file(layouts, "themes", theme, "theme.yaml")
+    )
+
+
+@lru_cache(maxsize=16)
+def _look(theme: str, *paths: Path) -> dict[str, object]:
     merged: dict[str, object] = {"name": theme}
-    for path in (layouts / "base" / "theme.yaml", layouts / "themes" / theme / "theme.yaml"):
+    for path in paths:
         if path.is_file():
             with path.open(encoding="utf-8") as handle:
                 for key, value in (yaml.safe_load(handle) or {}).items():
@@ -67,10 +87,16 @@ def look(theme: str, layouts: Path = LAYOUTS) -> dict[str, object]:
     return merged
 
 
+def labels(language: str, layouts: Path | None = None) -> dict[str, object]:
+    """Return the fixed words of the output ('Refleksion', 'Indhold' …) for a language.
+
+    ``layouts/labels/LANG.yaml``: the project's if it has one, else the package's.
+    """
+    return _read_labels(_file(layouts, "labels", f"{language}.yaml"))
+
+
 @lru_cache(maxsize=8)
-def labels(language: str, layouts: Path = LAYOUTS) -> dict[str, object]:
-    """Return the fixed words of the output ('Refleksion', 'Indhold' …) for a language."""
-    path = layouts / "labels" / f"{language}.yaml"
+def _read_labels(path: Path) -> dict[str, object]:
     with path.open(encoding="utf-8") as handle:
         data = yaml.safe_load(handle)
     return dict(data)

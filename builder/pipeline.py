@@ -6,12 +6,12 @@ import logging
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
-from . import __version__
+from . import __version__, project, reproducible
 from .errors import BuildError, CharterError, Problem, SourceError
-from .layouts import ASSETS, LAYOUTS
 from .load import find_sources, read_source
 from .output import Manifest, Product, locked, sha256, tree_digest, write_all
 from .schema import Source, validate_source
@@ -72,8 +72,9 @@ def make_products(source: Source, options: Options) -> list[Product]:
 
     makers = {"cards": cards.make, "booklet": booklet.make}
     products: list[Product] = []
-    for name in options.products:
-        products.extend(makers[name](source, options))
+    with reproducible.source_date(source.charter):  # fonts subset by fontTools get this date
+        for name in options.products:
+            products.extend(makers[name](source, options))
     return products
 
 
@@ -85,22 +86,22 @@ def inputs_key(source: Source, options: Options) -> str:
                 __version__,
                 version("weasyprint"),  # not imported: a no-change build never loads it
                 source.digest,
-                _code_digest(),
+                _code_digest(project.root()),
                 repr(options.marks),
                 ",".join(options.products),
+                repr(reproducible.from_environment()),
             )
         ).encode()
     )
 
 
-_CODE_DIGEST: str | None = None
-
-
-def _code_digest() -> str:
-    global _CODE_DIGEST
-    if _CODE_DIGEST is None:
-        _CODE_DIGEST = tree_digest(Path(__file__).resolve().parent, LAYOUTS, ASSETS)
-    return _CODE_DIGEST
+@lru_cache(maxsize=4)
+def _code_digest(root: Path) -> str:
+    """Return the digest of the code and of every layout, label and font a build of ``root`` may read."""
+    folders = [project.PACKAGE]
+    for base in dict.fromkeys((project.DATA, root)):
+        folders += [base / f for f in project.DATA_FOLDERS if (base / f).is_dir()]
+    return tree_digest(*dict.fromkeys(folders))
 
 
 def build(paths: list[Path], default_dir: Path, out_dir: Path, options: Options) -> list[Built]:

@@ -1,4 +1,4 @@
-"""Model + layout -> HTML (no I/O), and HTML -> WeasyPrint document, reading only project files."""
+"""Model + layout -> HTML (no I/O), and HTML -> WeasyPrint document, reading only project and package files."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from . import project
 from .errors import BuildError
-from .layouts import ROOT
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,11 @@ def render_html(env: jinja2.Environment, template: str, **context: object) -> st
 
 
 class ProjectFetcher(URLFetcher):
-    """Fetch ``file:`` URLs inside the project and nothing else: no network, no /etc/passwd."""
+    """Fetch ``file:`` URLs inside the project or the package's data, nothing else.
+
+    No network, no /etc/passwd. A project file missing from the project is read from the
+    package's data at the same place (the bundled fonts of a project without its own).
+    """
 
     def __init__(self) -> None:
         super().__init__(allowed_protocols={"file"}, fail_on_errors=True)
@@ -37,9 +41,12 @@ class ProjectFetcher(URLFetcher):
             body = base64.b64decode(url.split(",", 1)[1], validate=True)
             return URLFetcherResponse(url, body, {"Content-Type": "image/png"})
         parts = urlsplit(url)
-        path = Path(unquote(parts.path)).resolve()
-        if parts.scheme != "file" or not path.is_relative_to(ROOT) or not path.is_file():
-            raise ValueError(f"refused '{url}': the renderer reads only files inside the project")
+        path = project.readable(Path(unquote(parts.path))) if parts.scheme == "file" else None
+        if path is None:
+            raise ValueError(
+                f"refused '{url}': the renderer reads only files inside the project "
+                "and the package's layouts and fonts"
+            )
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
 
@@ -52,7 +59,8 @@ def font_config() -> FontConfiguration:
 
 def to_document(html: str) -> weasyprint.Document:
     """Lay out ``html`` (URLs relative to the project folder) into pages."""
-    page = weasyprint.HTML(string=html, base_url=ROOT.as_uri() + "/", url_fetcher=ProjectFetcher())
+    base = project.root().as_uri() + "/"
+    page = weasyprint.HTML(string=html, base_url=base, url_fetcher=ProjectFetcher())
     try:
         return page.render(font_config=font_config())
     except FatalURLFetchingError as error:

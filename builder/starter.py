@@ -8,6 +8,9 @@ from pathlib import Path
 from .errors import UsageError
 from .output import write_atomic
 
+SCHEMA = "charter.schema.json"
+"""The JSON Schema beside the sources; the starter's first line points editors to it."""
+
 STARTER = """\
 # yaml-language-server: $schema=charter.schema.json
 # A leadership charter for charterpress. Edit the texts, then run:
@@ -62,7 +65,11 @@ sections:                           # each section is a chapter; each commitment
 
 
 def write_starter(slug: str, folder: Path) -> Path:
-    """Write ``folder/SLUG.yaml`` from the starter; refuse to overwrite a source."""
+    """Write ``folder/SLUG.yaml`` from the starter; refuse to overwrite a source.
+
+    The folder gets ``charter.schema.json`` too if it has none, for editors' completion: in an
+    empty folder, ``charterpress new SLUG`` makes a whole project.
+    """
     if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug):
         raise UsageError(f"'{slug}' is not a usable slug: use lowercase letters, digits and '-'")
     path = folder / f"{slug}.yaml"
@@ -70,4 +77,9 @@ def write_starter(slug: str, folder: Path) -> Path:
         raise UsageError(f"{path} already exists: choose another slug or edit that file")
     name = slug.replace("-", " ").title()
     write_atomic(path, STARTER.format(slug=slug, name=name).encode("utf-8"))
+    schema = folder / SCHEMA
+    if not schema.exists():
+        from .schema import json_schema_text
+
+        write_atomic(schema, json_schema_text().encode("utf-8"))
     return path

@@ -161,8 +161,10 @@ def test_ink_on_a_colour_field_is_white_on_dark_and_dark_on_light() -> None:
 
 def test_palette_gives_the_custom_properties_the_layout_uses() -> None:
     css = booklet.palette("#7b2d4f")
-    assert set(css) == {"--c", "--c-ink", "--c-text", "--c-tint"}
+    assert set(css) == {"--c", "--c-ink", "--c-ink-soft", "--c-text", "--c-tint"}
     assert css["--c"] == css["--c-text"] == "#7b2d4f"
+    # white softened by a tenth of the field: solid, not translucent (no form XObject, PDF/UA)
+    assert css["--c-ink"] == "#ffffff" and css["--c-ink-soft"] == "#f2eaed"
 
 
 @pytest.mark.parametrize(("pages", "notes"), [(4, 0), (5, 3), (6, 2), (7, 1), (8, 0), (19, 1)])

@@ -1,0 +1,69 @@
+"""Where files come from: the project folder, overlaid on the data that ships with the package.
+
+A project is any folder holding ``sources/``: the current directory, or ``--project DIR``. Its
+``dist/`` receives the output. The base layouts, the labels and the bundled fonts ship inside
+the package (``layouts/`` and ``assets/`` of this repository, installed as
+``charterpress/layouts`` and ``charterpress/assets``). A file the project has at the same
+place, e.g. ``layouts/SLUG/cards.css`` or ``layouts/labels/da.yaml``, wins over the packaged
+one. The renderer reads exactly these two trees: the project folder and the package's data.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+"""The code of the package (``builder/`` in a checkout, ``charterpress/`` when installed)."""
+DATA = PACKAGE if (PACKAGE / "layouts").is_dir() else PACKAGE.parent
+"""The folder holding the packaged ``layouts/`` and ``assets/``: the package itself once
+installed from a wheel; in a checkout (or an editable install) the repository beside ``builder/``."""
+DATA_FOLDERS = ("layouts", "assets")
+"""The folders of DATA that are data (and that the renderer may read)."""
+
+_root: Path | None = None
+
+
+def use(folder: Path | str | None) -> None:
+    """Make ``folder`` the project folder (``None``: the current directory, looked up when used)."""
+    global _root
+    _root = None if folder is None else Path(folder).resolve()
+
+
+def root() -> Path:
+    """Return the project folder, absolute."""
+    return _root if _root is not None else Path.cwd().resolve()
+
+
+def layers(*parts: str) -> list[Path]:
+    """Return the folders ``parts`` names in the project and in the package, existing ones, project first."""
+    found: list[Path] = []
+    for base in (root(), DATA):
+        folder = base.joinpath(*parts)
+        if folder.is_dir() and folder not in found:
+            found.append(folder)
+    return found
+
+
+def find(*parts: str) -> Path:
+    """Return the project's file ``parts`` if it has one, else the package's (which may not exist)."""
+    own = root().joinpath(*parts)
+    return own if own.is_file() else DATA.joinpath(*parts)
+
+
+def readable(path: Path) -> Path | None:
+    """Return the real file the renderer may read for ``path`` (absolute), or ``None``.
+
+    Allowed: a file inside the project folder, or inside the package's data. A path in the
+    project that does not exist there falls back to the package's file at the same place
+    (``assets/fonts/…`` of a project without its own fonts). Symbolic links are resolved first,
+    so a link cannot lead out of either tree.
+    """
+    project = root()
+    real = path.resolve()
+    if real.is_file() and real.is_relative_to(project):
+        return real
+    if real.is_relative_to(project):
+        real = (DATA / real.relative_to(project)).resolve()
+    if real.is_file() and any(real.is_relative_to(DATA / f) for f in DATA_FOLDERS):
+        return real
+    return None
