@@ -272,6 +272,8 @@ def yaml_message(error: yaml.MarkedYAMLError, text: str) -> tuple[yaml.Mark | No
             "a ':' inside a text (or a key indented too far): put a text that has ': ' "
             "or ends in ':' in quotes (\"…\")"
         )
+    if "<stream end>" in problem and "flow" in context:
+        return mark, "the file ends inside a '[' or '{': close it with ']' or '}'"
     if "that cannot start any token" in problem or problem.startswith("expected the node content"):
         char = problem.split("'")[1] if "'" in problem else "?"
         return mark, f"a text cannot start with '{char}': put the whole text in quotes (\"…\")"
