@@ -48,7 +48,8 @@ def image_problem(file: str, folder: Path, root: Path) -> str | None:
 
     ``root`` is the project: an image outside it (after resolving symlinks) is refused.
     """
-    if _SCHEME.match(file) or file.startswith("//"):
+    drive = re.match(r"^[a-zA-Z]:[\\/]", file)  # C:\logo.png is a path (outside the project)
+    if (_SCHEME.match(file) and not drive) or file.startswith("//"):
         return f"'{file}' is a URL: name an image file in the project, relative to the source"
     try:
         path = resolve(folder, file)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import jinja2
@@ -22,7 +23,7 @@ from . import colours, layouts, render
 from .errors import BuildError
 from .hyphenate import hyphenate
 from .impose import Affine, Line, saddle_order
-from .model import Charter, Passage, Section
+from .model import Block, Charter, Passage, Section
 from .output import Product
 from .schema import Source
 from .sheets import add_crop_marks, append_content, draw_form, lines_content, page_form, use_forms
@@ -187,13 +188,44 @@ def style_of(properties: dict[str, str]) -> str:
 # --- Rendering ----------------------------------------------------------------------------
 
 
-def environment(slug: str, language: str, theme: str = layouts.DEFAULT_THEME) -> jinja2.Environment:
-    """Return the layout environment with the booklet's filters ('hy' adds soft hyphens)."""
+def environment(
+    slug: str,
+    language: str,
+    theme: str = layouts.DEFAULT_THEME,
+    images: dict[str, Path] | None = None,
+) -> jinja2.Environment:
+    """Return the layout environment with the booklet's filters.
+
+    'hy' adds soft hyphens, 'runs' groups a section's body, 'run_in' ends a run-in heading,
+    'image' turns an image named in the source into the URL of its checked file.
+    """
     env = layouts.environment(slug, theme=theme)
     env.filters["hy"] = lambda text: hyphenate(str(text), language)
     env.filters["style"] = style_of
     env.filters["sentence"] = sentence_case
+    env.filters["runs"] = runs
+    env.filters["run_in"] = run_in
+    env.filters["image"] = lambda file: (images or {})[file].as_uri()
     return env
+
+
+def runs(body: tuple[Block, ...]) -> list[tuple[str, object]]:
+    """Return a section's body as ('text', blocks) runs of running text and ('list', block) lists
+    of commitments, in reading order."""
+    found: list[tuple[str, object]] = []
+    for block in body:
+        if getattr(block, "commitments", None):
+            found.append(("list", block))
+        elif found and found[-1][0] == "text":
+            found[-1][1].append(block)  # type: ignore[union-attr]
+        else:
+            found.append(("text", [block]))
+    return found
+
+
+def run_in(title: str) -> str:
+    """Return a run-in heading ended by a full stop, unless it ends in punctuation already."""
+    return title if title[-1:] in ".:;!?…" else title + "."
 
 
 def booklet_html(
@@ -205,7 +237,7 @@ def booklet_html(
     labels = layouts.labels(language)
     theme = charter.theme
     return render.render_html(
-        environment(source.slug, language, theme.name),
+        environment(source.slug, language, theme.name, source.images),
         TEMPLATE,
         charter=charter,
         meta=charter.meta,

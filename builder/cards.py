@@ -57,11 +57,13 @@ class Card:
     kind: str
     """'title' or 'commitment'."""
     path: str
-    """Where the card comes from in the source: 'meta' or 'sections[1].commitments[4]'."""
+    """Where the card comes from in the source: 'meta' or 'sections[1].body[2].commitments[4]'."""
     colour: str
     label: str
     """The section's short name (the deck's name on the title card)."""
     headline: str | None
+    title: str | None
+    """The commitment's name (a named principle): the headline above the front's text."""
     front: str
     """The commitment (the charter's title on the title card)."""
     back: str
@@ -134,6 +136,7 @@ def deck(charter: Charter, words: dict[str, object]) -> list[Card]:
             colour=theme,
             label=str(words["dialogue_cards"]),
             headline=None,
+            title=None,
             front=meta.title,
             back=str(words["how_to_title"]),
             front_field="title",
@@ -143,19 +146,21 @@ def deck(charter: Charter, words: dict[str, object]) -> list[Card]:
     if charter.organisation:
         parts.append(("organisation", charter.organisation))
     for prefix, section in parts:
-        for j, commitment in enumerate(section.commitments):
-            card = Card(
-                number=len(cards) + 1,
-                kind="commitment",
-                path=f"{prefix}.commitments[{j}]",
-                colour=section.colour or theme,
-                label=section.label,
-                headline=section.headline,
-                front=commitment.front,
-                back=commitment.question,
-                front_field="card" if commitment.card else "text",
-            )
-            cards.append(card)
+        for i, block in section.lists:
+            for j, commitment in enumerate(block.commitments or ()):
+                card = Card(
+                    number=len(cards) + 1,
+                    kind="commitment",
+                    path=f"{prefix}.body[{i}].commitments[{j}]",
+                    colour=section.colour or theme,
+                    label=section.label,
+                    headline=section.headline,
+                    title=commitment.title,
+                    front=commitment.front,
+                    back=commitment.question,
+                    front_field="card" if commitment.card else "text",
+                )
+                cards.append(card)
     return cards
 
 

@@ -16,7 +16,7 @@ class Problem:
     col: int | None
     """1-based column."""
     path: str
-    """The field path, e.g. ``sections[2].commitments[3].question``; empty for file-level problems."""
+    """The field path, e.g. ``sections[2].body[1].commitments[3].question``; empty for file-level problems."""
     message: str
     """What is wrong, in words a non-programmer can act on."""
 

@@ -432,7 +432,7 @@ def _short(tag: str) -> str:
 
 
 def format_path(path: Path_) -> str:
-    """Return a field path as users write it: ``sections[2].commitments[3].question``."""
+    """Return a field path as users write it: ``sections[2].body[1].commitments[3].question``."""
     out = ""
     for part in path:
         if isinstance(part, int):

@@ -40,7 +40,7 @@ COMMITMENTS_MAX = 60
 CHARTER_COMMITMENTS_MAX = 300
 """The most commitments (cards) in the whole charter."""
 BLOCKS_MAX = 200
-"""The most blocks in one body, intro, prose or colophon, and items in one list."""
+"""The most blocks in one body, intro or colophon, and items in one list."""
 PASSAGES_MAX = 40
 """The most passages in front or back, groups in the reflection, questions in a group."""
 
@@ -82,6 +82,10 @@ Question = Annotated[
 ]
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=ID_MAX)]
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+FILE_MAX = 200
+"""The longest image path."""
+ImageFile = Annotated[str, StringConstraints(min_length=1, max_length=FILE_MAX, pattern=NOT_BLANK)]
+"""An image file's path, relative to the source's folder (``logo.png``, ``img/map.png``)."""
 
 CARD_PRESETS: dict[str, tuple[float, float]] = {
     "standard": (90, 130),
@@ -96,17 +100,64 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
+class Commitment(_Frozen):
+    """One commitment of the charter: an item of a list in a section, and one dialogue card."""
+
+    title: Text | None = None
+    """The commitment's name, where the charter names it (a named principle): the card's
+    headline above the text, a run-in heading in the booklet."""
+    text: Text
+    """The commitment as the charter writes it (as it stands in the booklet's list)."""
+    card: Text | None = None
+    """The card front's wording, where the charter's text ends a sentence begun by the lead."""
+    question: Question
+    """Our reflection question for the card's back: open, concrete, one sentence."""
+
+    @property
+    def front(self) -> str:
+        """Return the text for the card's front."""
+        return self.card or self.text
+
+
+BLOCK_KINDS = ("text", "heading", "items", "commitments", "signature", "quote", "figure")
+"""The main keys of a block: a block has exactly one of them."""
+BLOCK_OPTIONS = {
+    "items": ("lead", "style"),
+    "commitments": ("lead", "style"),
+    "quote": ("by",),
+    "figure": ("alt", "caption"),
+}
+"""The keys that go with a block's main key."""
+_OPTIONS = ("lead", "style", "by", "alt", "caption")
+
+
 class Block(_Frozen):
-    """One block of running text: a paragraph (plain text), a heading, a list or a signature."""
+    """One block of running text: a paragraph (plain text), a heading, a list, a quote, a figure
+    or a signature. In a section's body a block may also be a list of commitments."""
 
     text: Paragraph | None = None
     """A paragraph. In YAML a block that is plain text is a paragraph."""
     heading: Text | None = None
-    """A sub-heading inside a passage."""
+    """A sub-heading inside a passage or a section."""
     items: tuple[Text, ...] | None = Field(default=None, min_length=1, max_length=BLOCKS_MAX)
-    """A bulleted list."""
+    """A list (bulleted, numbered or as paragraphs: see ``style``)."""
     signature: Text | None = None
     """A signature line, e.g. 'Kommunaldirektør …'."""
+    quote: Paragraph | None = None
+    """A pull quote, set apart from the running text."""
+    figure: ImageFile | None = None
+    """An image (PNG or JPEG), relative to the source's folder; needs ``alt``."""
+    lead: Text | None = None
+    """With a list: its lead-in ('Det indebærer, at jeg:'), printed above it."""
+    style: Literal["bullets", "numbered", "paragraphs"] = "bullets"
+    """With a list: 'bullets' (the default), 'numbered' (1, 2, 3) or 'paragraphs' (each item a
+    paragraph of its own, as a charter of named principles is written)."""
+    by: Text | None = None
+    """With a quote: who said or wrote it."""
+    alt: Text | None = None
+    """With a figure (required): what the image shows, for readers who cannot see it."""
+    caption: Paragraph | None = None
+    """With a figure: the caption printed under it."""
 
     @model_validator(mode="before")
     @classmethod
@@ -115,17 +166,34 @@ class Block(_Frozen):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Block:
-        given = self.model_fields_set  # a key written with no value counts: it is a slip
-        if len(given) != 1 or getattr(self, next(iter(given))) is None:
-            raise ValueError("give exactly one of: " + ", ".join(type(self).model_fields))
+        kinds = [k for k in BLOCK_KINDS if k in type(self).model_fields]
+        given = [k for k in kinds if k in self.model_fields_set]  # a key with no value counts
+        if len(given) != 1 or getattr(self, given[0]) is None:
+            raise ValueError("give exactly one of: " + ", ".join(kinds))
+        kind = given[0]
+        allowed = BLOCK_OPTIONS.get(kind, ())
+        for option in _OPTIONS:
+            if option in self.model_fields_set and option not in allowed:
+                where = " or ".join(k for k, opts in BLOCK_OPTIONS.items() if option in opts)
+                raise ValueError(f"'{option}' goes with {where}, not with {kind}")
+        if kind == "figure" and self.alt is None:
+            raise ValueError("a figure needs 'alt': what the image shows, for screen readers")
         return self
 
     @property
     def kind(self) -> str:
-        """Return which kind of block this is: text, heading, items or signature."""
-        return next(
-            k for k in ("text", "heading", "items", "signature") if getattr(self, k) is not None
-        )
+        """Return which kind of block this is: text, heading, items, commitments, signature, quote
+        or figure."""
+        return next(k for k in BLOCK_KINDS if getattr(self, k, None) is not None)
+
+
+class SectionBlock(Block):
+    """A block of a section's body: running text, or a list of commitments (one card each)."""
+
+    commitments: tuple[Commitment, ...] | None = Field(
+        default=None, min_length=1, max_length=COMMITMENTS_MAX
+    )
+    """A list whose items are the commitments: printed as the list, carded one by one."""
 
 
 Blocks = Annotated[tuple[Block, ...], Field(max_length=BLOCKS_MAX)]
@@ -143,49 +211,52 @@ class Passage(_Frozen):
     body: Blocks = ()
 
 
-class Commitment(_Frozen):
-    """One commitment of the charter: one dialogue card."""
-
-    text: Text
-    """The commitment as the charter writes it (as it stands in the booklet's list)."""
-    card: Text | None = None
-    """The card front's wording, where the charter's text ends a sentence begun by the lead."""
-    question: Question
-    """Our reflection question for the card's back: open, concrete, one sentence."""
-
-    @property
-    def front(self) -> str:
-        """Return the text for the card's front."""
-        return self.card or self.text
-
-
 class Section(_Frozen):
-    """A chapter of the charter that carries commitments."""
+    """A chapter of the charter that carries commitments, in lists within its body."""
 
     id: Id
     kicker: Text | None = None
-    """A short name ('ROLLEN'); shown on the cards, else the title is."""
+    """A short name ('ROLLEN') above the title."""
     title: Text
     subtitle: Text | None = None
     headline: Text | None = None
     """A first-person headline ('Jeg har lysten og modet til at lede')."""
+    band: Text | None = None
+    """What the cards' band calls the section, in words a reader understands alone
+    ('Princip 1 · Stabil drift'); defaults to the kicker, else the title."""
     colour: Colour | None = None
     preface: Passage | None = None
     """A passage printed before this chapter (e.g. an introduction to all the sections)."""
-    intro: Blocks = ()
-    """Text before the lead and the list."""
-    lead: Text | None = None
-    """The lead-in to the list ('Det indebærer, at jeg:')."""
-    list_commitments: Annotated[bool, Strict()] = True
-    """False where the commitments are quoted from the prose: the booklet then prints the prose only."""
-    commitments: tuple[Commitment, ...] = Field(min_length=1, max_length=COMMITMENTS_MAX)
-    prose_title: Text | None = None
-    prose: Blocks = ()
+    body: tuple[SectionBlock, ...] = Field(min_length=1, max_length=BLOCKS_MAX)
+    """The chapter's text in reading order; at least one block is a list of commitments."""
+
+    @model_validator(mode="after")
+    def _has_commitments(self) -> Section:
+        if not any(b.commitments for b in self.body):
+            raise ValueError(
+                "a section needs at least one list of commitments in its body "
+                "(- lead: …, commitments: [...]); text without commitments is a passage"
+            )
+        if len(self.commitments) > COMMITMENTS_MAX:
+            raise ValueError(
+                f"{len(self.commitments)} commitments: at most {COMMITMENTS_MAX} in one section"
+            )
+        return self
+
+    @property
+    def lists(self) -> list[tuple[int, SectionBlock]]:
+        """Return the body's commitment lists with their index in the body."""
+        return [(i, b) for i, b in enumerate(self.body) if b.commitments]
+
+    @property
+    def commitments(self) -> tuple[Commitment, ...]:
+        """Return every commitment of the section, list after list."""
+        return tuple(c for _, b in self.lists for c in b.commitments or ())
 
     @property
     def label(self) -> str:
-        """Return the section's short name for cards."""
-        return self.kicker or self.title
+        """Return the section's name for the cards' band."""
+        return self.band or self.kicker or self.title
 
 
 class QuestionItem(_Frozen):
@@ -273,9 +344,10 @@ class Sheet(_Frozen):
 class Logo(_Frozen):
     """An image for the cover; its alt text is read aloud by screen readers."""
 
-    file: Text
-    """A path below ``assets/``."""
+    file: ImageFile
+    """The image (PNG or JPEG), relative to the source's folder: ``logo.png`` next to the source."""
     alt: Text
+    """What the logo shows ('Glostrup Kommunes byvåben'), read aloud by screen readers."""
 
 
 class Theme(_Frozen):
@@ -317,3 +389,31 @@ class Charter(_Frozen):
         """Return how many commitments the sections and the organisation carry."""
         parts = (*self.sections, *([self.organisation] if self.organisation else []))
         return sum(len(s.commitments) for s in parts)
+
+    def images(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Return every image the charter names, with its field path: the logo, then the figures."""
+        found: list[tuple[tuple[str | int, ...], str]] = []
+        if self.theme.logo:
+            found.append((("theme", "logo", "file"), self.theme.logo.file))
+
+        def blocks(path: tuple[str | int, ...], items: tuple[Block, ...]) -> None:
+            for i, block in enumerate(items):
+                if block.figure:
+                    found.append(((*path, i, "figure"), block.figure))
+
+        blocks(("colophon",), self.colophon)
+        if self.values:
+            blocks(("values", "intro"), self.values.intro)
+        for key in ("front", "back"):
+            for i, passage in enumerate(getattr(self, key)):
+                blocks((key, i, "body"), passage.body)
+        parts = [(("sections", i), s) for i, s in enumerate(self.sections)]
+        if self.organisation:
+            parts.append((("organisation",), self.organisation))
+        for path, section in parts:
+            if section.preface:
+                blocks((*path, "preface", "body"), section.preface.body)
+            blocks((*path, "body"), section.body)
+        if self.reflection:
+            blocks(("reflection", "intro"), self.reflection.intro)
+        return found

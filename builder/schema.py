@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import difflib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from . import assets, project
 from .errors import Problem
 from .load import Loaded, Path_, RawSource, format_path, parse
-from .model import CARD_PRESETS, CHARTER_COMMITMENTS_MAX, NOT_BLANK, QUESTION_END, Charter
+from .model import (
+    BLOCK_KINDS,
+    BLOCK_OPTIONS,
+    CARD_PRESETS,
+    CHARTER_COMMITMENTS_MAX,
+    NOT_BLANK,
+    QUESTION_END,
+    Charter,
+)
 from .output import sha256
 
 
@@ -24,7 +34,9 @@ class Source:
     digest: str
     """SHA-256 of the source bytes: the cache key of everything built from it."""
     lines: dict[str, int]
-    """Field path -> line, so later stages can point at the source ('sections[1].commitments[2]')."""
+    """Field path -> line, so later stages can point at the source ('sections[1].body[0].commitments[2]')."""
+    images: dict[str, Path] = field(default_factory=dict)
+    """Each image file named in the source (logo, figures) -> its checked absolute path."""
 
     def line_of(self, path: str) -> int | None:
         """Return the source line of a field path, if known."""
@@ -39,8 +51,29 @@ def validate_source(raw: RawSource) -> tuple[Source | None, list[Problem]]:
     charter, problems = validate(loaded, raw.name)
     if charter is None:
         return None, problems
+    images, problems = check_images(charter, loaded, raw)
+    if problems:
+        return None, problems
     lines = {format_path(path): pos[0] for path, pos in loaded.positions.items()}
-    return Source(raw.name, raw.slug, charter, sha256(raw.data), lines), []
+    digest = sha256(raw.data + b"".join(sha256(p.read_bytes()).encode() for p in images.values()))
+    return Source(raw.name, raw.slug, charter, digest, lines, images), []
+
+
+def check_images(
+    charter: Charter, loaded: Loaded, raw: RawSource
+) -> tuple[dict[str, Path], list[Problem]]:
+    """Resolve every image the charter names relative to the source; report each bad one at its line."""
+    folder = raw.folder or Path.cwd()
+    images: dict[str, Path] = {}
+    problems: list[Problem] = []
+    for path, file in charter.images():
+        problem = assets.image_problem(file, folder, project.root())
+        if problem:
+            line, col = loaded.where(path)
+            problems.append(Problem(raw.name, line, col, format_path(path), problem))
+        else:
+            images[file] = assets.resolve(folder, file)
+    return images, problems
 
 
 def validate(loaded: Loaded, name: str) -> tuple[Charter | None, list[Problem]]:
@@ -153,7 +186,7 @@ def _message(error: dict, path: Path_) -> str:
         if field in ("colour", "accent"):
             return f"expected a colour like '#1f4e79', got {_kind_of(given)}"
         return f"expected an id of lowercase letters, digits and '-' (like 'rollen'), got {_kind_of(given)}"
-    if kind == "string_too_long":
+    if kind == "string_too_long" or (kind == "too_long" and isinstance(given, str)):
         return f"too long: {len(given or '')} characters, at most {ctx.get('max_length')}"
     if kind == "too_short" and ctx.get("field_type") == "Value":
         return "must not be empty"
@@ -195,8 +228,24 @@ def _model_in(annotation) -> type[BaseModel] | None:
     return None
 
 
+MOVED = {
+    "list_commitments": "gone: a section's lists are printed and carded from the same text",
+    "intro": "moved: a section's text is its body (paragraphs, lists of commitments, …)",
+    "lead": "moved: a list's lead-in is 'lead:' on the list in the section's body",
+    "commitments": "moved: commitments are a list in the section's body (- lead: …, commitments: …)",
+    "prose": "moved: a section's text is its body, in reading order",
+    "prose_title": "moved: write '- heading: …' in the section's body",
+}
+"""Section keys of the format before lists moved into the body, and where they went."""
+
+
 def _unknown_key(path: Path_) -> str:
     allowed = _allowed_keys(path)
+    key = str(path[-1])
+    if key in MOVED and "body" in allowed and "id" in allowed and key not in allowed:
+        return f"unknown key ({MOVED[key]}; see docs/source-format.md)"
+    if key == "commitments" and "quote" in allowed:
+        return "unknown key (commitments belong in a section's body, not in a passage)"
     guess = difflib.get_close_matches(str(path[-1]), allowed, n=1, cutoff=0.6)
     if guess:
         return f"unknown key (did you mean '{guess[0]}'?)"
@@ -257,24 +306,9 @@ def json_schema() -> dict:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "charterpress charter source"
     defs = schema.get("$defs", {})
-    if "Block" in defs:
-        block = defs["Block"]
-        for prop in block["properties"].values():  # a kind written with no value is an error
-            if "anyOf" in prop:
-                prop["anyOf"] = [o for o in prop["anyOf"] if o != {"type": "null"}]
-                if len(prop["anyOf"]) == 1:
-                    prop.update(prop.pop("anyOf")[0])
-            prop.pop("default", None)
-        block["minProperties"] = block["maxProperties"] = 1
-        paragraph = dict(block["properties"]["text"])
-        paragraph.pop("description", None)
-        paragraph.pop("title", None)
-        defs["Block"] = {
-            "description": "A paragraph (plain text), or a mapping with exactly one of "
-            + ", ".join(block["properties"])
-            + ".",
-            "anyOf": [paragraph, block],
-        }
+    for name in ("Block", "SectionBlock"):
+        if name in defs:
+            defs[name] = _block_schema(defs[name])
     if "CardSize" in defs:
         size = defs["CardSize"]
         defs["CardSize"] = {
@@ -282,6 +316,39 @@ def json_schema() -> dict:
             "anyOf": [{"enum": sorted(CARD_PRESETS)}, size],
         }
     return schema
+
+
+def _block_schema(block: dict) -> dict:
+    """Return a block's schema as the model checks it: plain text, or one main key and its options."""
+    props = block["properties"]
+    for prop in props.values():  # a key written with no value is an error
+        if "anyOf" in prop:
+            prop["anyOf"] = [o for o in prop["anyOf"] if o != {"type": "null"}]
+            if len(prop["anyOf"]) == 1:
+                prop.update(prop.pop("anyOf")[0])
+        prop.pop("default", None)
+    paragraph = {k: v for k, v in props["text"].items() if k not in ("description", "title")}
+    kinds = [k for k in BLOCK_KINDS if k in props]
+    variants = []
+    for kind in kinds:
+        keys = (kind, *BLOCK_OPTIONS.get(kind, ()))
+        variants.append(
+            {
+                "type": "object",
+                "title": kind,
+                "description": props[kind].get("description", ""),
+                "properties": {k: props[k] for k in keys},
+                "required": [kind, "alt"] if kind == "figure" else [kind],
+                "additionalProperties": False,
+            }
+        )
+    return {
+        "description": block.get("description", "")
+        + " Plain text is a paragraph; otherwise exactly one of "
+        + ", ".join(kinds)
+        + ", with that kind's options.",
+        "anyOf": [paragraph, *variants],
+    }
 
 
 def json_schema_text() -> str:

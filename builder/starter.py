@@ -51,15 +51,16 @@ sections:                           # each section is a chapter; each commitment
     kicker: RETNINGEN               # short name, shown on the cards
     title: Jeg sætter retning       # the chapter title
     headline: Jeg ved, hvor vi skal hen
-    lead: "Det indebærer, at jeg:"
-    commitments:
-      - text: sætter tydelige mål
-        card: Jeg sætter tydelige mål      # optional: the card's wording
-        question: Hvilket mål har dit team brug for at høre dig sige tydeligere?
-      - text: følger op på det, vi aftaler
-        card: Jeg følger op på det, vi aftaler
-        question: Hvad gør du, når en aftale i teamet ikke bliver holdt?
-    prose:
+    body:                           # the chapter's text in reading order
+      - Tekst før listen (valgfri).
+      - lead: "Det indebærer, at jeg:"      # the list's lead-in
+        commitments:                  # the list's items: one card each
+          - text: sætter tydelige mål
+            card: Jeg sætter tydelige mål    # optional: the card's wording
+            question: Hvilket mål har dit team brug for at høre dig sige tydeligere?
+          - text: følger op på det, vi aftaler
+            card: Jeg følger op på det, vi aftaler
+            question: Hvad gør du, når en aftale i teamet ikke bliver holdt?
       - Tekst efter listen.
 """
 

@@ -72,11 +72,13 @@ def source_texts(charter: Charter) -> list[str]:
     parts = (*charter.sections, *([charter.organisation] if charter.organisation else []))
     passages = (*charter.front, *charter.back, *(s.preface for s in parts if s.preface))
     blocks: list[Block] = [b for p in passages for b in p.body]
-    blocks += [b for s in parts for b in (*s.intro, *s.prose)]
-    found = [b.text or b.signature or b.heading for b in blocks if not b.items]
+    blocks += [b for s in parts for b in s.body if not b.commitments]
+    found = [b.text or b.signature or b.heading or b.quote for b in blocks if b.kind != "items"]
     found += [item for b in blocks if b.items for item in b.items]
+    found += [b.lead for b in [*blocks, *(b for s in parts for _, b in s.lists)] if b.lead]
     found += [s.headline for s in parts if s.headline]
-    found += [c.text for s in parts if s.list_commitments for c in s.commitments]
+    found += [c.text for s in parts for c in s.commitments]
+    found += [c.title for s in parts for c in s.commitments if c.title]
     found += [c.question for s in parts for c in s.commitments]
     if charter.reflection:
         found += [q.text for g in charter.reflection.groups for q in g.questions]
@@ -203,8 +205,10 @@ def test_a_logo_is_shown_with_its_alt_text() -> None:
     source = load(PADDING)
     theme = source.charter.theme.model_copy(update={"logo": Logo(file="logo.png", alt="Byvåben")})
     charter = source.charter.model_copy(update={"theme": theme})
-    html = booklet.booklet_html(dataclasses.replace(source, charter=charter), "screen")
-    assert '<img class="cover-logo" src="assets/logo.png" alt="Byvåben">' in html
+    logo = DATA / "logo.png"
+    source = dataclasses.replace(source, charter=charter, images={"logo.png": logo})
+    html = booklet.booklet_html(source, "screen")
+    assert f'<img class="cover-logo" src="{logo.as_uri()}" alt="Byvåben">' in html
 
 
 def test_an_untitled_first_front_passage_is_headed_introduction() -> None:

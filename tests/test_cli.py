@@ -79,9 +79,9 @@ def test_failed_build_leaves_dist_untouched(tmp_path):
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 2
-    assert lines[0].endswith(": sections[0].commitments[0].question: required")
+    assert lines[0].endswith(": sections[0].body[0].commitments[0].question: required")
     assert lines[1].endswith(
-        ": sections[0].commitments[0].qestion: unknown key (did you mean 'question'?)"
+        ": sections[0].body[0].commitments[0].qestion: unknown key (did you mean 'question'?)"
     )
     assert last_good.read_bytes() == b"%PDF-1.7 last good build"
     assert last_good.stat().st_mtime_ns == before

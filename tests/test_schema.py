@@ -17,9 +17,10 @@ meta:
 sections:
   - id: rollen
     title: Rollen
-    commitments:
-      - text: er bevidst om mine roller
-        question: Hvilken rolle fylder mest for dig?
+    body:
+      - commitments:
+          - text: er bevidst om mine roller
+            question: Hvilken rolle fylder mest for dig?
 """
 
 
@@ -37,12 +38,15 @@ def test_good_source_has_no_problems():
 
 CASES = {
     "missing question": (
-        GOOD.replace("        question: Hvilken rolle fylder mest for dig?\n", ""),
-        ["sources/x.yaml:8:9: sections[0].commitments[0].question: required"],
+        GOOD.replace("            question: Hvilken rolle fylder mest for dig?\n", ""),
+        ["sources/x.yaml:9:13: sections[0].body[0].commitments[0].question: required"],
     ),
     "question without question mark": (
         GOOD.replace("mest for dig?", "mest for dig."),
-        ["sources/x.yaml:9:19: sections[0].commitments[0].question: a question must end with '?'"],
+        [
+            "sources/x.yaml:10:23: sections[0].body[0].commitments[0].question: "
+            "a question must end with '?'"
+        ],
     ),
     "unknown key with did-you-mean": (
         GOOD.replace("  title: Ledelsesgrundlag", "  titel: Ledelsesgrundlag"),
@@ -55,8 +59,7 @@ CASES = {
         GOOD.replace("    title: Rollen\n", "    title: Rollen\n    zzz: 1\n"),
         [
             "sources/x.yaml:7:5: sections[0].zzz: unknown key (allowed: id, kicker, title, "
-            "subtitle, headline, colour, preface, intro, lead, list_commitments, commitments, "
-            "prose_title, prose)"
+            "subtitle, headline, band, colour, preface, body)"
         ],
     ),
     "duplicate key": (
@@ -75,8 +78,8 @@ CASES = {
         ],
     ),
     "empty required text": (
-        GOOD.replace("      - text: er bevidst om mine roller", '      - text: "   "'),
-        ["sources/x.yaml:8:15: sections[0].commitments[0].text: must not be empty"],
+        GOOD.replace("          - text: er bevidst om mine roller", '          - text: "   "'),
+        ["sources/x.yaml:9:19: sections[0].body[0].commitments[0].text: must not be empty"],
     ),
     "empty value": (
         GOOD.replace("  title: Ledelsesgrundlag", "  title:"),
@@ -84,7 +87,7 @@ CASES = {
     ),
     "two sections with the same id": (
         GOOD + GOOD[GOOD.index("  - id: rollen") :],
-        ["sources/x.yaml:10:9: sections[1].id: duplicate id 'rollen' (also sections[0].id)"],
+        ["sources/x.yaml:11:9: sections[1].id: duplicate id 'rollen' (also sections[0].id)"],
     ),
     "bad id": (
         GOOD.replace("id: rollen", "id: Rollen 1"),
@@ -94,12 +97,12 @@ CASES = {
         ],
     ),
     "no commitments": (
-        GOOD.split("    commitments:")[0] + "    commitments: []\n",
-        ["sources/x.yaml:7:18: sections[0].commitments: must have at least 1 item(s)"],
+        GOOD.split("      - commitments:")[0] + "      - commitments: []\n",
+        ["sources/x.yaml:8:22: sections[0].body[0].commitments: must have at least 1 item(s)"],
     ),
     "bad colour": (
         GOOD + "theme:\n  colour: blue\n",
-        ["sources/x.yaml:11:11: theme.colour: expected a colour like '#1f4e79', got 'blue'"],
+        ["sources/x.yaml:12:11: theme.colour: expected a colour like '#1f4e79', got 'blue'"],
     ),
     "bad language": (
         GOOD.replace("  title: Ledelsesgrundlag", "  title: Ledelsesgrundlag\n  language: de"),
@@ -107,19 +110,20 @@ CASES = {
     ),
     "bad card size": (
         GOOD + "theme:\n  card: {width: 20, height: 130}\n",
-        ["sources/x.yaml:11:17: theme.card.width: must be at least 50, got the number 20"],
+        ["sources/x.yaml:12:17: theme.card.width: must be at least 50, got the number 20"],
     ),
     "unknown card preset": (
         GOOD + "theme:\n  card: huge\n",
         [
-            "sources/x.yaml:11:9: theme.card: expected {width, height} in mm or one of "
+            "sources/x.yaml:12:9: theme.card: expected {width, height} in mm or one of "
             "standard, a6, poker, a7; got 'huge'"
         ],
     ),
     "block with two kinds": (
         GOOD + "front:\n  - id: intro\n    body:\n      - {heading: A, items: [b]}\n",
         [
-            "sources/x.yaml:13:9: front[0].body[0]: give exactly one of: text, heading, items, signature"
+            "sources/x.yaml:14:9: front[0].body[0]: give exactly one of: text, heading, items, "
+            "signature, quote, figure"
         ],
     ),
     "YAML syntax error": (
@@ -151,14 +155,67 @@ CASES = {
         ["sources/x.yaml:2:8: alias '*a' is not allowed: write the text out in full"],
     ),
     "several problems at once": (
-        GOOD.replace("        question: Hvilken rolle fylder mest for dig?\n", "").replace(
+        GOOD.replace("            question: Hvilken rolle fylder mest for dig?\n", "").replace(
             "  title: Ledelsesgrundlag", "  titel: x"
         ),
         [
             "sources/x.yaml:2:3: meta.title: required",
             "sources/x.yaml:3:3: meta.titel: unknown key (did you mean 'title'?)",
-            "sources/x.yaml:8:9: sections[0].commitments[0].question: required",
+            "sources/x.yaml:9:13: sections[0].body[0].commitments[0].question: required",
         ],
+    ),
+    "the old section keys say where they went": (
+        GOOD.replace("    body:\n", "    list_commitments: false\n    lead: x\n    body:\n"),
+        [
+            "sources/x.yaml:7:5: sections[0].list_commitments: unknown key (gone: a section's "
+            "lists are printed and carded from the same text; see docs/source-format.md)",
+            "sources/x.yaml:8:5: sections[0].lead: unknown key (moved: a list's lead-in is "
+            "'lead:' on the list in the section's body; see docs/source-format.md)",
+        ],
+    ),
+    "a section without a list of commitments": (
+        GOOD.split("      - commitments:")[0] + "      - Bare tekst.\n",
+        [
+            "sources/x.yaml:5:5: sections[0]: a section needs at least one list of commitments "
+            "in its body (- lead: …, commitments: [...]); text without commitments is a passage"
+        ],
+    ),
+    "commitments in a passage": (
+        GOOD + "front:\n  - id: intro\n    body:\n      - commitments: [x]\n",
+        [
+            "sources/x.yaml:14:9: front[0].body[0].commitments: unknown key (commitments "
+            "belong in a section's body, not in a passage)"
+        ],
+    ),
+    "an option with the wrong kind of block": (
+        GOOD + "front:\n  - id: intro\n    body:\n      - {text: A, by: B}\n",
+        ["sources/x.yaml:14:9: front[0].body[0]: 'by' goes with quote, not with text"],
+    ),
+    "a figure without alt text": (
+        GOOD + "front:\n  - id: intro\n    body:\n      - {figure: a.png}\n",
+        [
+            "sources/x.yaml:14:9: front[0].body[0]: a figure needs 'alt': what the image "
+            "shows, for screen readers"
+        ],
+    ),
+    "an unknown list style": (
+        GOOD.replace("      - commitments:", "      - style: stars\n        commitments:"),
+        [
+            "sources/x.yaml:8:16: sections[0].body[0].style: expected one of 'bullets', "
+            "'numbered' or 'paragraphs'; got 'stars'"
+        ],
+    ),
+    "an id over 40 characters": (
+        GOOD.replace("id: rollen", "id: " + "a" * 41),
+        ["sources/x.yaml:5:9: sections[0].id: too long: 41 characters, at most 40"],
+    ),
+    "a title over 2000 characters": (
+        GOOD.replace("    title: Rollen", "    title: " + "Rollen " * 300),
+        ["sources/x.yaml:6:12: sections[0].title: too long: 2099 characters, at most 2000"],
+    ),
+    "a paragraph over 5000 characters": (
+        GOOD + "front:\n  - id: intro\n    body:\n      - " + "ord " * 1300 + "\n",
+        ["sources/x.yaml:14:9: front[0].body[0].text: too long: 5199 characters, at most 5000"],
     ),
 }
 
@@ -203,6 +260,28 @@ def test_json_schema_accepts_plain_text_blocks():
     schema = json.loads(json_schema_text())
     block = schema["$defs"]["Block"]
     assert {"type": "string", "minLength": 1, "maxLength": 5000, "pattern": "\\S"} in block["anyOf"]
+
+
+def test_json_schema_states_the_limits_and_the_new_fields():
+    schema = json.loads(json_schema_text())
+    defs = schema["$defs"]
+    section = defs["Section"]["properties"]
+    assert section["id"]["maxLength"] == 40
+    assert section["title"]["maxLength"] == 2000
+    assert "band" in section and "body" in section and "list_commitments" not in section
+    commitment = defs["Commitment"]["properties"]
+    assert commitment["title"]["anyOf"][0]["maxLength"] == 2000
+    assert commitment["text"]["maxLength"] == 2000
+    variants = {v["title"]: v for v in defs["SectionBlock"]["anyOf"][1:]}
+    assert set(variants) == {
+        "text", "heading", "items", "commitments", "signature", "quote", "figure"
+    }  # fmt: skip
+    assert set(variants["commitments"]["properties"]) == {"commitments", "lead", "style"}
+    assert variants["figure"]["required"] == ["figure", "alt"]
+    assert set(variants["quote"]["properties"]) == {"quote", "by"}
+    style = variants["items"]["properties"]["style"]
+    assert style["enum"] == ["bullets", "numbered", "paragraphs"]
+    assert "commitments" not in {v["title"] for v in defs["Block"]["anyOf"][1:]}
 
 
 @pytest.mark.parametrize("path", sorted(SOURCES.glob("*.yaml")), ids=lambda p: p.stem)
