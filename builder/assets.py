@@ -56,16 +56,16 @@ def image_problem(file: str, folder: Path, root: Path) -> str | None:
     except (OSError, RuntimeError, ValueError) as error:  # a symlink loop, a name too long
         return f"'{file}' cannot be found ({error.__class__.__name__})"
     if not path.is_relative_to(root.resolve()):
-        return f"'{file}' lies outside the project ({root}): copy the image into the project"
+        return f"'{file}' lies outside the project folder: copy the image into the project"
+    expected = SUFFIXES.get(path.suffix.lower())
+    if expected is None:
+        return f"'{file}' is not named as a PNG, JPEG, GIF or WebP image: use one of {', '.join(SUFFIXES)}"
     try:
         info = path.stat()
     except OSError:
         return f"no image '{file}' next to the source (looked for {_shown(path)})"
     if not stat.S_ISREG(info.st_mode):
         return f"'{file}' is not a regular file"
-    expected = SUFFIXES.get(path.suffix.lower())
-    if expected is None:
-        return f"'{file}' is not named as a PNG, JPEG, GIF or WebP image: use one of {', '.join(SUFFIXES)}"
     if info.st_size > MAX_IMAGE_BYTES:
         return f"'{file}' is too large ({info.st_size:,} bytes; at most {MAX_IMAGE_BYTES:,})"
     try:

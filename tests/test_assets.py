@@ -150,3 +150,31 @@ def test_an_image_printed_under_300_dpi_is_named_with_its_dpi(project):
     document = weasyprint.HTML(string=html).render()
     notes = assets.dpi_notes(document, {"low.png": low, "high.png": high})
     assert notes == ["image 'low.png' prints at 254 dpi (under 300): use a larger image for print"]
+
+
+def test_a_booklet_gets_an_rgb_logo_on_screen_and_a_dpi_warning_for_print(tmp_path, monkeypatch):
+    from charterpress import project
+    from charterpress.load import read_source
+    from charterpress.pipeline import Options, make_products
+    from charterpress.schema import validate_source
+    from conftest import DATA
+    from pypdf import PdfReader
+
+    (tmp_path / "sources").mkdir()
+    Image.new("CMYK", (300, 120), (0, 200, 100, 0)).save(tmp_path / "sources" / "logo.jpg")
+    text = (DATA / "cards-english.yaml").read_text(encoding="utf-8")
+    text = text.replace("theme:\n", "theme:\n  logo: {file: logo.jpg, alt: A logo}\n", 1)
+    (tmp_path / "sources" / "logo-test.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    project.use(None)
+    source, problems = validate_source(read_source(tmp_path / "sources" / "logo-test.yaml"))
+    assert source is not None, problems
+    made = {p.name: p for p in make_products(source, Options(products=("booklet",)))}
+    modes = {}
+    for name in ("logo-test-booklet.pdf", "logo-test-booklet-print.pdf"):
+        page = PdfReader(io.BytesIO(made[name].data)).pages[0]
+        modes[name] = {image.image.mode for image in page.images}
+    assert modes == {"logo-test-booklet.pdf": {"RGB"}, "logo-test-booklet-print.pdf": {"CMYK"}}
+    assert made["logo-test-booklet.pdf"].notes == (
+        "booklet: image 'logo.jpg' prints at 190 dpi (under 300): use a larger image for print",
+    )
