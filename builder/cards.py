@@ -349,10 +349,13 @@ def cards_html(
     """Return the HTML of the deck, one face per page (or of the trial faces only)."""
     charter = source.charter
     by_id = {face_id(c, s): (c, s) for c in cards for s in SIDES}
+    style = band_style(cards)
     if trials is None:
-        faces = [_face(c, s, face_id(c, s), sizes[face_id(c, s)]) for c in cards for s in SIDES]
+        faces = [
+            _face(c, s, face_id(c, s), sizes[face_id(c, s)], style) for c in cards for s in SIDES
+        ]
     else:
-        faces = [_face(*by_id[fid], trial, size) for trial, (fid, size) in trials.items()]
+        faces = [_face(*by_id[fid], trial, size, style) for trial, (fid, size) in trials.items()]
     colours = sorted({c.colour for c in cards})
     w, h = card_size(charter)
     return render_html(
@@ -414,7 +417,14 @@ def hyphenate_long(text: str, language: str, shortest: int = HYPHENATE_FROM) -> 
     return WORD.sub(one, text)
 
 
-def _face(card: Card, side: str, fid: str, size: float) -> dict[str, object]:
+def band_style(cards: list[Card]) -> str:
+    """Return how the deck sets its bands' labels, the same on every card: spaced capitals
+    ('kicker') when every label is short, else a plain line ('theme')."""
+    labels = [c.label for c in cards if c.kind != "title"]
+    return "kicker" if all(len(label) <= KICKER_MAX for label in labels) else "theme"
+
+
+def _face(card: Card, side: str, fid: str, size: float, style: str) -> dict[str, object]:
     """Return what the template needs for one face."""
     return {
         "id": fid,
@@ -422,7 +432,7 @@ def _face(card: Card, side: str, fid: str, size: float) -> dict[str, object]:
         "side": side,
         "size": size,
         "page": _page_name(card, side),
-        "label_style": "kicker" if len(card.label) <= KICKER_MAX else "theme",
+        "label_style": style,
         "ink": ink_on(card.colour),
         "label_colour": readable_on(card.colour, tint(card.colour)),
     }

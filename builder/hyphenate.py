@@ -1,29 +1,47 @@
-"""Hyphenation as data: soft hyphens from pyphen's patterns, corrected by a per-language exception list.
+"""Hyphenation as data: soft hyphens from pyphen's patterns, corrected by exception lists.
 
 WeasyPrint lets a soft hyphen in a text switch its automatic hyphenation off for the whole
 paragraph, so mixing the two would be unpredictable. Instead every word gets its soft hyphens
 here (pure functions, tested), and the layouts set ``hyphens: manual``. Copying text from the
 PDF still gives whole words: a soft hyphen that is not at a line end is not drawn.
+
+Three sources of breaks, the later winning: the language's patterns (``PATTERNS``), the
+language's base exception list (``layouts/base/hyphenation-LANG.txt``), and the charter's own
+list beside its source (``sources/SLUG.hyphenation.txt``, read by ``load``, checked by
+``parse_exceptions``). The charter's list is in effect while its products are made
+(``pipeline.make_products`` binds it with ``charter_exceptions``), so every caller of
+``exceptions(language)`` sees it, cards and booklet alike.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import pyphen
 
 from . import project
+from .errors import Problem
 
 SOFT_HYPHEN = "\u00ad"
 WORD = re.compile(r"[^\W\d_]+")
 """A run of letters: the unit that gets hyphenated."""
 VOWELS = frozenset("aeiouyæøåéèêáàäöü")
 
-PATTERNS = {"da": "da_DK", "en": "en_GB"}
-"""pyphen's pattern file for each charter language."""
+PATTERNS = {"da": "da_DK", "en": "en_US"}
+"""pyphen's pattern file for each charter language.
+
+English takes the en_US patterns even for British spelling, on purpose: they are Liang's TeX
+patterns (with Kuiken's additions), which break where the dictionaries do (per-spec-tive,
+de-ter-mined, en-vi-ron-ment, or-gan-i-sa-tion, be-hav-iour). pyphen's en_GB file is generated
+differently and breaks by morphology badly (per-spect-ive, de-term-ined, en-vir-on-ment,
+re-spons-ib-il-ity). The few words the US patterns get wrong, mostly British -ise forms
+(recog-nise) and old TeX misses (demon-strate), are in ``hyphenation-en.txt``."""
 LEFT, RIGHT = 2, 3
 """At least two letters before a break and three after it ('ar-bej-de', never 'arbej-de')."""
 LIGATURES = frozenset({"ff", "fi", "fl"})
@@ -35,24 +53,61 @@ map that glyph to the wrong text ('ef-fekt' copies as 'eekt'), so no break goes 
 class Exceptions:
     """Words (and word stems) whose breaks we give instead of the patterns."""
 
-    words: dict[str, tuple[int, ...]]
+    words: dict[str, tuple[int, ...]] = field(default_factory=dict)
     """Lower-case word -> break positions (index of the letter after each break)."""
-    stems: dict[str, tuple[int, ...]]
+    stems: dict[str, tuple[int, ...]] = field(default_factory=dict)
     """Lower-case stem -> break positions inside it; longer words keep the patterns' breaks after it."""
 
+    def __bool__(self) -> bool:
+        return bool(self.words or self.stems)
 
-def parse_exceptions(text: str) -> Exceptions:
-    """Read an exception list: one word a line, '-' at each allowed break, '*' after a stem, '#' comments."""
+    def plus(self, other: Exceptions) -> Exceptions:
+        """Return this list with ``other``'s entries added, ``other`` winning where both give a word."""
+        return Exceptions({**self.words, **other.words}, {**self.stems, **other.stems})
+
+
+ENTRY = re.compile(r"[^\W\d_]+(-[^\W\d_]+)*\*?")
+"""One entry: letters, '-' at each break, an optional '*' after a stem."""
+
+
+def parse_exceptions(
+    text: str, name: str = "", problems: list[Problem] | None = None
+) -> Exceptions:
+    """Read an exception list: one word a line, '-' at each allowed break, '*' after a stem, '#' comments.
+
+    A line that is not such an entry is added to ``problems`` (located in file ``name``) when
+    a list is given, and skipped.
+    """
     words: dict[str, tuple[int, ...]] = {}
     stems: dict[str, tuple[int, ...]] = {}
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines(), start=1):
         entry = line.split("#", 1)[0].strip().lower()
         if not entry:
+            continue
+        problem = _entry_problem(entry)
+        if problem:
+            if problems is not None:
+                col = line.find(line.split("#", 1)[0].strip()) + 1
+                problems.append(Problem(name, number, col, "", problem))
             continue
         target = stems if entry.endswith("*") else words
         entry = entry.rstrip("*")
         target[entry.replace("-", "")] = breaks_of(entry)
     return Exceptions(words, stems)
+
+
+def _entry_problem(entry: str) -> str | None:
+    """Return what is wrong with one entry of an exception list, or None.
+
+    Breaks closer to a word's ends than LEFT/RIGHT are not errors: a list may give every
+    syllable, and ``word_breaks`` uses those the rules allow.
+    """
+    if ENTRY.fullmatch(entry):
+        return None
+    return (
+        f"'{entry}': write one word a line, letters only, '-' at each break "
+        "and an optional '*' after a stem (e.g. 'med-ar-bej-der*'); '#' starts a comment"
+    )
 
 
 def breaks_of(hyphenated: str) -> tuple[int, ...]:
@@ -64,17 +119,34 @@ def breaks_of(hyphenated: str) -> tuple[int, ...]:
     return tuple(positions)
 
 
-@lru_cache(maxsize=4)
-def exceptions(language: str, folder: Path | None = None) -> Exceptions:
-    """Return the exception list of a language (``hyphenation-LANG.txt``); none if there is no file.
+@lru_cache(maxsize=8)
+def base_exceptions(language: str, folder: Path | None = None) -> Exceptions:
+    """Return the base exception list of a language (``hyphenation-LANG.txt``); none if there is no file.
 
     The file is looked up in ``folder``, by default in ``layouts/base/`` (the project's, else the package's).
     """
     name = f"hyphenation-{language}.txt"
     path = folder / name if folder else project.find("layouts", "base", name)
-    return (
-        parse_exceptions(path.read_text(encoding="utf-8")) if path.is_file() else Exceptions({}, {})
-    )
+    return parse_exceptions(path.read_text(encoding="utf-8")) if path.is_file() else Exceptions()
+
+
+_CHARTER: ContextVar[Exceptions | None] = ContextVar("charter_exceptions", default=None)
+
+
+@contextmanager
+def charter_exceptions(table: Exceptions) -> Iterator[None]:
+    """Add a charter's own exception list to every language's base list while the block runs."""
+    token = _CHARTER.set(table)
+    try:
+        yield
+    finally:
+        _CHARTER.reset(token)
+
+
+def exceptions(language: str) -> Exceptions:
+    """Return the exceptions in effect for ``language``: the base list plus the charter's own."""
+    own = _CHARTER.get()
+    return base_exceptions(language).plus(own) if own else base_exceptions(language)
 
 
 @lru_cache(maxsize=4)

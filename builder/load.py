@@ -107,6 +107,10 @@ class RawSource:
     data: bytes
     folder: Path | None = None
     """The folder the source lives in: files it names are found relative to it."""
+    hyphenation: bytes | None = None
+    """The charter's own hyphenation exceptions (``SLUG.hyphenation.txt`` beside it), if it has them."""
+    hyphenation_name: str = ""
+    """That file as shown to the user."""
 
 
 @dataclass
@@ -178,13 +182,35 @@ def display_name(path: Path) -> str:
         return str(path)
 
 
+HYPHENATION_SUFFIX = ".hyphenation.txt"
+"""A charter's own hyphenation exceptions: ``sources/SLUG.hyphenation.txt`` beside ``SLUG.yaml``."""
+
+
 def read_source(path: Path) -> RawSource:
-    """Read one source file (I/O edge): a regular file of at most MAX_SOURCE_BYTES, or SourceError.
+    """Read one source file (I/O edge), and its hyphenation list beside it if there is one."""
+    name = display_name(path)
+    data = _read_capped(path, name)
+    companion = path.with_name(path.stem + HYPHENATION_SUFFIX)
+    hyphenation, hyphenation_name = None, ""
+    if companion.exists() or companion.is_symlink():
+        hyphenation_name = display_name(companion)
+        hyphenation = _read_capped(companion, hyphenation_name)
+    return RawSource(
+        name=name,
+        slug=path.stem,
+        data=data,
+        folder=path.parent.resolve(),
+        hyphenation=hyphenation,
+        hyphenation_name=hyphenation_name,
+    )
+
+
+def _read_capped(path: Path, name: str) -> bytes:
+    """Return the bytes of a regular file of at most MAX_SOURCE_BYTES, or raise SourceError.
 
     The file is opened without blocking and checked before reading, so a FIFO, a device
     (``/dev/zero``) or a folder is one clear line instead of a hang or a MemoryError.
     """
-    name = display_name(path)
 
     def refuse(message: str) -> SourceError:
         return SourceError(Problem(name, None, None, "", message))
@@ -207,7 +233,7 @@ def read_source(path: Path) -> RawSource:
             raise refuse(f"cannot read: {error.strerror}") from None
     if len(data) > MAX_SOURCE_BYTES:
         raise refuse(_too_large(len(data)))
-    return RawSource(name=name, slug=path.stem, data=data, folder=path.parent.resolve())
+    return data
 
 
 def _too_large(size: int) -> str:

@@ -8,12 +8,14 @@ import json
 import logging
 import os
 import re
+import stat
 import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import project
 from .errors import BuildError
 from .paths import SLUG_PATTERN, inside
 
@@ -22,6 +24,8 @@ log = logging.getLogger(__name__)
 MANIFEST = ".charterpress-manifest.json"
 LOCK_WAIT = 600.0
 """Seconds a build waits for another build writing the same output folder."""
+MAX_INPUT_BYTES = 200_000_000
+"""The largest file a manifest's inputs may name (an image)."""
 _FILE_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 
 
@@ -79,21 +83,46 @@ class Manifest:
             touched = entry.get("mtimes", {}).get(name) != path.stat().st_mtime_ns
             if touched and sha256(path.read_bytes()) != digest:
                 return False
-        return True
+        return all(
+            _same_input(Path(name), digest) for name, digest in entry.get("inputs", {}).items()
+        )
 
-    def record(self, out_dir: Path, slug: str, key: str, written: list[Path]) -> None:
-        """Remember that ``written`` were built from ``key``."""
+    def record(
+        self,
+        out_dir: Path,
+        slug: str,
+        key: str,
+        written: list[Path],
+        inputs: dict[str, str] | None = None,
+    ) -> None:
+        """Remember that ``written`` were built from ``key`` and the files ``inputs`` (path: SHA-256)."""
         self.entries[slug] = {
             "key": key,
             "files": {p.name: sha256(p.read_bytes()) for p in written},
             "sizes": {p.name: p.stat().st_size for p in written},
             "mtimes": {p.name: p.stat().st_mtime_ns for p in written},
+            "inputs": dict(inputs or {}),
         }
 
     def write(self, out_dir: Path) -> None:
         """Write the manifest atomically."""
         text = json.dumps(self.entries, indent=2, sort_keys=True) + "\n"
         write_atomic(out_dir / MANIFEST, text.encode("utf-8"))
+
+
+def _same_input(path: Path, digest: str) -> bool:
+    """Tell whether an input file recorded in the manifest still has ``digest``.
+
+    The manifest is not trusted: only a regular file inside the project, of a sane size, is read.
+    """
+    try:
+        real = path.resolve()
+        info = real.stat()
+        if not real.is_relative_to(project.root()) or not stat.S_ISREG(info.st_mode):
+            return False
+        return info.st_size <= MAX_INPUT_BYTES and sha256(real.read_bytes()) == digest
+    except (OSError, RuntimeError):
+        return False
 
 
 def _check_shape(entries: object) -> None:
@@ -103,8 +132,16 @@ def _check_shape(entries: object) -> None:
     for slug, entry in entries.items():
         if not re.match(SLUG_PATTERN, slug) or not isinstance(entry, dict):
             raise ValueError(f"bad entry {slug[:40]!r}")
-        if set(entry) != {"key", "files", "sizes", "mtimes"} or not isinstance(entry["key"], str):
+        if set(entry) - {"inputs"} != {"key", "files", "sizes", "mtimes"} or not isinstance(
+            entry["key"], str
+        ):
             raise ValueError(f"bad entry {slug!r}")
+        inputs = entry.get("inputs", {})
+        if not isinstance(inputs, dict) or not all(
+            isinstance(n, str) and Path(n).is_absolute() and isinstance(d, str)
+            for n, d in inputs.items()
+        ):
+            raise ValueError(f"bad inputs for {slug!r}")
         names = entry["files"]
         if not isinstance(names, dict) or not all(
             isinstance(n, str) and _FILE_NAME.match(n) and isinstance(d, str)
@@ -127,15 +164,84 @@ def sha256(data: bytes) -> str:
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that a reader sees the old file or the new one, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    staged = Staged.write(path, data)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes files private; outputs are for sharing
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        staged.commit()
+    finally:
+        staged.discard()
+
+
+class Staged:
+    """A file's new content, written beside it but not yet in its place.
+
+    Where Linux allows it (``O_TMPFILE``), the content lives in an unnamed file until
+    ``commit``: a build killed with SIGKILL while staging leaves nothing behind, because the
+    kernel frees an unnamed file with its last descriptor. ``commit`` gives it a hidden
+    name and renames it over the target at once (two system calls). Elsewhere it is an
+    ordinary hidden temporary file, removed by ``discard`` (not after a SIGKILL).
+    """
+
+    def __init__(self, path: Path, fd: int, tmp: str | None) -> None:
+        self.path, self.fd, self.tmp = path, fd, tmp
+
+    @classmethod
+    def write(cls, path: Path, data: bytes) -> Staged:
+        """Write ``data`` for ``path`` into a staging file in ``path``'s folder."""
+        mode = 0o666 & ~_umask()  # outputs are for sharing, not private like mkstemp's
+        tmp = None
+        try:
+            fd = os.open(path.parent, os.O_TMPFILE | os.O_RDWR | os.O_CLOEXEC, mode)
+        except (AttributeError, OSError):  # no O_TMPFILE here (not Linux, or the file system)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+            os.chmod(tmp, mode)
+        staged = cls(path, fd, tmp)
+        try:
+            _write_fully(fd, data)
+        except BaseException:
+            staged.discard()
+            raise
+        return staged
+
+    def commit(self) -> None:
+        """Put the staged file in its place (atomically: readers see the old file or this one)."""
+        if self.tmp is None:
+            name = str(self.path.parent / f".{self.path.name}.{os.getpid()}.{id(self)}")
+            try:
+                os.link(f"/proc/self/fd/{self.fd}", name, follow_symlinks=True)
+                self.tmp = name
+            except OSError:  # no /proc: copy the unnamed file into a named one
+                self.tmp = self._copy_to_named()
+        os.replace(self.tmp, self.path)
+        self.tmp = None
+
+    def _copy_to_named(self) -> str:
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        try:
+            os.chmod(tmp, 0o666 & ~_umask())
+            os.lseek(self.fd, 0, os.SEEK_SET)
+            while chunk := os.read(self.fd, 1 << 20):
+                _write_fully(fd, chunk)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        finally:
+            os.close(fd)
+        return tmp
+
+    def discard(self) -> None:
+        """Forget the staged file if it was not committed; close it."""
+        if self.tmp is not None:
+            Path(self.tmp).unlink(missing_ok=True)
+            self.tmp = None
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+
+def _write_fully(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def _umask() -> int:
@@ -161,7 +267,7 @@ def write_all(out_dir: Path, batches: dict[str, list[Product]]) -> dict[str, lis
         for slug, products in batches.items()
     }
     made: list[Path] = []
-    staged: list[tuple[str, Path]] = []
+    staged: list[Staged] = []
     try:
         for slug, products in batches.items():
             for product, path in zip(products, targets[slug], strict=True):
@@ -169,30 +275,20 @@ def write_all(out_dir: Path, batches: dict[str, list[Product]]) -> dict[str, lis
                     if not folder.exists():
                         folder.mkdir()
                         made.append(folder)
-                staged.append((_stage(path, product.data), path))
-        for tmp, path in staged:
-            os.replace(tmp, path)
+                staged.append(Staged.write(path, product.data))
+        for file in staged:
+            file.commit()
     except BaseException:
-        for tmp, _ in staged:
-            Path(tmp).unlink(missing_ok=True)
+        for file in staged:
+            file.discard()
         for folder in reversed(made):
             with contextlib.suppress(OSError):
                 folder.rmdir()
         raise
+    finally:
+        for file in staged:
+            file.discard()
     return targets
-
-
-def _stage(path: Path, data: bytes) -> str:
-    """Write ``data`` to a hidden temporary file beside ``path``; return its name."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes files private; outputs are for sharing
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return tmp
 
 
 @contextlib.contextmanager

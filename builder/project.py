@@ -67,3 +67,12 @@ def readable(path: Path) -> Path | None:
     if real.is_file() and any(real.is_relative_to(DATA / f) for f in DATA_FOLDERS):
         return real
     return None
+
+
+def tracked(path: Path) -> bool:
+    """Tell whether a file the renderer read is an input of its own (a logo, a figure).
+
+    Files of the project's or the package's layouts/ and assets/ are not: the build's cache
+    key holds all of them already.
+    """
+    return not any(path.is_relative_to(base / f) for base in (root(), DATA) for f in DATA_FOLDERS)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import logging
 import mimetypes
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -16,6 +18,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from . import project
 from .errors import BuildError
+from .output import sha256
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +51,28 @@ class ProjectFetcher(URLFetcher):
                 "and the package's layouts and fonts"
             )
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
+        data = path.read_bytes()
+        if _reads is not None and project.tracked(path):
+            _reads[str(path)] = sha256(data)
+        return URLFetcherResponse(url, data, {"Content-Type": kind})
+
+
+_reads: dict[str, str] | None = None
+
+
+@contextmanager
+def project_files_read() -> Iterator[dict[str, str]]:
+    """Collect the project files the renderer reads inside the block, beyond layouts and assets.
+
+    Yields ``{absolute path: SHA-256}``, filled as the block runs: the manifest keeps it, so
+    that a changed logo rebuilds its charter though the source did not change.
+    """
+    global _reads
+    outer, _reads = _reads, {}
+    try:
+        yield _reads
+    finally:
+        _reads = outer
 
 
 @lru_cache(maxsize=1)

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import assets, project
 from .errors import Problem
+from .hyphenate import Exceptions, parse_exceptions
 from .load import Loaded, Path_, RawSource, format_path, parse
 from .model import (
     BLOCK_KINDS,
@@ -37,6 +38,8 @@ class Source:
     """Field path -> line, so later stages can point at the source ('sections[1].body[0].commitments[2]')."""
     images: dict[str, Path] = field(default_factory=dict)
     """Each image file named in the source (logo, figures) -> its checked absolute path."""
+    hyphenation: Exceptions = field(default_factory=Exceptions)
+    """The charter's own hyphenation exceptions (``SLUG.hyphenation.txt``), added to its language's."""
 
     def line_of(self, path: str) -> int | None:
         """Return the source line of a field path, if known."""
@@ -49,14 +52,15 @@ def validate_source(raw: RawSource) -> tuple[Source | None, list[Problem]]:
     if loaded is None:
         return None, problems
     charter, problems = validate(loaded, raw.name)
+    hyphenation, found = _hyphenation(raw)
     if charter is None:
-        return None, problems
+        return None, problems + found
     images, problems = check_images(charter, loaded, raw)
-    if problems:
-        return None, problems
+    if problems or found:
+        return None, problems + found
     lines = {format_path(path): pos[0] for path, pos in loaded.positions.items()}
     digest = sha256(raw.data + b"".join(sha256(p.read_bytes()).encode() for p in images.values()))
-    return Source(raw.name, raw.slug, charter, digest, lines, images), []
+    return Source(raw.name, raw.slug, charter, digest, lines, images, hyphenation), []
 
 
 def check_images(
@@ -74,6 +78,22 @@ def check_images(
         else:
             images[file] = assets.resolve(folder, file)
     return images, problems
+
+
+def _hyphenation(raw: RawSource) -> tuple[Exceptions, list[Problem]]:
+    """Read a charter's own hyphenation list; every line that is not an entry is a problem."""
+    if raw.hyphenation is None:
+        return Exceptions(), []
+    name = raw.hyphenation_name
+    try:
+        text = raw.hyphenation.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw.hyphenation[: error.start].count(b"\n") + 1
+        return Exceptions(), [
+            Problem(name, line, None, "", "not UTF-8 text: save the file as UTF-8")
+        ]
+    problems: list[Problem] = []
+    return parse_exceptions(text, name, problems), problems
 
 
 def validate(loaded: Loaded, name: str) -> tuple[Charter | None, list[Problem]]:

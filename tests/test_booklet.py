@@ -15,15 +15,11 @@ import pytest
 from charterpress import booklet, colours, layouts
 from charterpress.hyphenate import (
     SOFT_HYPHEN,
-    WORD,
-    Exceptions,
     breaks_of,
-    exceptions,
     hyphenate,
     hyphenate_word,
     parse_exceptions,
     pattern_breaks,
-    suspicious,
     word_breaks,
 )
 from charterpress.impose import saddle_order
@@ -129,23 +125,6 @@ def test_hyphenated_text_reads_the_same_without_its_soft_hyphens() -> None:
 
 def test_english_uses_english_patterns() -> None:
     assert hyphenate("leadership development", "en", "-") == "lead-er-ship de-vel-op-ment"
-
-
-def test_every_exception_differs_from_what_the_patterns_give() -> None:
-    table = exceptions("da")
-    empty = Exceptions({}, {})
-    for word, breaks in table.words.items():
-        assert word_breaks(word, "da", empty) != word_breaks(word, "da"), f"{word}: not needed"
-        assert breaks == tuple(sorted(breaks))
-
-
-@pytest.mark.parametrize("slug", SLUGS)
-def test_hyphenation_leaves_no_part_without_a_vowel_in_any_word_of_a_source(slug: str) -> None:
-    """'me-d-ar-bej-der': a part without a vowel is always wrong. Add such words to the exceptions."""
-    charter = load(SOURCES / f"{slug}.yaml").charter
-    words_of = {w for text in source_texts(charter) for w in WORD.findall(text)}
-    wrong = [hyphenate_word(w, word_breaks(w, "da"), "-") for w in sorted(words_of)]
-    assert [w for w in wrong if suspicious(w.replace("-", ""), breaks_of(w))] == []
 
 
 # --- Colours, contents, padding -----------------------------------------------------------

@@ -82,7 +82,10 @@ def _agree(data: bytes) -> None:
     charter, problems = validate(loaded, "mutant.yaml")
     schema_ok = VALIDATOR.is_valid(loaded.data)
     only_tool = all(
-        "duplicate id" in p.message or "too many commitments" in p.message for p in problems
+        any(
+            rule in p.message for rule in ("duplicate id", "too many commitments", "in one section")
+        )
+        for p in problems
     )
     if problems and only_tool:
         return

@@ -18,6 +18,7 @@ NOT_IN_JSON_SCHEMA = {
     "unique ids": "an id used twice anywhere in the charter",
     "the slug": "the file name is the slug (SLUG_PATTERN, at most 40 characters)",
     "commitments in a charter": "at most 300 commitments in the whole charter",
+    "commitments in a section": "at most 60 in one section, all its lists together",
     "image files": "a named image exists inside the project and is a whole PNG/JPEG/GIF/WebP",
     "folded length": "text limits count characters after white space is folded",
     "characters": "control characters, NUL, lone surrogates (the loader refuses them first)",
