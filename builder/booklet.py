@@ -19,7 +19,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import RectangleObject
 from weasyprint.formatting_structure.boxes import LineBox, MarginBox, TextBox
 
-from . import assets, colours, layouts, render
+from . import assets, colours, layouts, proof, render
 from .errors import BuildError
 from .hyphenate import hyphenate
 from .impose import Affine, Line, saddle_order
@@ -404,6 +404,7 @@ def make(source: Source, options: Options) -> list[Product]:
     slug = source.slug
     screen, tight = render_screen(source)
     printed = render_print(source, len(screen.pages), tight)
+    proof.check_booklet(source, screen)
     notes = tuple(f"booklet: {problem}" for problem in layout_problems(screen))
     notes += tuple(f"booklet: {note}" for note in assets.dpi_notes(printed, source.images))
     print_pdf = render.to_pdf(printed)

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 import jinja2
 import pyphen
 import weasyprint
-from weasyprint.formatting_structure.boxes import BlockContainerBox, LineBox, TextBox
+from weasyprint.formatting_structure.boxes import BlockContainerBox, LineBox, MarginBox, TextBox
 
-from . import colours, impose, sheets
+from . import colours, impose, proof, sheets
 from .errors import BuildError, Problem
 from .hyphenate import PATTERNS, SOFT_HYPHEN, WORD, exceptions, hyphenate_word, word_breaks
 from .layouts import DEFAULT_THEME, environment, labels
@@ -218,65 +218,196 @@ def ladder(start: float) -> tuple[float, ...]:
 
 
 def fit(source: Source, cards: list[Card], words: dict[str, object], scale: Scale) -> Fitted:
-    """Lay out the deck so that every face fits on its page, shrinking text where it must.
+    """Lay out the deck so that every face holds its whole text, shrinking text where it must.
 
-    The whole deck is laid out once at full size. Faces that overflow are tried at every
-    smaller size in one further document; the deck is then laid out again with the sizes found.
+    The whole deck is laid out once at full size. Faces that do not fit are tried at smaller
+    sizes in small documents of just those faces (a guess from how far they ran over, then its
+    neighbours); the page of the largest size that fits replaces the face's page in the deck.
+    The proof (every face holds its texts, in order, on one page) then reads the final pages.
     """
+    expected = {face_id(c, s): face_texts(c, s, words) for c in cards for s in SIDES}
+    _too_long_to_try(source, cards, scale, expected)
     sizes = {face_id(c, s): scale.ladder(c, s)[0] for c in cards for s in SIDES}
     document = to_document(cards_html(source, cards, words, scale, sizes))
-    bad = overflowing(document)
+    placed = faces_on_pages(document)
+    bad = misfits(document, placed, expected)
     log.debug("%s: %d faces laid out, %d too long at full size", source.slug, len(sizes), len(bad))
-    if not bad:
-        return Fitted(document, sizes)
-    sizes.update(_smallest_fitting(source, cards, words, scale, bad))
-    document = to_document(cards_html(source, cards, words, scale, sizes))
-    still = overflowing(document)
-    if still:  # a face that fit alone but not in the deck: should not happen, but never ship it
+    if bad:
+        pages = {fid: [document.pages[i] for i in found] for fid, found in placed.items()}
+        for fid, (size, page) in _smallest_fitting(
+            source, cards, words, scale, bad, expected, document, placed
+        ).items():
+            sizes[fid] = size
+            pages[fid] = [_renamed(page, fid)]
+        order = [face_id(c, s) for c in cards for s in SIDES]
+        document = document.copy([page for fid in order for page in pages[fid]])
+        placed = faces_on_pages(document)
+    still = misfits(document, placed, expected)
+    if still:  # the proof: never ship a face that does not hold its text
         raise BuildError([_too_long(source, cards, fid) for fid in sorted(still, key=_face_order)])
     return Fitted(document, sizes)
 
 
+def _renamed(page: weasyprint.Page, fid: str) -> weasyprint.Page:
+    """Return a trial face's page with the anchor of the face it stands for ('card-2-front--3' -> 'card-2-front')."""
+    page.anchors = {
+        fid if name.split("--")[0] == fid else name: at for name, at in page.anchors.items()
+    }
+    return page
+
+
+def face_texts(card: Card, side: str, words: dict[str, object]) -> tuple[str, ...]:
+    """Return the texts a face must show, in reading order, flat (see ``proof.flat``)."""
+    if card.kind == "title":
+        texts = [card.front] if side == "front" else [card.back, *map(str, words["how_to_steps"])]  # type: ignore[call-overload]
+    elif side == "front":
+        texts = [card.label, card.headline or "", card.title or "", card.front]
+    else:
+        texts = [card.back]
+    return tuple(proof.flat(t) for t in texts)
+
+
+def faces_on_pages(document: weasyprint.Document) -> dict[str, list[int]]:
+    """Return, for each face (or trial face) id, the indexes of the pages it is laid out on."""
+    placed: dict[str, list[int]] = {}
+    for index, page in enumerate(document.pages):
+        for fid in page.anchors:
+            if fid.startswith("card-"):
+                placed.setdefault(fid, []).append(index)
+    return placed
+
+
+def misfits(
+    document: weasyprint.Document,
+    placed: dict[str, list[int]],
+    expected: dict[str, tuple[str, ...]],
+) -> set[str]:
+    """Return the ids of the faces that do not hold their text.
+
+    A face fits when it is laid out on one page, no line is wider than its box, no two lines
+    overlap (the title card's foot is placed apart from the flow), and its page shows every
+    text of the face, in order, with nothing missing after the last line (``proof``).
+    """
+    bad = set()
+    for fid, indexes in placed.items():
+        if len(indexes) != 1:
+            bad.add(fid)
+            continue
+        page = document.pages[indexes[0]]
+        texts = expected[fid.split("--")[0]]
+        if (
+            too_wide(page)
+            or overlapping(page)
+            or proof.missing_in_order(proof.page_text(page), texts)
+        ):
+            bad.add(fid)
+    return bad
+
+
+def overflowing(document: weasyprint.Document) -> set[str]:
+    """Return the ids of the faces that did not fit: run onto a second page, or a line too wide."""
+    placed = faces_on_pages(document)
+    return misfits(document, placed, {fid.split("--")[0]: () for fid in placed})
+
+
 def _smallest_fitting(
-    source: Source, cards: list[Card], words: dict[str, object], scale: Scale, bad: set[str]
-) -> dict[str, float]:
-    """Return, for each overflowing face, the largest smaller size at which it fits."""
-    trials: dict[str, tuple[str, float]] = {}
-    for card in cards:
-        for side in SIDES:
-            fid = face_id(card, side)
-            if fid in bad:
-                for step, size in enumerate(scale.ladder(card, side)[1:], start=1):
-                    trials[f"{fid}--{step}"] = (fid, size)
-    document = to_document(cards_html(source, cards, words, scale, {}, trials=trials))
-    failed = overflowing(document)
-    found: dict[str, float] = {}
-    for trial, (fid, size) in trials.items():
-        if trial not in failed and fid not in found:
-            found[fid] = size
-    missing = sorted(bad - found.keys(), key=_face_order)
-    if missing:
-        raise BuildError([_too_long(source, cards, fid) for fid in missing])
+    source: Source,
+    cards: list[Card],
+    words: dict[str, object],
+    scale: Scale,
+    bad: set[str],
+    expected: dict[str, tuple[str, ...]],
+    document: weasyprint.Document,
+    placed: dict[str, list[int]],
+) -> dict[str, tuple[float, weasyprint.Page]]:
+    """Return, for each face that does not fit, the largest smaller size at which it does, and its page.
+
+    Each round lays out one small document of trial faces only. Sizes are tried from a guess
+    (how far the face ran over at full size) and its neighbours; a face is settled when a size
+    fits and the next larger one is known not to.
+    """
+    by_id = {face_id(c, s): (c, s) for c in cards for s in SIDES}
+    tried: dict[str, dict[int, weasyprint.Page | None]] = {fid: {0: None} for fid in bad}
+    found: dict[str, tuple[float, weasyprint.Page]] = {}
+    wanted = {fid: _guess(document, placed[fid], scale.ladder(*by_id[fid])) for fid in bad}
+    while wanted:
+        trials: dict[str, tuple[str, float]] = {}
+        for fid, steps in wanted.items():
+            sizes = scale.ladder(*by_id[fid])
+            for step in steps:
+                trials[f"{fid}--{step}"] = (fid, sizes[step])
+        trial_doc = to_document(cards_html(source, cards, words, scale, {}, trials=trials))
+        trial_placed = faces_on_pages(trial_doc)
+        failed = misfits(trial_doc, trial_placed, expected)
+        for trial, (fid, _) in trials.items():
+            step = int(trial.rsplit("--", 1)[1])
+            fits = trial not in failed
+            tried[fid][step] = trial_doc.pages[trial_placed[trial][0]] if fits else None
+        wanted = {}
+        for fid in bad:
+            if fid in found:
+                continue
+            sizes = scale.ladder(*by_id[fid])
+            fitting = sorted(step for step, page in tried[fid].items() if page is not None)
+            if fitting:
+                best = fitting[0]
+                if best - 1 in tried[fid]:
+                    found[fid] = (sizes[best], tried[fid][best])  # type: ignore[assignment]
+                    continue
+                wanted[fid] = [step for step in (best - 1, best - 2) if step not in tried[fid]]
+            else:  # even the smallest tried did not fit: the next three smaller sizes
+                rest = [step for step in range(max(tried[fid]) + 1, len(sizes))]
+                if rest:
+                    wanted[fid] = rest[:3]
+        missing = sorted(
+            (fid for fid in bad if fid not in found and fid not in wanted), key=_face_order
+        )
+        if missing:
+            raise BuildError([_too_long(source, cards, fid) for fid in missing])
     return found
+
+
+def _guess(
+    document: weasyprint.Document, indexes: list[int], sizes: tuple[float, ...]
+) -> list[int]:
+    """Return the ladder steps to try first for a face that did not fit at ``sizes[0]``.
+
+    Text height grows with the square of the type size: a face whose lines filled its page
+    and ran on to ``r`` times that fits at about ``sizes[0] / sqrt(r)``. A face with a word
+    too wide shrinks by the width it ran over.
+    """
+    heights = [_text_height(document.pages[i]) for i in indexes]
+    ratio = sum(heights) / max(heights[0], 1.0)
+    if len(indexes) == 1:
+        ratio = max(ratio, _width_ratio(document.pages[indexes[0]]) ** 2, 1.1)
+    target = sizes[0] / math.sqrt(ratio)
+    guess = max(1, min(range(len(sizes)), key=lambda i: abs(sizes[i] - target)))
+    return sorted({max(1, guess - 1), guess, min(len(sizes) - 1, guess + 1)})
+
+
+def _text_height(page: weasyprint.Page) -> float:
+    """Return the height of the lines on a page (CSS px), margin boxes left out."""
+    lines = _descendants_not_margin(page._page_box, LineBox)
+    return sum(line.height for line in lines)
+
+
+def _width_ratio(page: weasyprint.Page) -> float:
+    """Return how many times wider than its block the widest line of a page is (at least 1)."""
+    ratio = 1.0
+    for block in _descendants(page._page_box, BlockContainerBox):
+        if isinstance(block, MarginBox) or not block.width:
+            continue
+        left = block.content_box_x()
+        for line in (c for c in block.children if isinstance(c, LineBox)):
+            for text in _descendants(line, TextBox):
+                ratio = max(ratio, (text.position_x + text.width - left) / block.width)
+    return ratio
 
 
 def _face_order(fid: str) -> tuple[int, int]:
     """Return a sort key that puts face ids in deck order."""
     _, number, side = fid.split("-")[:3]
     return int(number), SIDES.index(side)
-
-
-def overflowing(document: weasyprint.Document) -> set[str]:
-    """Return the ids of the faces that did not fit: run onto a second page, or a line too wide."""
-    pages_of: dict[str, int] = {}
-    wide: set[str] = set()
-    for page in document.pages:
-        faces = [a for a in page.anchors if a.startswith("card-")]
-        for fid in faces:
-            pages_of[fid] = pages_of.get(fid, 0) + 1
-        if faces and too_wide(page):
-            wide.add(faces[0])
-    return wide | {fid for fid, count in pages_of.items() if count > 1}
 
 
 def too_wide(page: weasyprint.Page) -> bool:
@@ -292,6 +423,30 @@ def too_wide(page: weasyprint.Page) -> bool:
     return False
 
 
+def overlapping(page: weasyprint.Page) -> bool:
+    """Tell whether two lines of text on ``page`` overlap, or one leaves the page's content area.
+
+    The title card's foot is placed at the page's foot apart from the flow: a long title must
+    not run into it. Margin boxes (the card number) are left out.
+    """
+    box = page._page_box
+    bottom = box.content_box_y() + box.height + WIDTH_TOLERANCE_PX
+    rects = []
+    for line in _descendants_not_margin(box, LineBox):
+        if not any(t.text.strip() for t in _descendants(line, TextBox)):
+            continue
+        top, low = line.position_y, line.position_y + line.height
+        if low > bottom:
+            return True
+        rects.append((top, low, line.position_x, line.position_x + line.width))
+    for i, (top1, low1, left1, right1) in enumerate(rects):
+        for top2, low2, left2, right2 in rects[i + 1 :]:
+            apart = low1 - WIDTH_TOLERANCE_PX <= top2 or low2 - WIDTH_TOLERANCE_PX <= top1
+            if not apart and left2 < right1 and left1 < right2:
+                return True
+    return False
+
+
 def _descendants(box: object, kind: type) -> list:
     """Return the boxes of ``kind`` inside ``box``, depth first."""
     found = []
@@ -300,6 +455,38 @@ def _descendants(box: object, kind: type) -> list:
             found.append(child)
         found.extend(_descendants(child, kind))
     return found
+
+
+def _descendants_not_margin(box: object, kind: type) -> list:
+    """Return the boxes of ``kind`` inside ``box``, depth first, page margin boxes left out."""
+    found = []
+    for child in getattr(box, "children", ()):
+        if isinstance(child, MarginBox):
+            continue
+        if isinstance(child, kind):
+            found.append(child)
+        found.extend(_descendants_not_margin(child, kind))
+    return found
+
+
+def _too_long_to_try(
+    source: Source, cards: list[Card], scale: Scale, expected: dict[str, tuple[str, ...]]
+) -> None:
+    """Fail at once, before any layout, for a face whose text could not fit even in narrow letters.
+
+    A face holds at most (text width / 0.25 em) × (text height / 1.1 em) characters at the
+    floor size: no real text is narrower. Laying out a megabyte would take minutes to say the same.
+    """
+    w, h = card_size(source.charter)
+    em = FLOOR_PT * 25.4 / 72
+    width = w - 2 * scale.margin_side
+    height = h - scale.margin_top - scale.margin_bottom
+    most = (width / (0.25 * em)) * (height / (1.1 * em))
+    hopeless = [fid for fid, texts in expected.items() if sum(map(len, texts)) > most]
+    if hopeless:
+        raise BuildError(
+            [_too_long(source, cards, fid) for fid in sorted(hopeless, key=_face_order)]
+        )
 
 
 def _too_long(source: Source, cards: list[Card], fid: str) -> Problem:
@@ -315,8 +502,7 @@ def _too_long(source: Source, cards: list[Card], fid: str) -> Problem:
     path = "meta.title" if card.kind == "title" else f"{card.path}.{card.front_field}"
     if side == 1:
         path = f"{card.path}.question"
-    what = "text" if side == 0 else "question"
-    message = f"card {card.number}: {what} does not fit {where}; shorten it or choose a larger card"
+    message = f"card {card.number}: does not fit {where}; shorten it or choose a larger card"
     return Problem(
         source.name, source.line_of(path) or source.line_of(card.path), None, path, message
     )

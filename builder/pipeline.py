@@ -105,9 +105,15 @@ def load_sources(paths: list[Path], default_dir: Path) -> list[Source]:
 
 
 def make_products(source: Source, options: Options) -> list[Product]:
-    """Render every product of one charter (pure: no file is written)."""
-    from . import booklet, cards, hyphenate
+    """Render every product of one charter (pure: no file is written), and prove it.
 
+    The proof (``proof.py``) runs on every build: every character in a bundled font before
+    layout; every card face and the screen booklet holding their texts (inside ``cards`` and
+    ``booklet``, on the layout they made); every embedded font a bundled one.
+    """
+    from . import booklet, cards, hyphenate, proof
+
+    proof.check_glyphs(source)
     makers = {"cards": cards.make, "booklet": booklet.make}
     products: list[Product] = []
     with (
@@ -116,6 +122,8 @@ def make_products(source: Source, options: Options) -> list[Product]:
     ):
         for name in options.products:
             products.extend(makers[name](source, options))
+    for product in products:
+        proof.check_fonts(source, product.name, product.data)
     return products
 
 

@@ -210,8 +210,7 @@ def test_a_commitment_too_long_for_the_floor_stops_the_build_with_its_place() ->
     assert problem.line == 14
     assert problem.path == "sections[0].body[0].commitments[1].text"
     assert problem.message == (
-        "card 3: text does not fit on a 90×130 mm card even at 9 pt; "
-        "shorten it or choose a larger card"
+        "card 3: does not fit on a 90×130 mm card even at 9 pt; shorten it or choose a larger card"
     )
 
 

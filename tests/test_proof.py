@@ -1,0 +1,370 @@
+"""The proof: every word of the source on its card face and in the booklet, every glyph from a bundled font.
+
+These tests build charters unlike the five in sources/ (English, long paragraphs, 30 sections,
+a 30-letter word, the starter with a long card text) and read the real PDFs back.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+import time
+from functools import cache
+from pathlib import Path
+
+import pdfplumber
+import pytest
+import yaml
+from charterpress import cards, fonts, proof, render
+from charterpress.errors import BuildError
+from charterpress.pipeline import Options, make_products
+from charterpress.starter import write_starter
+from conftest import SLUGS, SOURCES, load, products_of
+
+LONG_WORD = "Interdepartmentalcollaborations"
+"""31 letters: no card line is that wide at the design size."""
+
+PRINCIPLES = [
+    "Clarity",
+    "Trust",
+    "Courage",
+    "Learning",
+    "Care",
+    "Candour",
+    "Focus",
+    "Fairness",
+    "Curiosity",
+    "Ownership",
+]
+
+
+def _paragraph(i: int) -> str:
+    """A long paragraph of plain English, different for each commitment."""
+    return (
+        f"We hold ourselves to principle {i + 1}: we explain the reasons behind our decisions, "
+        "we listen before we conclude, and we make sure that every colleague knows what is "
+        "expected of them and why it matters to the people we serve, even when priorities "
+        f"change and we must choose what to leave undone; {LONG_WORD} are how we work."
+    )
+
+
+def english_charter(sections: int = 30) -> dict:
+    """Return the data of an English charter of named principles, one long paragraph each."""
+    return {
+        "meta": {
+            "municipality": "Northfield Council",
+            "title": "Our Leadership Principles",
+            "language": "en",
+        },
+        "front": [
+            {
+                "id": "intro",
+                "title": "Why principles",
+                "body": ["These principles describe how we lead. " * 12],
+            }
+        ],
+        "sections": [
+            {
+                "id": f"p{i + 1}",
+                "kicker": PRINCIPLES[i % len(PRINCIPLES)].upper(),
+                "title": f"{PRINCIPLES[i % len(PRINCIPLES)]} in practice, part {i + 1}",
+                "body": [
+                    {
+                        "lead": "We commit to this:",
+                        "commitments": [
+                            {
+                                "text": _paragraph(i),
+                                "question": f"Where did principle {i + 1} help your team last week?",
+                            }
+                        ],
+                    }
+                ],
+            }
+            for i in range(sections)
+        ],
+    }
+
+
+def write(folder: Path, name: str, data: dict | str) -> Path:
+    """Write a source into ``folder`` (a dict as YAML) and return its path."""
+    path = folder / f"{name}.yaml"
+    text = data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def flat(text: str) -> str:
+    """Return text as it compares across line breaks: no white space, no hyphens at breaks."""
+    return re.sub(r"[\s\u00ad\u2010]", "", text).casefold()
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    """Return the flat text of every page of a PDF, read back with pdfplumber."""
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        return [flat(page.extract_text() or "") for page in doc.pages]
+
+
+def card_pages(pdf: bytes) -> list[tuple[str, str]]:
+    """Return (front text, back text) of every card of a print PDF (two pages a card)."""
+    texts = page_texts(pdf)
+    return list(zip(texts[0::2], texts[1::2], strict=True))
+
+
+def deck_texts(path: Path) -> list[tuple[str, str, str | None]]:
+    """Return (front, question, headline) of every commitment in deck order."""
+    charter = load(path).charter
+    parts = [*charter.sections, *([charter.organisation] if charter.organisation else [])]
+    return [(c.front, c.question, s.headline) for s in parts for c in s.commitments]
+
+
+def assert_every_word_on_its_card(path: Path, made: dict) -> None:
+    slug = load(path).slug
+    faces = card_pages(made[f"{slug}-cards-print.pdf"].data)
+    wanted = deck_texts(path)
+    assert len(faces) == len(wanted) + 1  # the title card first
+    for (front, back), (text, question, headline) in zip(faces[1:], wanted, strict=True):
+        if headline:
+            assert flat(headline) in front
+        assert flat(text) in front, f"{text!r} is not whole on its card"
+        assert flat(question) in back
+
+
+# --- Dropped lines ----------------------------------------------------------------------------
+
+
+def test_the_starter_with_a_long_card_text_under_a_headline_is_complete(tmp_path: Path) -> None:
+    """The case from the issue: `charterpress new`, a headline, a card text of 300+ characters."""
+    path = write_starter("proofstarter", tmp_path)
+    long = (
+        "I set clear goals for my team and I explain why they matter, so that every colleague "
+        "can see how their daily work connects with the direction of the whole organisation, "
+        "also when priorities change along the way and we must choose to leave undone "
+        "something that we would otherwise very gladly have done."
+    )
+    assert len(long) > 300
+    text = re.sub(
+        r"card: Jeg sætter tydelige mål *#.*", f"card: {long}", path.read_text(encoding="utf-8")
+    )
+    assert long in text and "headline:" in text
+    path.write_text(text, encoding="utf-8")
+    made = make_products(load(path), Options(products=("cards",)))
+    front, _ = card_pages(made[0].data)[1]
+    assert flat(long) in front, "the card lost the end of its text"
+    assert "shrunk to" in " ".join(made[0].notes)
+
+
+def test_an_english_charter_of_long_principles_has_every_word_on_its_card(tmp_path: Path) -> None:
+    path = write(tmp_path, "principles", english_charter(sections=30))
+    made = {p.name: p for p in make_products(load(path), Options())}
+    assert_every_word_on_its_card(path, made)
+    booklet = "".join(page_texts(made["principles-booklet.pdf"].data))
+    for i in range(30):
+        assert flat(_paragraph(i)) in booklet
+    assert flat(LONG_WORD) in booklet
+
+
+def test_a_layout_that_drops_lines_is_caught_by_the_proof() -> None:
+    """The old card layout: a flex column whose text item (given a definite height by flex)
+    passes the page foot. WeasyPrint forgets the lines past the foot and starts the next face
+    on the next page, so no spill shows. The proof reads the laid-out lines and sees the end
+    missing."""
+    words = " ".join(f"word{i}" for i in range(60))
+    css = (
+        "@page { size: 60mm 80mm; margin: 5mm }"
+        " section { break-before: page; display: flex; flex-direction: column; min-height: 65mm }"
+        " section:first-child { break-before: auto }"
+        " section > * { flex-shrink: 0; min-height: 0; width: 50mm } .grow { flex: 1 1 0 }"
+        " p { margin-top: 7mm; font-size: 12pt }"
+    )
+    html = (
+        f'<html lang="en"><style>{css}</style><section id="card-1-front"><div class="grow"></div>'
+        f'<p>{words}</p><div class="grow"></div></section>'
+        '<section id="card-1-back"><p>Why?</p></section></html>'
+    )
+    document = render.to_document(html)
+    assert len(document.pages) == 2, "WeasyPrint no longer drops the lines: update this test"
+    assert proof.flat(words) not in proof.page_text(document.pages[0])
+    placed = cards.faces_on_pages(document)
+    expected = {"card-1-front": (proof.flat(words),), "card-1-back": ("why?",)}
+    assert cards.misfits(document, placed, expected) == {"card-1-front"}
+
+
+def test_card_faces_are_plain_block_flow_with_no_box_of_fixed_height() -> None:
+    """The cause of the dropped lines: no flex column or fixed height around a face's text."""
+    css = (Path(cards.__file__).resolve().parent.parent / "layouts/base/cards.css").read_text()
+    face = css[css.index(".face {") : css.index("}", css.index(".face {"))]
+    assert "display: flex" not in face and "height" not in face
+
+
+def test_a_text_that_cannot_fit_at_the_floor_is_a_located_error(tmp_path: Path) -> None:
+    data = english_charter(sections=2)
+    data["sections"][1]["body"][0]["commitments"][0]["text"] = " ".join(
+        ["A sentence of plain words."] * 60
+    )
+    path = write(tmp_path, "toolong", data)
+    with pytest.raises(BuildError) as caught:
+        make_products(load(path), Options(products=("cards",)))
+    [problem] = caught.value.problems
+    line = next(
+        n
+        for n, row in enumerate(path.read_text().splitlines(), 1)
+        if "A sentence of plain words." in row
+    )
+    assert str(problem) == (
+        f"{path}:{line}: sections[1].body[0].commitments[0].text: card 3: does not fit on a 90×130 mm "
+        "card even at 9 pt; shorten it or choose a larger card"
+    )
+
+
+def test_a_question_that_cannot_fit_names_the_question(tmp_path: Path) -> None:
+    data = english_charter(sections=1)
+    data["sections"][0]["body"][0]["commitments"][0]["question"] = " ".join(["Why?"] * 400)
+    path = write(tmp_path, "longquestion", data)
+    with pytest.raises(BuildError) as caught:
+        make_products(load(path), Options(products=("cards",)))
+    [problem] = caught.value.problems
+    assert problem.path == "sections[0].body[0].commitments[0].question"
+    assert problem.message.startswith("card 2: does not fit on a 90×130 mm card even at 9 pt")
+
+
+def test_a_megabyte_commitment_fails_fast_with_exit_1(tmp_path: Path) -> None:
+    data = english_charter(sections=1)
+    data["sections"][0]["body"][0]["commitments"][0]["text"] = "word " * 200_000
+    path = write(tmp_path, "huge", data)
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "charterpress", "build", str(path), "--out", str(tmp_path / "dist")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert time.perf_counter() - started < 20
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith("huge.yaml"), result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "dist" / "huge").exists()
+
+
+@pytest.mark.parametrize("size", ["standard", "poker"])
+def test_the_longest_text_the_schema_allows_fails_fast_on_a_card(tmp_path: Path, size) -> None:
+    data = english_charter(sections=1)
+    data["theme"] = {"card": size}
+    text = ("We work together and we say what we mean. " * 60)[:2000].strip()
+    data["sections"][0]["body"][0]["commitments"][0]["text"] = text
+    path = write(tmp_path, "longest", data)
+    source = load(path)
+    started = time.perf_counter()
+    with pytest.raises(BuildError) as caught:
+        make_products(source, Options(products=("cards",)))
+    assert time.perf_counter() - started < 15
+    [problem] = caught.value.problems
+    assert problem.path == "sections[0].body[0].commitments[0].text"
+    assert "does not fit on a" in problem.message
+
+
+# --- Fitting in small documents ---------------------------------------------------------------
+
+
+def test_faces_that_shrink_are_tried_in_small_documents_not_a_second_deck(
+    tmp_path: Path, monkeypatch
+) -> None:
+    path = write(tmp_path, "fitting", english_charter(sections=6))
+    documents: list[tuple[int, str]] = []
+    real = cards.to_document
+
+    def counting(html: str):
+        document = real(html)
+        documents.append((len(document.pages), html))
+        return document
+
+    monkeypatch.setattr(cards, "to_document", counting)
+    made = make_products(load(path), Options(products=("cards",)))
+    assert len(made[0].notes) == 6, made[0].notes  # every long front shrinks, no back
+    deck, *trials, sheets = documents
+    assert deck[1].count('class="face ') == 2 * 7  # the whole deck, once
+    assert 1 <= len(trials) <= 2, [n for n, _ in documents]
+    for _, html in trials:  # just the faces that shrink, a few sizes each
+        assert "-back" not in html and 'id="card-1-' not in html
+        assert html.count('class="face ') <= 3 * 6
+    assert 'class="face ' not in sheets[1]
+    assert_every_word_on_its_card(path, {p.name: p for p in made})
+
+
+# --- Glyphs -----------------------------------------------------------------------------------
+
+
+def test_a_character_no_bundled_font_has_is_a_located_error(tmp_path: Path) -> None:
+    data = english_charter(sections=1)
+    data["sections"][0]["body"][0]["commitments"][0]["question"] = (
+        "What makes you smile 😀 at work?"
+    )
+    path = write(tmp_path, "emoji", data)
+    with pytest.raises(BuildError) as caught:
+        make_products(load(path), Options())
+    [problem] = caught.value.problems
+    assert problem.path == "sections[0].body[0].commitments[0].question"
+    assert problem.line is not None
+    assert "U+1F600 '😀'" in problem.message
+    assert str(problem).startswith(
+        f"{path}:{problem.line}: sections[0].body[0].commitments[0].question:"
+    )
+
+
+def test_the_bundled_fonts_cover_danish_english_and_typographic_marks() -> None:
+    assert fonts.missing("Æblegrød på ærø, “quotes” – dashes — ‘x’ … é ü ■ ") == []
+    assert fonts.missing("a😀b😀") == ["😀"]
+    assert fonts.describe("😀") == "U+1F600 '😀'"
+
+
+@cache
+def _all_products() -> dict[str, bytes]:
+    made = {}
+    for slug in SLUGS:
+        for name, product in products_of(SOURCES / f"{slug}.yaml", "cards", "booklet").items():
+            made[name] = product.data
+    return made
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_no_pdf_uses_a_font_outside_assets_fonts(slug: str) -> None:
+    ours = fonts.identities()
+    made = {n: d for n, d in _all_products().items() if n.startswith(f"{slug}-")}
+    assert len(made) == 5
+    for name, data in made.items():
+        embedded = proof.embedded_fonts(data)
+        assert embedded, f"{name} embeds no font"
+        foreign = {n: ident for n, ident in embedded.items() if ident not in ours}
+        assert not foreign, f"{name} uses {foreign}"
+
+
+def test_a_host_font_in_the_output_stops_the_build() -> None:
+    html = '<html><p style="font-family: DejaVu Sans, sans-serif">■ host glyph</p></html>'
+    pdf = render.to_pdf(render.to_document(html))
+    with pytest.raises(BuildError, match="not bundled in assets/fonts/"):
+        proof.check_fonts(load(SOURCES / f"{SLUGS[0]}.yaml"), "x.pdf", pdf)
+
+
+# --- The booklet ------------------------------------------------------------------------------
+
+
+def test_every_text_of_the_source_is_asked_of_the_booklet() -> None:
+    source = load(SOURCES / f"{SLUGS[0]}.yaml")
+    paths = {e.path for e in proof.booklet_texts(source)}
+    assert "meta.title" in paths
+    assert any(p.endswith(".question") for p in paths)
+    assert not any(p.endswith(".card") or p.endswith(".id") for p in paths)
+
+
+def test_a_booklet_missing_a_commitment_is_a_located_error(tmp_path: Path) -> None:
+    path = write(tmp_path, "short", english_charter(sections=2))
+    source = load(path)
+    document = render.to_document("<html><p>Our Leadership Principles</p></html>")
+    with pytest.raises(BuildError) as caught:
+        proof.check_booklet(source, document)
+    paths = {p.path for p in caught.value.problems}
+    assert "sections[1].body[0].commitments[0].text" in paths
+    assert "sections[1].body[0].commitments[0].question" in paths
+    assert "meta.title" not in paths
