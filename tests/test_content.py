@@ -19,15 +19,13 @@ SEED_OF = {
     "ishoej": "003_afa1ab71599c90c0.txt",
     "ballerup": "004_64b7645363978e2b.txt",
 }
-COMMITMENTS = {"glostrup": 26 + 6, "gladsaxe": 15, "gentofte": 12, "ishoej": 28, "ballerup": 15}
+# How many commitments each charter has: test_content_structure.COMMITMENTS.
 
 # Seed lines that are deliberately not in the source: page furniture and doubled blocks.
 DROPPED = {
     "glostrup": [],
     "gladsaxe": [],
     "gentofte": [
-        # the pull quote that repeats the first sentence of the introduction
-        "Et fælles ledelsesgrundlag skal sikre, at vi alle har fokus på god ledelse i Gentofte Kommune.",
         # the summary that repeats the four focus areas in other words
         "Det vil vi ved at:",
     ],
@@ -37,7 +35,7 @@ DROPPED = {
 # Text in the source that the seed does not have: our own short labels.
 ADDED = {
     "gentofte": ["Refleksionsspørgsmål"],
-    "ballerup": ["God ledelse", "Princip 1", "Princip 2", "Princip 3", "Princip 4"],
+    "ballerup": ["Princip 1", "Princip 2", "Princip 3", "Princip 4"],
 }
 YES_NO_OPENERS = {
     "er",
@@ -79,7 +77,8 @@ def blocks_text(blocks: tuple[Block, ...]) -> list[str]:
             t for c in getattr(block, "commitments", None) or () for t in (c.title, c.text) if t
         ]
         out.extend(block.items or [block.text or block.heading or block.signature or ""])
-        out += [t for t in (block.quote, block.by, block.caption) if t]
+        out += [t for t in (block.quote, block.by, block.caption, block.panel) if t]
+        out += list(block.values or ())
     return [t for t in out if t]
 
 
@@ -133,11 +132,6 @@ def charter(request) -> tuple[str, Charter]:
     return request.param, load(ROOT / "sources" / f"{request.param}.yaml").charter
 
 
-def test_commitment_counts(charter):
-    slug, model = charter
-    assert model.commitment_count == COMMITMENTS[slug]
-
-
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside the checkout")
 def test_no_seed_text_is_lost(charter):
     """Every line of the seed (less furniture and doubles) stands in the source."""
@@ -175,11 +169,20 @@ def test_no_text_is_invented(charter):
     assert invented == []
 
 
+def _pull_quotes(charter: Charter) -> set[str]:
+    passages = [*charter.front, *charter.back]
+    parts = (*charter.sections, *([charter.organisation] if charter.organisation else []))
+    passages += [s.preface for s in parts if s.preface]
+    bodies = [p.body for p in passages] + [s.body for s in parts]
+    return {b.quote for body in bodies for b in body if b.quote}
+
+
 def test_no_passage_is_doubled(charter):
+    """No paragraph stands twice, but a pull quote repeats the charter's words by design."""
     _, model = charter
-    paragraphs = [t for t in charter_texts(model) if len(t) > 60]
-    doubled = [t for t, n in Counter(paragraphs).items() if n > 1]
-    assert doubled == []
+    counts = Counter(t for t in charter_texts(model) if len(t) > 60)
+    counts.subtract(_pull_quotes(model))  # each pull quote once, beside the text it repeats
+    assert [t for t, n in counts.items() if n > 1] == []
 
 
 BROKEN_WORD = re.compile(r"\b\w+- (?!og\b|eller\b|til\b|&)\w")
@@ -254,13 +257,18 @@ def test_questions_are_unique_within_a_charter(charter):
 
 
 def test_card_wording_only_completes_the_sentence(charter):
-    """A card front adds at most the lead's opening words to the charter's text."""
+    """A card front completes the sentence its lead begins, and adds nothing else."""
     _, model = charter
-    for commitment in _all_commitments(model):
-        if commitment.card:
-            text, card = compact(commitment.text), compact(commitment.card)
-            assert card.endswith(text[-25:]) or text in card or _reordered(text, card), commitment
-            assert len(card) - len(text) <= 20, commitment
+    for section in (*model.sections, *([model.organisation] if model.organisation else [])):
+        for block in section.body:
+            for commitment in block.commitments or ():
+                if not commitment.card:
+                    continue
+                text, card = compact(commitment.text), compact(commitment.card)
+                if card == compact(block.lead or "") + text:
+                    continue  # the lead and the item, as one sentence
+                assert card.endswith(text[-25:]) or text in card or _reordered(text, card), commitment
+                assert len(card) - len(text) <= 20, commitment
 
 
 def _reordered(text: str, card: str) -> bool:

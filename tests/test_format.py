@@ -197,7 +197,10 @@ def test_quote_figure_and_numbered_lists_are_tagged_as_such() -> None:
     ]
     captions = [text for tag, text, _ in elements if tag == "Caption"]
     assert captions == ["Figur 1. Bestyrelse, sekretariat og medlemmer hænger sammen."]
+    headings = [text for tag, text, _ in elements if tag == "H3"]
+    assert "Vores værdier" in headings
     lists = lists_with_labels(booklet)
+    assert ["fællesskab", "ansvar", "åbenhed"] in [[body for _, body in items] for items in lists]
     assert [
         ("1.", "understøtte dialogen om god ledelse"),
         ("2.", "sætte retning for lederudviklingen"),
@@ -217,6 +220,8 @@ def test_quote_figure_caption_and_numbers_are_on_the_page() -> None:
         images = sum(len(page.images) for page in pdf.pages)
     assert "Vi lykkes kun, når vi lykkes sammen. Formand Anne Hansen" in text
     assert "Figur 1. Bestyrelse, sekretariat og medlemmer hænger sammen." in text
+    panel = text[text.index("Vores værdier") :][:60]
+    assert all(f"■ {value}" in panel for value in ("fællesskab", "ansvar", "åbenhed")), panel
     assert "1. understøtte dialogen om god ledelse 2. sætte retning" in text
     assert "1. tage ansvar for helheden 2. give og bede om feedback" in text
     assert images == 2  # the logo and the figure
@@ -320,6 +325,10 @@ def test_every_band_of_a_deck_is_set_alike() -> None:
     from conftest import SOURCES
 
     charter = load(SOURCES / "glostrup.yaml").charter
+    # a deck whose bands are all short: each chapter's kicker ('ROLLEN')
+    short = tuple(s.model_copy(update={"band": s.kicker}) for s in charter.sections)
+    organisation = charter.organisation.model_copy(update={"band": charter.organisation.kicker})
+    charter = charter.model_copy(update={"sections": short, "organisation": organisation})
     words = labels("da")
     assert cards.band_style(cards.deck(charter, words)) == "kicker"
     first = charter.sections[0].model_copy(update={"band": "Rollen – det personlige lederskab"})
