@@ -353,3 +353,28 @@ def test_the_docs_state_every_limit_of_the_model() -> None:
         assert getattr(model, name) in stated, name
     assert f"{loader.MAX_SOURCE_BYTES:,} bytes" in docs
     assert f"{loader.MAX_DEPTH} levels" in docs
+
+
+def test_the_new_blocks_keep_the_screen_booklet_pdfua(tmp_path) -> None:
+    """pdfua (an independent checker) finds nothing in a booklet with every new kind of block."""
+    import json
+    import subprocess
+    import sys
+
+    files = []
+    for path in (BLOCKS, PRINCIPLES):
+        files.append(tmp_path / f"{path.stem}.pdf")
+        files[-1].write_bytes(pdf_of(path, "booklet"))
+    result = subprocess.run(
+        [sys.executable, "-m", "pdfua", "check", "--format", "json", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    decoder, at, reports = json.JSONDecoder(), 0, []
+    while result.stdout[at:].strip():
+        at += len(result.stdout[at:]) - len(result.stdout[at:].lstrip())
+        report, at = decoder.raw_decode(result.stdout, at)
+        reports.append(report)
+    assert len(reports) == 2, result.stderr
+    assert all(r["findings"] == [] and r["summary"]["rules_run"] >= 10 for r in reports), reports
