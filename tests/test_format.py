@@ -274,10 +274,14 @@ def test_a_logo_beside_the_source_is_found() -> None:
             "missing.png",
             "no image 'missing.png' next to the source (looked for tests/data/missing.png)",
         ),
-        ("format-blocks.yaml", "'format-blocks.yaml' is not an image Pillow can open"),
+        (
+            "format-blocks.yaml",
+            "'format-blocks.yaml' is not named as a PNG, JPEG, GIF or WebP image",
+        ),
+        ("logo.png/..", "'logo.png/..' is not named as a PNG, JPEG, GIF or WebP image"),
         ("../../../etc/hostname", "'../../../etc/hostname' lies outside the project"),
         ("https://example.com/logo.png", "'https://example.com/logo.png' is a URL"),
-        (".", "'.' is not a file"),
+        (".", "'.' is not named as a PNG, JPEG, GIF or WebP image"),
     ],
 )
 def test_a_bad_logo_is_a_check_error_at_its_line(file: str, message: str) -> None:

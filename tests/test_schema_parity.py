@@ -17,7 +17,7 @@ from jsonschema import Draft202012Validator
 NOT_IN_JSON_SCHEMA = {
     "unique ids": "an id used twice anywhere in the charter",
     "the slug": "the file name is the slug (SLUG_PATTERN, at most 40 characters)",
-    "commitments in a charter": "at most 300 commitments in the whole charter",
+    "commitments in a charter": "at most 600 commitments in the whole charter",
     "commitments in a section": "at most 60 in one section, all its lists together",
     "image files": "a named image exists inside the project and is a whole PNG/JPEG/GIF/WebP",
     "folded length": "text limits count characters after white space is folded",
