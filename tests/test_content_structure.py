@@ -9,6 +9,7 @@ NOT_CARDED fails the suite, and so does an entry here that no longer matches the
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -16,7 +17,8 @@ import pytest
 from charterpress import layouts
 from charterpress.cards import deck
 from charterpress.model import Charter, Passage, Section
-from conftest import ROOT, load
+from conftest import ROOT, load, products_of
+from pypdf import PdfReader
 
 SEED_FILE = {  # ../shared/seeds/README.md maps the extracted originals to their slugs
     "glostrup": "000_90a7c397c4f01938.txt",
@@ -326,6 +328,21 @@ def test_every_commitment_of_the_original_is_a_card(charter):
     if text is not None:  # in the charter's words
         seed = compact(text)
         assert [c.text for c in commitments if compact(c.text) not in seed] == []
+
+
+def test_every_commitment_is_printed_in_the_deck(charter):
+    """The print deck: after the title card, card k shows commitment k and its question behind."""
+    slug, model = charter
+    commitments = [c for s in chapters(model) for c in s.commitments]
+    made = products_of(ROOT / "sources" / f"{slug}.yaml", "cards")
+    pages = [
+        compact(p.extract_text())
+        for p in PdfReader(io.BytesIO(made[f"{slug}-cards-print.pdf"].data)).pages
+    ]
+    assert len(pages) == 2 * (1 + len(commitments))
+    for k, commitment in enumerate(commitments, start=1):
+        assert compact(commitment.front) in pages[2 * k], commitment.front
+        assert compact(commitment.question) in pages[2 * k + 1], commitment.question
 
 
 def test_card_fronts_are_whole_sentences_in_the_charters_voice(charter):
