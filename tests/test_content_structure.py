@@ -218,7 +218,13 @@ NOT_CARDED: dict[str, dict[str, str]] = {
 }
 
 # How many commitments each original has: every one is a card.
-COMMITMENTS = {"glostrup": 1 + 26 + 6, "gladsaxe": 6 + 15, "gentofte": 12, "ishoej": 28, "ballerup": 19}
+COMMITMENTS = {
+    "glostrup": 1 + 26 + 6,
+    "gladsaxe": 6 + 15,
+    "gentofte": 12,
+    "ishoej": 28,
+    "ballerup": 19,
+}
 
 
 # --- Walking a charter ------------------------------------------------------------------
@@ -366,7 +372,9 @@ def test_glostrup_frameworks_are_governed_by_jeg_forventer():
     assert lead.startswith("Jeg forventer som leder")
     assert all(c.front.startswith("Jeg forventer") for c in model.organisation.commitments)
     fronts = [c.front for s in model.sections for c in s.commitments]
-    assert any(f.startswith("Alle ledere og medarbejdere er grundlæggende forpligtet") for f in fronts)
+    assert any(
+        f.startswith("Alle ledere og medarbejdere er grundlæggende forpligtet") for f in fronts
+    )
 
 
 def test_gladsaxe_view_of_leadership_heads_the_six_traits():
