@@ -21,6 +21,7 @@ from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pypdf
+import pytest
 import yaml
 from charterpress.__main__ import main
 from charterpress.model import CHARTER_COMMITMENTS_MAX, COMMITMENTS_MAX, TEXT_MAX
@@ -249,3 +250,31 @@ def test_a_generated_charter_is_whole_on_every_face_or_a_located_error(charter: 
         assert not dist.exists() or not any(dist.glob("*.pdf")), "a failed build wrote PDFs"
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_the_face_check_sees_a_word_that_is_not_on_its_face(tmp_path: Path) -> None:
+    """The property's check can fail: a word missing from one face (not from the deck) is caught."""
+    charter = {
+        "meta": {"municipality": "Prøvekommune", "title": "Prøve", "language": "da"},
+        "sections": [
+            {
+                "id": "s1",
+                "title": "Retning",
+                "body": [
+                    {
+                        "commitments": [
+                            {"text": "Jeg sætter retning", "question": "Hvor går du hen?"},
+                            {"text": "Jeg lytter", "question": "Hvem lytter du til?"},
+                        ]
+                    }
+                ],
+            }
+        ],
+    }
+    code, err, dist = build(charter, tmp_path)
+    assert code == 0, err
+    faces_hold_their_text(charter, dist)
+    commitments = charter["sections"][0]["body"][0]["commitments"]
+    commitments[0]["text"] += " lytter"  # on the deck (card 3), not on card 2's face
+    with pytest.raises(AssertionError, match="card 2: front lost text"):
+        faces_hold_their_text(charter, dist)
