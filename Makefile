@@ -56,9 +56,10 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed-test
 
 # System packages. Pango is what WeasyPrint lays text out with; HarfBuzz's subsetter makes font
 # subsetting native (2.5-5x faster than WeasyPrint's fontTools fallback): both are required.
-# The tests also need qpdf (`qpdf --check` on every PDF).
+# The tests also need qpdf (`qpdf --check` on every PDF); Chromium (Debian's `chromium`) runs the
+# browser test of dist/index.html, which is skipped, with a clear reason, where it is missing.
 APT_BUILD := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-APT_TEST  := qpdf
+APT_TEST  := qpdf chromium
 
 system:
 	@ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || { \
@@ -73,3 +74,6 @@ system-test: system
 	@command -v qpdf >/dev/null || { \
 	  echo "make: missing system package qpdf (the tests check every PDF with it)." >&2; \
 	  echo "      Debian/Ubuntu: sudo apt-get install $(APT_TEST)" >&2; exit 1; }
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
+	  echo "make: note: Chromium is not installed; the browser test of dist/index.html is skipped." >&2; \
+	  echo "      Debian/Ubuntu: sudo apt-get install chromium" >&2; }

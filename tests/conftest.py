@@ -55,3 +55,26 @@ def no_warnings(caplog):
     yield
     bad = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert not bad, [r.getMessage() for r in bad]
+
+
+def cached_make_products(source: Source, options: Options) -> list[Product]:
+    """Stand in for pipeline.make_products with the session's cached renders (same output)."""
+    made: list[Product] = []
+    for product in options.products:
+        made.extend(products_of(Path(source.name).resolve(), product, marks=options.marks).values())
+    return made
+
+
+@pytest.fixture(scope="session")
+def built_dist(tmp_path_factory) -> Path:
+    """Return a dist/ of every charter in sources/: PDFs, previews and index.html, via the pipeline."""
+    from charterpress import pipeline
+
+    out = tmp_path_factory.mktemp("built") / "dist"
+    patch = pytest.MonkeyPatch()
+    patch.setattr(pipeline, "make_products", cached_make_products)
+    try:
+        pipeline.build([], SOURCES, out, Options(jobs=1))
+    finally:
+        patch.undo()
+    return out

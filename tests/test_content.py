@@ -297,7 +297,9 @@ def test_card_wording_only_completes_the_sentence(charter):
                 text, card = compact(commitment.text), compact(commitment.card)
                 if card == compact(block.lead or "") + text:
                     continue  # the lead and the item, as one sentence
-                assert card.endswith(text[-25:]) or text in card or _reordered(text, card), commitment
+                assert card.endswith(text[-25:]) or text in card or _reordered(text, card), (
+                    commitment
+                )
                 assert len(card) - len(text) <= 20, commitment
 
 
