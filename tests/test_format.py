@@ -382,3 +382,15 @@ def test_the_new_blocks_keep_the_screen_booklet_pdfua(tmp_path) -> None:
         reports.append(report)
     assert len(reports) == 2, result.stderr
     assert all(r["findings"] == [] and r["summary"]["rules_run"] >= 10 for r in reports), reports
+
+
+def test_a_bad_logo_is_reported_with_the_other_problems_at_once() -> None:
+    text = LOGO_SOURCE.format(file="missing.png", figure="figure.png").replace(
+        "question: Hvilken rolle fylder mest for dig?", "question: Hvilken rolle fylder mest."
+    )
+    source, problems = validate_source(RawSource("x.yaml", "x", text.encode(), folder=DATA))
+    assert source is None
+    assert [(p.line, p.path) for p in problems] == [
+        (6, "theme.logo.file"),
+        (14, "sections[0].body[0].commitments[0].question"),
+    ]
