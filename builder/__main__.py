@@ -251,8 +251,17 @@ def cmd_build(args: argparse.Namespace) -> int:
         for built in results:
             for path in built.paths:
                 print(path)
+        _print_index(_out(args), results)
         print_summary(results, time.perf_counter() - started)
     return 0
+
+
+def _print_index(out: Path, results: list) -> None:
+    """Print the path of dist/index.html when this build changed what it lists."""
+    from .index import INDEX
+
+    if (out / INDEX).is_file() and any(not b.skipped for b in results):
+        print((out / INDEX).resolve())
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
@@ -268,6 +277,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
         for built in results:
             for path in sorted((out / built.slug / PREVIEWS).glob("*.png")):
                 print(path)
+        _print_index(out, results)
         print_summary(results, time.perf_counter() - started)
     return 0
 

@@ -103,9 +103,8 @@ def read_sources(paths: list[Path], default_dir: Path) -> list[RawSource]:
     """Read every source's bytes; raise one SourceError with every file that cannot be read."""
     files = find_sources(paths, default_dir)
     if not files:
-        raise SourceError(
-            Problem(str(default_dir), None, None, "", "no charter sources (*.yaml) found")
-        )
+        where = ", ".join(str(p) for p in paths) if paths else str(default_dir)
+        raise SourceError(Problem(where, None, None, "", "no charter sources (*.yaml) found"))
     problems: list[Problem] = []
     raws: list[RawSource] = []
     for path in files:
