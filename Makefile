@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: build test fuzz lint format check schema bench clean system system-test
+.PHONY: build test fuzz lint format check schema bench clean system system-test golden
 
 build: $(VENV)/.installed system  ## make .venv, install, build every charter into dist/
 	$(BIN)/charterpress build
@@ -28,6 +28,9 @@ format: $(VENV)/.installed-dev
 
 schema: $(VENV)/.installed  ## regenerate sources/charter.schema.json from the model
 	$(BIN)/python -c "from charterpress.schema import json_schema_text; open('sources/charter.schema.json','w',encoding='utf-8').write(json_schema_text())"
+
+golden: $(VENV)/.installed-test system  ## regenerate the visual-regression references (tests/golden/): look at them
+	$(BIN)/python tests/golden.py
 
 bench: $(VENV)/.installed system  ## measure the build on this machine: bench/results.json + a table
 	$(BIN)/python bench/bench.py
