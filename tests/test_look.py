@@ -91,8 +91,9 @@ def test_no_booklet_page_holds_a_single_line_or_a_single_question(path: Path) ->
             assert len(tops) != 1, f"page {number} holds a single line"
 
 
-@pytest.mark.parametrize("path", [*FIVE, UNLIKE], ids=lambda p: p.stem)
-def test_every_chapter_band_of_a_booklet_has_one_depth(path: Path) -> None:
+@pytest.mark.parametrize("slug", ["gentofte", "glostrup"])  # classic; long headlines
+def test_every_chapter_band_of_a_booklet_has_one_depth(slug: str) -> None:
+    path = SOURCES / f"{slug}.yaml"
     document, _, _ = booklet.render_screen(load(path))
     depths = set()
     for page in document.pages:
