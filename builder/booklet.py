@@ -20,6 +20,7 @@ from pypdf.generic import RectangleObject
 from weasyprint.formatting_structure.boxes import LineBox, MarginBox, TextBox
 
 from . import colours, layouts, proof, render
+from .cards import deck_count
 from .errors import BuildError, Problem
 from .hyphenate import hyphenate
 from .impose import Affine, Line, saddle_order
@@ -301,6 +302,7 @@ def booklet_html(
         charter=charter,
         meta=charter.meta,
         labels=labels,
+        deck_count=deck_count(charter, labels),
         variant=variant,
         notes=notes,
         tight=tight,

@@ -445,3 +445,28 @@ def test_the_cover_mark_stays_in_its_box_below_the_text_for_any_charter(
                 assert _accent_box(image.crop(area)) is None, f"{name} p{index + 1}: '{text}'"
             title = [w for t, w in page_words if t in ("Leadership", "Principles")]
             assert len(title) == 2 or index > 0, f"{name}: the title is not on the cover"
+
+
+# --- One count --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_deck_booklet_and_sheets_say_the_same_count(slug: str) -> None:
+    path = SOURCES / f"{slug}.yaml"
+    charter = load(path).charter
+    made = {n: d for n, d in _all_products().items() if n.startswith(f"{slug}-")}
+    faces = page_texts(made[f"{slug}-cards-print.pdf"])
+    dialogue = len(faces) // 2 - 1  # every card but the title card
+    assert dialogue == charter.commitment_count
+    words = {"da": "{n} dialogkort og et titelkort", "en": "{n} dialogue cards and a title card"}
+    said = flat(words[charter.meta.language].format(n=dialogue))
+    assert said in faces[0], "the title card"
+    assert said in "".join(page_texts(made[f"{slug}-booklet.pdf"])[:3]), (
+        "the booklet's inside cover"
+    )
+    sheets = page_texts(made[f"{slug}-cards-sheets.pdf"])
+    assert all(said in page for page in sheets), "the office sheets"
+    for pdf in made.values():  # no other count of cards anywhere
+        text = "".join(page_texts(pdf))
+        counts = set(re.findall(r"(\d+)(?:dialogkort|dialoguecards?|kort\b|cards\b)", text))
+        assert counts <= {str(dialogue)}, counts
