@@ -470,3 +470,23 @@ def test_deck_booklet_and_sheets_say_the_same_count(slug: str) -> None:
         text = "".join(page_texts(pdf))
         counts = set(re.findall(r"(\d+)(?:dialogkort|dialoguecards?|kort\b|cards\b)", text))
         assert counts <= {str(dialogue)}, counts
+
+
+# --- Notes pages ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_notes_pages_have_their_own_footer(slug: str) -> None:
+    charter = load(SOURCES / f"{slug}.yaml").charter
+    word = {"da": "Noter", "en": "Notes"}[charter.meta.language]
+    printed = _all_products()[f"{slug}-booklet-print.pdf"]
+    with pdfplumber.open(io.BytesIO(printed)) as doc:
+        pages = doc.pages[1:-1]
+        notes = [p for p in pages if flat(word) == flat(p.extract_text() or "")[: len(word)]]
+        for page in notes:
+            x0, top, x1, bottom = page.bbox
+            foot = page.within_bbox((x0, bottom - mm(25), x1, bottom))
+            footer = " ".join(w["text"] for w in foot.extract_words())
+            assert re.fullmatch(rf"({word} \d+|\d+ {word})", footer), footer
+    screen_pages = len(PdfReader(io.BytesIO(_all_products()[f"{slug}-booklet.pdf"])).pages)
+    assert len(notes) == len(PdfReader(io.BytesIO(printed)).pages) - screen_pages
