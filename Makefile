@@ -4,13 +4,16 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: build test lint format check schema bench clean system system-test
+.PHONY: build test fuzz lint format check schema bench clean system system-test
 
 build: $(VENV)/.installed system  ## make .venv, install, build every charter into dist/
 	$(BIN)/charterpress build
 
 test: $(VENV)/.installed-test system-test  ## same set-up plus test extras, run pytest
 	$(BIN)/python -m pytest
+
+fuzz: $(VENV)/.installed-test system-test  ## property tests: 300 generated charters (slow; CI runs 30)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q --hypothesis-show-statistics tests/test_properties.py
 
 check: $(VENV)/.installed  ## validate every source
 	$(BIN)/charterpress check
@@ -26,8 +29,8 @@ format: $(VENV)/.installed-dev
 schema: $(VENV)/.installed  ## regenerate sources/charter.schema.json from the model
 	$(BIN)/python -c "from charterpress.schema import json_schema_text; open('sources/charter.schema.json','w',encoding='utf-8').write(json_schema_text())"
 
-bench: $(VENV)/.installed-test  ## time a cold and a no-change build
-	$(BIN)/python tests/benchmark.py
+bench: $(VENV)/.installed system  ## measure the build on this machine: bench/results.json + a table
+	$(BIN)/python bench/bench.py
 
 clean:
 	rm -rf dist .pytest_cache .ruff_cache
@@ -53,9 +56,10 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed-test
 
 # System packages. Pango is what WeasyPrint lays text out with; HarfBuzz's subsetter makes font
 # subsetting native (2.5-5x faster than WeasyPrint's fontTools fallback): both are required.
-# The tests also need qpdf (`qpdf --check` on every PDF).
+# The tests also need qpdf (`qpdf --check` on every PDF); Chromium (Debian's `chromium`) runs the
+# browser test of dist/index.html, which is skipped, with a clear reason, where it is missing.
 APT_BUILD := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-APT_TEST  := qpdf
+APT_TEST  := qpdf chromium
 
 system:
 	@ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || { \
@@ -70,3 +74,6 @@ system-test: system
 	@command -v qpdf >/dev/null || { \
 	  echo "make: missing system package qpdf (the tests check every PDF with it)." >&2; \
 	  echo "      Debian/Ubuntu: sudo apt-get install $(APT_TEST)" >&2; exit 1; }
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
+	  echo "make: note: Chromium is not installed; the browser test of dist/index.html is skipped." >&2; \
+	  echo "      Debian/Ubuntu: sudo apt-get install chromium" >&2; }

@@ -77,38 +77,78 @@ def _parser() -> argparse.ArgumentParser:
     )
     _global_options(check, after=True)
 
+    def sources(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "sources",
+            nargs="*",
+            type=Path,
+            metavar="SOURCE",
+            help="source files or folders (default: sources/*.yaml)",
+        )
+        p.add_argument(
+            "--out", type=Path, metavar="DIR", help="output folder (default: dist in the project)"
+        )
+
+    def rendering(p: argparse.ArgumentParser, jobs: int = os.cpu_count() or 1) -> None:
+        p.add_argument(
+            "--marks",
+            action="store_true",
+            help="add crop marks outside the bleed to the print-shop PDFs",
+        )
+        p.add_argument(
+            "--only",
+            choices=("cards", "booklet"),
+            action="append",
+            help="build only these products (repeatable)",
+        )
+        p.add_argument(
+            "-j",
+            "--jobs",
+            type=int,
+            default=jobs,
+            metavar="N",
+            help=f"charters rendered at once (default: {jobs})",
+        )
+
     build = sub.add_parser("build", help="build the booklets and card decks into dist/")
-    build.add_argument(
-        "sources",
-        nargs="*",
-        type=Path,
-        metavar="SOURCE",
-        help="source files or folders (default: sources/*.yaml)",
-    )
-    build.add_argument(
-        "--out", type=Path, metavar="DIR", help="output folder (default: dist in the project)"
-    )
-    build.add_argument(
-        "--marks",
-        action="store_true",
-        help="add crop marks outside the bleed to the print-shop PDFs",
-    )
-    build.add_argument(
-        "--only",
-        choices=("cards", "booklet"),
-        action="append",
-        help="build only these products (repeatable)",
-    )
+    sources(build)
+    rendering(build)
     build.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     build.add_argument(
-        "-j",
-        "--jobs",
-        type=int,
-        default=os.cpu_count() or 1,
-        metavar="N",
-        help="charters rendered at once (default: the number of CPUs)",
+        "--no-preview",
+        dest="previews",
+        action="store_false",
+        help="make no PNG previews (dist/SLUG/preview/)",
     )
     _global_options(build, after=True)
+
+    preview = sub.add_parser(
+        "preview",
+        help="make the PNG previews (contact sheet, spreads, cover); rebuild only stale PDFs",
+        description="Make dist/SLUG/preview/: every card front beside its back on one contact "
+        "sheet (shrunk cards framed), the booklet as spreads, the cover. PDFs that are current "
+        "are not rendered again.",
+    )
+    sources(preview)
+    rendering(preview)
+    _global_options(preview, after=True)
+
+    watch = sub.add_parser(
+        "watch",
+        help="build, then rebuild what changed each time a source, layout or asset is saved",
+        description="Build, then watch sources/, layouts/ and assets/: each save rebuilds what "
+        "it touches, with one line per rebuild. A source with an error prints its problems "
+        "and waits for the next save; its last good PDFs stay in place. Ctrl-C stops.",
+    )
+    sources(watch)
+    rendering(watch, jobs=1)
+    watch.add_argument(
+        "--no-preview",
+        dest="previews",
+        action="store_false",
+        help="make no PNG previews (faster rebuilds)",
+    )
+    _global_options(watch, after=True)
 
     new = sub.add_parser(
         "new",
@@ -165,33 +205,65 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_build(args: argparse.Namespace) -> int:
-    """Build every charter and print the paths written."""
-    from .pipeline import Options, build
+def _options(args: argparse.Namespace, *, previews: bool = True, force: bool = False):
+    from .pipeline import Options
 
-    options = Options(
+    return Options(
         marks=args.marks,
         products=tuple(args.only) if args.only else ("cards", "booklet"),
-        force=args.force,
+        force=force,
         jobs=max(1, args.jobs),
+        previews=previews,
     )
+
+
+def _out(args: argparse.Namespace) -> Path:
+    return args.out if args.out is not None else args.base / DIST
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Build every charter, print the paths written, and sum up what was done."""
+    from .pipeline import build
+    from .progress import for_terminal, print_summary
+
+    options = _options(args, previews=args.previews, force=args.force)
     started = time.perf_counter()
-    out = args.out if args.out is not None else args.base / DIST
-    results = build(args.sources, args.sources_dir, out, options)
-    pages = 0
-    for built in results:
-        for path, product in zip(built.paths, built.products, strict=True):
-            if not args.quiet:
+    results = build(args.sources, args.sources_dir, _out(args), options, for_terminal(args.quiet))
+    if not args.quiet:
+        for built in results:
+            for path in built.paths:
                 print(path)
-            pages += product.pages
-    done = [b for b in results if not b.skipped]
-    log.info(
-        "built %d charter(s), %d file(s), %d pages; %d up to date; %.1f s",
-        len(done),
-        sum(len(b.paths) for b in done),
-        pages,
-        len(results) - len(done),
-        time.perf_counter() - started,
+        print_summary(results, time.perf_counter() - started)
+    return 0
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    """Make the previews (and the PDFs they show, where those are stale); print their paths."""
+    from .output import PREVIEWS
+    from .pipeline import build
+    from .progress import for_terminal, print_summary
+
+    started = time.perf_counter()
+    out = _out(args)
+    results = build(args.sources, args.sources_dir, out, _options(args), for_terminal(args.quiet))
+    if not args.quiet:
+        for built in results:
+            for path in sorted((out / built.slug / PREVIEWS).glob("*.png")):
+                print(path)
+        print_summary(results, time.perf_counter() - started)
+    return 0
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    """Build, then rebuild on every save until interrupted."""
+    from .watch import watch
+
+    watch(
+        args.sources,
+        args.sources_dir,
+        _out(args),
+        _options(args, previews=args.previews),
+        verbose=args.verbose > 0,
     )
     return 0
 
@@ -218,7 +290,13 @@ def main(argv: list[str] | None = None) -> int:
             )
         _settle(args)
         _logging(args)
-        command = {"check": cmd_check, "build": cmd_build, "new": cmd_new}[args.command]
+        command = {
+            "check": cmd_check,
+            "build": cmd_build,
+            "preview": cmd_preview,
+            "watch": cmd_watch,
+            "new": cmd_new,
+        }[args.command]
         return command(args)
     except CharterError as error:
         for problem in error.problems:

@@ -18,7 +18,7 @@ from .errors import BuildError, Problem
 from .hyphenate import PATTERNS, SOFT_HYPHEN, WORD, exceptions, hyphenate_word, word_breaks
 from .layouts import DEFAULT_THEME, environment, labels
 from .model import Charter
-from .output import Product
+from .output import Product, Shrunk
 from .render import render_html, to_document, to_pdf
 from .schema import Source
 
@@ -110,13 +110,14 @@ def make(source: Source, options: Options) -> list[Product]:
     size = card_size(charter)
     type_scale = scale_for(size)
     fitted = fit(source, cards, words, type_scale)
-    notes = shrink_notes(cards, fitted.sizes, type_scale)
+    shrunk = shrunk_faces(cards, fitted.sizes, type_scale)
+    notes = shrink_notes(cards, shrunk)
     faces_pdf = to_pdf(fitted.document)
     print_pdf = sheets.add_crop_marks(faces_pdf, bleed_mm=BLEED_MM) if options.marks else faces_pdf
     sheet_pdf, sheet_pages = office_sheets(source, faces_pdf, len(cards), words)
     slug = source.slug
     return [
-        Product(f"{slug}-cards-print.pdf", print_pdf, 2 * len(cards), notes),
+        Product(f"{slug}-cards-print.pdf", print_pdf, 2 * len(cards), notes, shrunk),
         Product(f"{slug}-cards-sheets.pdf", sheet_pdf, sheet_pages),
     ]
 
@@ -518,15 +519,23 @@ def _too_long(source: Source, cards: list[Card], fid: str) -> Problem:
     )
 
 
-def shrink_notes(cards: list[Card], sizes: dict[str, float], scale: Scale) -> tuple[str, ...]:
+def shrunk_faces(cards: list[Card], sizes: dict[str, float], scale: Scale) -> tuple[Shrunk, ...]:
+    """Return the faces whose text had to be set smaller than designed, in deck order."""
+    return tuple(
+        Shrunk(card.number, side, sizes[face_id(card, side)])
+        for card in cards
+        for side in SIDES
+        if sizes[face_id(card, side)] < scale.ladder(card, side)[0]
+    )
+
+
+def shrink_notes(cards: list[Card], shrunk: tuple[Shrunk, ...]) -> tuple[str, ...]:
     """Return one note per face whose text had to be set smaller than designed."""
     notes = []
-    for card in cards:
-        for side in SIDES:
-            size = sizes[face_id(card, side)]
-            if size < scale.ladder(card, side)[0]:
-                what = "" if side == "front" else " (back)"
-                notes.append(f"card {card.number}{what} ({card.path}) shrunk to {size:g} pt")
+    for face in shrunk:
+        what = "" if face.side == "front" else " (back)"
+        path = cards[face.card - 1].path
+        notes.append(f"card {face.card}{what} ({path}) shrunk to {face.size:g} pt")
     return tuple(notes)
 
 

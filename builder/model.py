@@ -37,8 +37,8 @@ SECTIONS_MAX = 40
 """The most sections a charter has."""
 COMMITMENTS_MAX = 60
 """The most commitments one section (or the organisation) has."""
-CHARTER_COMMITMENTS_MAX = 300
-"""The most commitments (cards) in the whole charter."""
+CHARTER_COMMITMENTS_MAX = 600
+"""The most commitments (cards) in the whole charter (a 500-commitment charter must build: issue 11)."""
 BLOCKS_MAX = 200
 """The most blocks in one body, intro or colophon, and items in one list."""
 PASSAGES_MAX = 40
@@ -119,21 +119,26 @@ class Commitment(_Frozen):
         return self.card or self.text
 
 
-BLOCK_KINDS = ("text", "heading", "items", "commitments", "signature", "quote", "figure")
+BLOCK_KINDS = (
+    "text", "heading", "items", "commitments", "signature", "quote", "figure", "panel",
+)  # fmt: skip
 """The main keys of a block: a block has exactly one of them."""
 BLOCK_OPTIONS = {
     "items": ("lead", "style"),
     "commitments": ("lead", "style"),
     "quote": ("by",),
     "figure": ("alt", "caption"),
+    "panel": ("values",),
 }
 """The keys that go with a block's main key."""
-_OPTIONS = ("lead", "style", "by", "alt", "caption")
+_OPTIONS = ("lead", "style", "by", "alt", "caption", "values")
+REQUIRED_OPTIONS = {"figure": ("alt",), "panel": ("values",)}
+"""The options a kind of block cannot do without."""
 
 
 class Block(_Frozen):
-    """One block of running text: a paragraph (plain text), a heading, a list, a quote, a figure
-    or a signature. In a section's body a block may also be a list of commitments."""
+    """One block of running text: a paragraph (plain text), a heading, a list, a quote, a figure,
+    a panel or a signature. In a section's body a block may also be a list of commitments."""
 
     text: Paragraph | None = None
     """A paragraph. In YAML a block that is plain text is a paragraph."""
@@ -158,6 +163,10 @@ class Block(_Frozen):
     """With a figure (required): what the image shows, for readers who cannot see it."""
     caption: Paragraph | None = None
     """With a figure: the caption printed under it."""
+    panel: Text | None = None
+    """A panel set apart from the text, where the charter has one: its title ('Værdier')."""
+    values: tuple[Text, ...] | None = Field(default=None, min_length=1, max_length=BLOCKS_MAX)
+    """With a panel (required): the words it shows ('troværdighed', 'klare budskaber')."""
 
     @model_validator(mode="before")
     @classmethod
@@ -178,12 +187,14 @@ class Block(_Frozen):
                 raise ValueError(f"'{option}' goes with {where}, not with {kind}")
         if kind == "figure" and self.alt is None:
             raise ValueError("a figure needs 'alt': what the image shows, for screen readers")
+        if kind == "panel" and self.values is None:
+            raise ValueError("a panel needs 'values': the words it shows")
         return self
 
     @property
     def kind(self) -> str:
-        """Return which kind of block this is: text, heading, items, commitments, signature, quote
-        or figure."""
+        """Return which kind of block this is: text, heading, items, commitments, signature, quote,
+        figure or panel."""
         return next(k for k in BLOCK_KINDS if getattr(self, k, None) is not None)
 
 

@@ -22,11 +22,26 @@ from .paths import SLUG_PATTERN, inside
 log = logging.getLogger(__name__)
 
 MANIFEST = ".charterpress-manifest.json"
+PREVIEWS = "preview"
+"""The folder of a charter's PNG previews, inside ``dist/SLUG/``."""
 LOCK_WAIT = 600.0
 """Seconds a build waits for another build writing the same output folder."""
 MAX_INPUT_BYTES = 200_000_000
 """The largest file a manifest's inputs may name (an image)."""
-_FILE_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
+_FILE_NAME = re.compile(rf"({PREVIEWS}/)?[a-z0-9][a-z0-9.-]*")
+"""A file name in the manifest: ``glostrup-booklet.pdf``, ``preview/glostrup-cards.png``."""
+
+
+@dataclass(frozen=True)
+class Shrunk:
+    """A card face whose text the fitting step set smaller than designed."""
+
+    card: int
+    """The card's number in the deck (1 is the title card)."""
+    side: str
+    """'front' or 'back'."""
+    size: float
+    """The size the text got, in pt."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +54,8 @@ class Product:
     pages: int
     notes: tuple[str, ...] = ()
     """What the build wants the user to know (e.g. which cards were shrunk)."""
+    shrunk: tuple[Shrunk, ...] = ()
+    """The card faces set smaller to fit (the previews mark them)."""
 
 
 @dataclass
@@ -74,17 +91,20 @@ class Manifest:
     def fresh(self, out_dir: Path, slug: str, key: str) -> bool:
         """Tell whether ``slug``'s outputs were built from ``key`` and are still on disk unchanged."""
         entry = self.entries.get(slug)
-        if not entry or entry.get("key") != key:
+        if not entry or entry.get("key") != key or not _intact(out_dir / slug, entry):
             return False
-        for name, digest in entry.get("files", {}).items():
-            path = out_dir / slug / name
-            if not path.is_file() or path.stat().st_size != entry["sizes"][name]:
-                return False
-            touched = entry.get("mtimes", {}).get(name) != path.stat().st_mtime_ns
-            if touched and sha256(path.read_bytes()) != digest:
-                return False
         return all(
             _same_input(Path(name), digest) for name, digest in entry.get("inputs", {}).items()
+        )
+
+    def previews_fresh(self, out_dir: Path, slug: str) -> bool:
+        """Tell whether ``slug``'s previews were made from its current PDFs and are on disk."""
+        entry = self.entries.get(slug) or {}
+        previews = entry.get("previews")
+        return (
+            bool(previews)
+            and previews.get("key") == entry.get("key")
+            and _intact(out_dir / slug, previews)
         )
 
     def record(
@@ -94,20 +114,64 @@ class Manifest:
         key: str,
         written: list[Path],
         inputs: dict[str, str] | None = None,
+        *,
+        products: list[Product] | None = None,
+        info: dict[str, str] | None = None,
     ) -> None:
-        """Remember that ``written`` were built from ``key`` and the files ``inputs`` (path: SHA-256)."""
-        self.entries[slug] = {
-            "key": key,
-            "files": {p.name: sha256(p.read_bytes()) for p in written},
-            "sizes": {p.name: p.stat().st_size for p in written},
-            "mtimes": {p.name: p.stat().st_mtime_ns for p in written},
-            "inputs": dict(inputs or {}),
-        }
+        """Remember that ``written`` were built from ``key`` and the files ``inputs`` (path: SHA-256).
+
+        File names are kept relative to ``dist/SLUG/``; with them the pages of ``products``,
+        the faces the fitting step shrank, and ``info`` (what the distribution page shows).
+        """
+        products = products or []
+        entry: dict = {"key": key, **_files(out_dir / slug, written, products)}
+        entry["inputs"] = dict(inputs or {})
+        if products:
+            entry["shrunk"] = [[f.card, f.side, f.size] for p in products for f in p.shrunk]
+        if info is not None:
+            entry["info"] = dict(info)
+        self.entries[slug] = entry
+
+    def record_previews(
+        self, out_dir: Path, slug: str, written: list[Path], products: list[Product]
+    ) -> None:
+        """Remember that ``written`` are the previews of ``slug``'s current PDFs."""
+        entry = self.entries[slug]
+        entry["previews"] = {"key": entry["key"], **_files(out_dir / slug, written, products)}
+
+    def shrunk(self, slug: str) -> tuple[Shrunk, ...]:
+        """Return the card faces the fitting step shrank when ``slug`` was last built."""
+        return tuple(Shrunk(*face) for face in self.entries.get(slug, {}).get("shrunk", ()))
 
     def write(self, out_dir: Path) -> None:
         """Write the manifest atomically."""
         text = json.dumps(self.entries, indent=2, sort_keys=True) + "\n"
         write_atomic(out_dir / MANIFEST, text.encode("utf-8"))
+
+
+def _files(folder: Path, written: list[Path], products: list[Product]) -> dict[str, dict]:
+    """Return what the manifest keeps of written files: digests, sizes, mtimes (and pages)."""
+    names = [p.resolve().relative_to(folder.resolve()).as_posix() for p in written]
+    kept = {
+        "files": {n: sha256(p.read_bytes()) for n, p in zip(names, written, strict=True)},
+        "sizes": {n: p.stat().st_size for n, p in zip(names, written, strict=True)},
+        "mtimes": {n: p.stat().st_mtime_ns for n, p in zip(names, written, strict=True)},
+    }
+    if products:
+        kept["pages"] = {n: p.pages for n, p in zip(names, products, strict=True)}
+    return kept
+
+
+def _intact(folder: Path, entry: dict) -> bool:
+    """Tell whether the files an entry lists are on disk as they were written."""
+    for name, digest in entry["files"].items():
+        path = folder / name
+        if not path.is_file() or path.stat().st_size != entry["sizes"][name]:
+            return False
+        touched = entry["mtimes"].get(name) != path.stat().st_mtime_ns
+        if touched and sha256(path.read_bytes()) != digest:
+            return False
+    return True
 
 
 def _same_input(path: Path, digest: str) -> bool:
@@ -125,6 +189,10 @@ def _same_input(path: Path, digest: str) -> bool:
         return False
 
 
+_REQUIRED = {"key", "files", "sizes", "mtimes"}
+_OPTIONAL = {"inputs", "pages", "shrunk", "info", "previews"}
+
+
 def _check_shape(entries: object) -> None:
     """Raise ValueError unless ``entries`` is exactly what ``Manifest.record`` writes."""
     if not isinstance(entries, dict):
@@ -132,28 +200,57 @@ def _check_shape(entries: object) -> None:
     for slug, entry in entries.items():
         if not re.match(SLUG_PATTERN, slug) or not isinstance(entry, dict):
             raise ValueError(f"bad entry {slug[:40]!r}")
-        if set(entry) - {"inputs"} != {"key", "files", "sizes", "mtimes"} or not isinstance(
-            entry["key"], str
-        ):
+        if not _REQUIRED <= set(entry) <= _REQUIRED | _OPTIONAL:
             raise ValueError(f"bad entry {slug!r}")
+        _check_files(slug, entry)
         inputs = entry.get("inputs", {})
         if not isinstance(inputs, dict) or not all(
             isinstance(n, str) and Path(n).is_absolute() and isinstance(d, str)
             for n, d in inputs.items()
         ):
             raise ValueError(f"bad inputs for {slug!r}")
-        names = entry["files"]
-        if not isinstance(names, dict) or not all(
-            isinstance(n, str) and _FILE_NAME.match(n) and isinstance(d, str)
-            for n, d in names.items()
+        shrunk = entry.get("shrunk", [])
+        if not isinstance(shrunk, list) or not all(
+            isinstance(f, list)
+            and len(f) == 3
+            and type(f[0]) is int
+            and f[1] in ("front", "back")
+            and isinstance(f[2], (int, float))
+            for f in shrunk
         ):
-            raise ValueError(f"bad file list for {slug!r}")
-        for table in ("sizes", "mtimes"):
-            values = entry[table]
-            if not isinstance(values, dict) or set(values) != set(names):
-                raise ValueError(f"bad {table} for {slug!r}")
-            if not all(type(v) is int for v in values.values()):
-                raise ValueError(f"bad {table} for {slug!r}")
+            raise ValueError(f"bad shrunk faces for {slug!r}")
+        info = entry.get("info", {})
+        if not isinstance(info, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in info.items()
+        ):
+            raise ValueError(f"bad info for {slug!r}")
+        previews = entry.get("previews")
+        if previews is not None:
+            if not isinstance(previews, dict) or not _REQUIRED <= set(previews) <= _REQUIRED | {
+                "pages"
+            }:
+                raise ValueError(f"bad previews for {slug!r}")
+            _check_files(slug, previews)
+
+
+def _check_files(slug: str, entry: dict) -> None:
+    """Raise ValueError unless ``entry`` has a well-formed key, file list, sizes, mtimes, pages."""
+    names = entry["files"]
+    if not isinstance(entry["key"], str) or not isinstance(names, dict):
+        raise ValueError(f"bad entry {slug!r}")
+    if not all(
+        isinstance(n, str) and _FILE_NAME.fullmatch(n) and isinstance(d, str)
+        for n, d in names.items()
+    ):
+        raise ValueError(f"bad file list for {slug!r}")
+    for table in ("sizes", "mtimes", "pages"):
+        if table == "pages" and table not in entry:
+            continue
+        values = entry[table]
+        if not isinstance(values, dict) or set(values) != set(names):
+            raise ValueError(f"bad {table} for {slug!r}")
+        if not all(type(v) is int for v in values.values()):
+            raise ValueError(f"bad {table} for {slug!r}")
 
 
 def sha256(data: bytes) -> str:

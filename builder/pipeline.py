@@ -16,10 +16,11 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__, project, reproducible
+from . import __version__, index, project, reproducible
 from .errors import BuildError, CharterError, Problem, SourceError
 from .load import RawSource, find_sources, read_source
-from .output import Manifest, Product, locked, sha256, tree_digest, write_all
+from .output import PREVIEWS, Manifest, Product, Shrunk, locked, sha256, tree_digest, write_all
+from .progress import Progress
 
 if TYPE_CHECKING:  # schema.py imports pydantic: a no-change build does without it
     from .schema import Source
@@ -41,6 +42,8 @@ class Options:
     """Rebuild even when nothing changed."""
     jobs: int = 1
     """How many charters to render at once (processes)."""
+    previews: bool = True
+    """Make PNG previews (dist/SLUG/preview/) and keep them current."""
 
 
 @dataclass
@@ -49,20 +52,51 @@ class Built:
 
     slug: str
     products: list[Product] = field(default_factory=list)
+    """The PDFs made (empty when they were current)."""
     paths: list[Path] = field(default_factory=list)
     seconds: float = 0.0
     skipped: bool = False
+    """Nothing was made: PDFs and previews were current."""
+    previews: list[Product] = field(default_factory=list)
+    preview_paths: list[Path] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One charter's work for a worker: render its PDFs (and previews), or only the previews."""
+
+    slug: str
+    options: Options
+    source: Source | None = None
+    """The validated source to render; None when the PDFs on disk are current."""
+    folder: Path | None = None
+    """Where the current PDFs are (``dist/SLUG``), for a previews-only job."""
+    files: tuple[str, ...] = ()
+    """The current PDFs' names (the manifest's: not whatever else lies in the folder)."""
+    shrunk: tuple[Shrunk, ...] = ()
+    """The faces shrunk when the current PDFs were built (for the contact sheet)."""
+    info: dict[str, str] = field(default_factory=dict)
+    """The charter's title and language when it was built (a previews-only job has no source)."""
+
+    @property
+    def size(self) -> int:
+        """Return how big the job is, roughly (largest first keeps the workers busy)."""
+        return len(self.source.lines) if self.source else 0
 
 
 @dataclass
 class Rendered:
-    """One charter rendered (in memory), and what the rendering read besides its layouts."""
+    """One charter's job done (in memory), and what the rendering read besides its layouts."""
 
-    source: Source
+    slug: str
     products: list[Product]
     seconds: float
     reads: dict[str, str] = field(default_factory=dict)
     """Project files the renderer read outside layouts/ and assets/ (a logo): path -> SHA-256."""
+    previews: list[Product] = field(default_factory=list)
+    with_previews: bool = False
+    """Previews were asked for (``previews`` is then all of them, possibly none)."""
+    source: Source | None = None
 
 
 def read_sources(paths: list[Path], default_dir: Path) -> list[RawSource]:
@@ -180,14 +214,24 @@ def _code_digest(root: Path) -> str:
     return tree_digest(*dict.fromkeys(folders))
 
 
-def build(paths: list[Path], default_dir: Path, out_dir: Path, options: Options) -> list[Built]:
+def build(
+    paths: list[Path],
+    default_dir: Path,
+    out_dir: Path,
+    options: Options,
+    progress: Progress | None = None,
+) -> list[Built]:
     """Build every charter, all or nothing: nothing is written unless every stale charter rendered.
 
     A source with problems stops the build before anything is rendered; a charter that fails
     to render stops it before anything is written. A second build of the same output folder
-    waits for this one (see ``output.locked``).
+    waits for this one (see ``output.locked``). A charter whose PDFs are current is not
+    rendered again; if only its previews are missing or stale, they are made from the PDFs on
+    disk. ``dist/index.html`` is brought up to date at the end. ``progress`` is told as each
+    charter is done.
     """
     raws = read_sources(paths, default_dir)
+    progress = progress or Progress()
     with locked(out_dir):
         manifest = Manifest.read(out_dir)
         keys = {r.slug: inputs_key(r, options) for r in raws}
@@ -195,49 +239,153 @@ def build(paths: list[Path], default_dir: Path, out_dir: Path, options: Options)
             r for r in raws if options.force or not manifest.fresh(out_dir, r.slug, keys[r.slug])
         ]
         names = {r.slug for r in changed}
-        results = {r.slug: Built(r.slug, skipped=True) for r in raws if r.slug not in names}
-        stale = validate_sources(changed) if changed else []
-        for slug in results:
-            log.info("%s: up to date", slug)
-        rendered = _render_all(stale, options)
+        stale = {s.slug: s for s in validate_sources(changed)} if changed else {}
+        jobs: list[Job] = []
+        results: dict[str, Built] = {}
+        for raw in raws:
+            slug = raw.slug
+            if slug in names:
+                jobs.append(Job(slug, options, source=stale[slug]))
+            elif options.previews and not manifest.previews_fresh(out_dir, slug):
+                entry = manifest.entries[slug]
+                jobs.append(
+                    Job(
+                        slug,
+                        options,
+                        folder=out_dir / slug,
+                        files=tuple(entry["files"]),
+                        shrunk=manifest.shrunk(slug),
+                        info=dict(entry.get("info", {})),
+                    )
+                )
+            else:
+                results[slug] = Built(slug, skipped=True)
+                log.debug("%s: up to date", slug)
+        gone = _forget_gone(manifest, paths, default_dir, raws)
+        progress.begin([job.slug for job in jobs])
+        try:
+            rendered = _render_all(jobs, options, progress)
+        finally:
+            progress.end()
         if rendered:
-            written = write_all(out_dir, {r.source.slug: r.products for r in rendered})
+            written = write_all(out_dir, {r.slug: [*r.products, *r.previews] for r in rendered})
             for r in rendered:
-                slug = r.source.slug
-                manifest.record(out_dir, slug, keys[slug], written[slug], r.reads)
-                results[slug] = Built(slug, r.products, written[slug], r.seconds)
+                results[r.slug] = _record(manifest, out_dir, r, written[r.slug], keys[r.slug])
+        if rendered or gone:
             manifest.write(out_dir)
+        if rendered or gone or not (out_dir / index.INDEX).is_file():
+            index.write(out_dir, manifest)
     for r in rendered:
         for product in r.products:
-            log.info("%s: %s (%d pages)", r.source.slug, product.name, product.pages)
+            log.debug("%s: %s (%d pages)", r.slug, product.name, product.pages)
             for note in product.notes:
-                log.warning("%s: %s", r.source.slug, note)
+                log.warning("%s: %s", r.slug, note)
     return [results[r.slug] for r in raws]
 
 
-def _timed(source: Source, options: Options) -> Rendered:
+def _record(manifest: Manifest, out_dir: Path, r: Rendered, paths: list[Path], key: str) -> Built:
+    """Remember what a charter's job wrote; remove previews of pages that are gone."""
+    pdf_paths, preview_paths = paths[: len(r.products)], paths[len(r.products) :]
+    if r.products and r.source is not None:
+        manifest.record(
+            out_dir, r.slug, key, pdf_paths, r.reads, products=r.products, info=info(r.source)
+        )
+    if r.with_previews:
+        manifest.record_previews(out_dir, r.slug, preview_paths, r.previews)
+    _remove_old_previews(out_dir / r.slug, preview_paths)
+    return Built(
+        r.slug, r.products, pdf_paths, r.seconds, previews=r.previews, preview_paths=preview_paths
+    )
+
+
+def _forget_gone(
+    manifest: Manifest, paths: list[Path], default_dir: Path, raws: list[RawSource]
+) -> list[str]:
+    """On a build of the whole sources folder, forget charters whose source is gone."""
+    if paths:
+        return []
+    gone = sorted(set(manifest.entries) - {r.slug for r in raws})
+    for slug in gone:
+        log.info("%s: no source in %s any more; left out of the index", slug, default_dir)
+        del manifest.entries[slug]
+    return gone
+
+
+def info(source: Source) -> dict[str, str]:
+    """Return what the distribution page (and a later preview) needs of a charter besides its files."""
+    meta = source.charter.meta
+    sheet = source.charter.theme.sheet
+    return {
+        "title": meta.title,
+        "subtitle": meta.subtitle or "",
+        "municipality": meta.municipality,
+        "language": meta.language,
+        "flip": sheet.flip,
+        "mode": sheet.mode,
+        "colour": source.charter.theme.colour,
+    }
+
+
+def _remove_old_previews(folder: Path, written: list[Path]) -> None:
+    """Delete the previews of an earlier build that this one did not make (pages that are gone)."""
+    keep = {p.resolve() for p in written}
+    for path in (folder / PREVIEWS).glob("*.png"):
+        if path.resolve() not in keep and path.is_file() and not path.is_symlink():
+            path.unlink(missing_ok=True)
+
+
+def _work(job: Job) -> Rendered:
+    """Do one charter's job (in a worker process when building in parallel)."""
     from .render import project_files_read
 
     started = time.perf_counter()
-    with project_files_read() as reads:
-        products = make_products(source, options)
-    return Rendered(source, products, time.perf_counter() - started, reads)
+    options = job.options
+    reads: dict[str, str] = {}
+    if job.source is not None:
+        with project_files_read() as reads:
+            products = make_products(job.source, options)
+        pdfs = {p.name: p.data for p in products}
+        shrunk = tuple(face for p in products for face in p.shrunk)
+        language, title = job.source.charter.meta.language, job.source.charter.meta.title
+    else:
+        assert job.folder is not None
+        products = []
+        pdfs = {n: (job.folder / n).read_bytes() for n in job.files if n.endswith(".pdf")}
+        shrunk = job.shrunk
+        language, title = job.info.get("language", "en"), job.info.get("title", job.slug)
+    previews: list[Product] = []
+    if options.previews:
+        from . import preview
+        from .layouts import labels
+
+        previews = preview.make(job.slug, pdfs, words=labels(language), title=title, shrunk=shrunk)
+    seconds = time.perf_counter() - started
+    return Rendered(job.slug, products, seconds, reads, previews, options.previews, job.source)
 
 
-def _render_all(stale: list[Source], options: Options) -> list[Rendered]:
-    """Render every stale charter (in processes when asked); raise every failure as one error."""
+def _advance(progress: Progress, r: Rendered) -> None:
+    progress.advance(Built(r.slug, r.products, seconds=r.seconds, previews=r.previews))
+
+
+def _render_all(jobs: list[Job], options: Options, progress: Progress) -> list[Rendered]:
+    """Do every job (in processes when asked); raise every failure as one error.
+
+    ``progress`` hears of each charter as it is done; the results come back in the jobs' order.
+    """
     problems: list[Problem] = []
     done = []
-    if options.jobs <= 1 or len(stale) <= 1:
-        for source in stale:
+    if options.jobs <= 1 or len(jobs) <= 1:
+        for job in jobs:
             try:
-                done.append(_timed(source, options))
+                done.append(_work(job))
             except CharterError as error:
                 problems.extend(error.problems)
+            else:
+                _advance(progress, done[-1])
     else:
-        outcomes = _render_parallel(stale, options)
-        for source in stale:
-            outcome = outcomes[source.slug]
+        outcomes = _render_parallel(jobs, options, progress)
+        for job in jobs:
+            outcome = outcomes[job.slug]
             if isinstance(outcome, CharterError):
                 problems.extend(outcome.problems)
             else:
@@ -247,8 +395,8 @@ def _render_all(stale: list[Source], options: Options) -> list[Rendered]:
     return done
 
 
-def _render_parallel(stale: list[Source], options: Options) -> dict[str, object]:
-    """Render charters in worker processes, largest first; return each result or CharterError.
+def _render_parallel(jobs: list[Job], options: Options, progress: Progress) -> dict[str, object]:
+    """Do the jobs in worker processes, largest first; return each result or CharterError.
 
     The workers die with the build: each asks the kernel for SIGKILL when its parent dies
     (``_worker_started``), so a build killed with SIGKILL leaves none running; on Ctrl-C (or
@@ -256,20 +404,22 @@ def _render_parallel(stale: list[Source], options: Options) -> dict[str, object]
     """
     context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
     pool = ProcessPoolExecutor(
-        max_workers=min(options.jobs, len(stale)),
+        max_workers=min(options.jobs, len(jobs)),
         mp_context=context,
         initializer=_worker_started,
         initargs=(os.getpid(),),
     )
     outcomes: dict[str, object] = {}
     try:
-        largest_first = sorted(stale, key=lambda s: -len(s.lines))  # fields: a size
-        futures = {pool.submit(_timed, s, options): s.slug for s in largest_first}
+        largest_first = sorted(jobs, key=lambda j: -j.size)
+        futures = {pool.submit(_work, job): job.slug for job in largest_first}
         for future in as_completed(futures):
             try:
-                outcomes[futures[future]] = future.result()
+                outcomes[futures[future]] = result = future.result()
             except CharterError as error:
                 outcomes[futures[future]] = error
+            else:
+                _advance(progress, result)
     except BaseException:
         for child in multiprocessing.active_children():
             child.kill()

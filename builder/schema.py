@@ -20,6 +20,7 @@ from .model import (
     CHARTER_COMMITMENTS_MAX,
     NOT_BLANK,
     QUESTION_END,
+    REQUIRED_OPTIONS,
     Charter,
 )
 from .output import sha256
@@ -327,6 +328,9 @@ def json_schema() -> dict:
     for name in ("Block", "SectionBlock"):
         if name in defs:
             defs[name] = _block_schema(defs[name])
+    if "Section" in defs:  # at least one block of a section's body is a list of commitments
+        body = defs["Section"]["properties"]["body"]
+        body["contains"] = {"type": "object", "required": ["commitments"]}
     if "CardSize" in defs:
         size = defs["CardSize"]
         defs["CardSize"] = {
@@ -356,7 +360,7 @@ def _block_schema(block: dict) -> dict:
                 "title": kind,
                 "description": props[kind].get("description", ""),
                 "properties": {k: props[k] for k in keys},
-                "required": [kind, "alt"] if kind == "figure" else [kind],
+                "required": [kind, *REQUIRED_OPTIONS.get(kind, ())],
                 "additionalProperties": False,
             }
         )

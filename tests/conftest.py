@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from functools import cache
 from pathlib import Path
 
@@ -11,11 +12,21 @@ from charterpress.load import read_source
 from charterpress.output import Product
 from charterpress.pipeline import Options, make_products
 from charterpress.schema import Source, validate_source
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "sources"
 DATA = Path(__file__).resolve().parent / "data"
 SLUGS = sorted(p.stem for p in SOURCES.glob("*.yaml"))
+
+# Property tests (tests/test_properties.py): `ci` runs in `make test`, `fuzz` in `make fuzz`.
+# CI's examples are derandomized (the same 30 every run: a red CI is a bug, not bad luck);
+# fuzz explores anew each time. Builds take seconds, so no deadline.
+settings.register_profile("ci", max_examples=30, deadline=None, derandomize=True, print_blob=True)
+settings.register_profile("fuzz", max_examples=300, deadline=None, print_blob=True)
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+settings.load_profile(PROFILE)
+FUZZ = PROFILE == "fuzz"
 
 
 def load(path: Path) -> Source:
@@ -44,3 +55,26 @@ def no_warnings(caplog):
     yield
     bad = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert not bad, [r.getMessage() for r in bad]
+
+
+def cached_make_products(source: Source, options: Options) -> list[Product]:
+    """Stand in for pipeline.make_products with the session's cached renders (same output)."""
+    made: list[Product] = []
+    for product in options.products:
+        made.extend(products_of(Path(source.name).resolve(), product, marks=options.marks).values())
+    return made
+
+
+@pytest.fixture(scope="session")
+def built_dist(tmp_path_factory) -> Path:
+    """Return a dist/ of every charter in sources/: PDFs, previews and index.html, via the pipeline."""
+    from charterpress import pipeline
+
+    out = tmp_path_factory.mktemp("built") / "dist"
+    patch = pytest.MonkeyPatch()
+    patch.setattr(pipeline, "make_products", cached_make_products)
+    try:
+        pipeline.build([], SOURCES, out, Options(jobs=1))
+    finally:
+        patch.undo()
+    return out

@@ -25,21 +25,21 @@ KNOWN_SKIPS = {
 }
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> dict[str, Path]:
-    """Write every product of every charter in sources/ to a folder; return {file name: path}."""
-    folder = tmp_path_factory.mktemp("pdfs")
+@pytest.fixture(scope="module", params=SLUGS)
+def built(request, tmp_path_factory) -> dict[str, Path]:
+    """Write every product of one charter in sources/ to a folder; return {file name: path}."""
+    slug = request.param
+    folder = tmp_path_factory.mktemp(slug)
     paths = {}
-    for slug in SLUGS:
-        for kind in ("cards", "booklet"):
-            for name, product in products_of(SOURCES / f"{slug}.yaml", kind).items():
-                paths[name] = folder / name
-                paths[name].write_bytes(product.data)
+    for kind in ("cards", "booklet"):
+        for name, product in products_of(SOURCES / f"{slug}.yaml", kind).items():
+            paths[name] = folder / name
+            paths[name].write_bytes(product.data)
     return paths
 
 
 def screen_booklets(built: dict[str, Path]) -> list[Path]:
-    return [built[f"{slug}-booklet.pdf"] for slug in SLUGS]
+    return [path for name, path in built.items() if name.endswith("-booklet.pdf")]
 
 
 def json_documents(text: str) -> list[dict]:
@@ -52,8 +52,9 @@ def json_documents(text: str) -> list[dict]:
     return found
 
 
-def test_every_screen_booklet_passes_pdfua(built):
+def test_the_screen_booklet_passes_pdfua(built):
     files = screen_booklets(built)
+    assert len(files) == 1
     result = subprocess.run(
         [*PDFUA, "check", "--format", "json", *map(str, files)],
         capture_output=True,
@@ -70,9 +71,12 @@ def test_every_screen_booklet_passes_pdfua(built):
     assert result.returncode == 0, result.stdout[-2000:]
 
 
-def test_pdfua_does_find_untagged_content(built, tmp_path):
+def test_pdfua_does_find_untagged_content(tmp_path):
     """The checker is live: paint an untagged form onto a page of a good booklet and it complains."""
-    with pikepdf.open(screen_booklets(built)[0]) as pdf:
+    slug = SLUGS[0]
+    good = tmp_path / "good.pdf"
+    good.write_bytes(products_of(SOURCES / f"{slug}.yaml", "booklet")[f"{slug}-booklet.pdf"].data)
+    with pikepdf.open(good) as pdf:
         page = pdf.pages[0]
         form = pikepdf.Stream(pdf, b"0 0 m 10 10 l S")
         form.Type, form.Subtype, form.BBox = pikepdf.Name.XObject, pikepdf.Name.Form, [0, 0, 10, 10]
@@ -123,7 +127,7 @@ def test_no_heading_is_empty(built):
 
 def test_every_pdf_passes_qpdf_check(built):
     assert shutil.which("qpdf"), "qpdf is required for the tests: sudo apt-get install qpdf"
-    assert len(built) >= 5 * len(SLUGS)
+    assert len(built) >= 5
     failed = {}
     for name, path in sorted(built.items()):
         result = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)

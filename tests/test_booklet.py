@@ -157,12 +157,16 @@ def test_contents_lists_parts_chapters_and_the_reflections_page() -> None:
     charter = load(SOURCES / "ballerup.yaml").charter
     entries = booklet.contents(charter, {"introduction": "Indledning", "my_reflections": "Mine"})
     targets = [e.target for e in entries]
-    assert targets[:2] == ["intro", booklet.VALUES_ID]
+    assert targets[:2] == ["intro", "god-ledelse"]
     assert targets.index("ramme-og-principper") == targets.index("princip-1") - 1
     assert (
         entries[targets.index("ramme-og-principper")].label == "Ledelsesmæssig ramme og principper"
     )
     assert targets[-2:] == ["styring", booklet.MINE_ID]
+    ishoej = load(SOURCES / "ishoej.yaml").charter
+    entries = booklet.contents(ishoej, {"introduction": "Indledning", "my_reflections": "Mine"})
+    targets = [e.target for e in entries]
+    assert targets[:4] == ["intro", "formaal", booklet.VALUES_ID, "god-ledelse"]
 
 
 def test_bookmark_names_join_kicker_and_title_in_sentence_case() -> None:

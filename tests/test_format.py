@@ -197,7 +197,10 @@ def test_quote_figure_and_numbered_lists_are_tagged_as_such() -> None:
     ]
     captions = [text for tag, text, _ in elements if tag == "Caption"]
     assert captions == ["Figur 1. Bestyrelse, sekretariat og medlemmer hænger sammen."]
+    headings = [text for tag, text, _ in elements if tag == "H3"]
+    assert "Vores værdier" in headings
     lists = lists_with_labels(booklet)
+    assert ["fællesskab", "ansvar", "åbenhed"] in [[body for _, body in items] for items in lists]
     assert [
         ("1.", "understøtte dialogen om god ledelse"),
         ("2.", "sætte retning for lederudviklingen"),
@@ -217,6 +220,8 @@ def test_quote_figure_caption_and_numbers_are_on_the_page() -> None:
         images = sum(len(page.images) for page in pdf.pages)
     assert "Vi lykkes kun, når vi lykkes sammen. Formand Anne Hansen" in text
     assert "Figur 1. Bestyrelse, sekretariat og medlemmer hænger sammen." in text
+    panel = text[text.index("Vores værdier") :][:60]
+    assert all(f"■ {value}" in panel for value in ("fællesskab", "ansvar", "åbenhed")), panel
     assert "1. understøtte dialogen om god ledelse 2. sætte retning" in text
     assert "1. tage ansvar for helheden 2. give og bede om feedback" in text
     assert images == 2  # the logo and the figure
@@ -320,6 +325,10 @@ def test_every_band_of_a_deck_is_set_alike() -> None:
     from conftest import SOURCES
 
     charter = load(SOURCES / "glostrup.yaml").charter
+    # a deck whose bands are all short: each chapter's kicker ('ROLLEN')
+    short = tuple(s.model_copy(update={"band": s.kicker}) for s in charter.sections)
+    organisation = charter.organisation.model_copy(update={"band": charter.organisation.kicker})
+    charter = charter.model_copy(update={"sections": short, "organisation": organisation})
     words = labels("da")
     assert cards.band_style(cards.deck(charter, words)) == "kicker"
     first = charter.sections[0].model_copy(update={"band": "Rollen – det personlige lederskab"})
@@ -344,3 +353,28 @@ def test_the_docs_state_every_limit_of_the_model() -> None:
         assert getattr(model, name) in stated, name
     assert f"{loader.MAX_SOURCE_BYTES:,} bytes" in docs
     assert f"{loader.MAX_DEPTH} levels" in docs
+
+
+def test_the_new_blocks_keep_the_screen_booklet_pdfua(tmp_path) -> None:
+    """pdfua (an independent checker) finds nothing in a booklet with every new kind of block."""
+    import json
+    import subprocess
+    import sys
+
+    files = []
+    for path in (BLOCKS, PRINCIPLES):
+        files.append(tmp_path / f"{path.stem}.pdf")
+        files[-1].write_bytes(pdf_of(path, "booklet"))
+    result = subprocess.run(
+        [sys.executable, "-m", "pdfua", "check", "--format", "json", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    decoder, at, reports = json.JSONDecoder(), 0, []
+    while result.stdout[at:].strip():
+        at += len(result.stdout[at:]) - len(result.stdout[at:].lstrip())
+        report, at = decoder.raw_decode(result.stdout, at)
+        reports.append(report)
+    assert len(reports) == 2, result.stderr
+    assert all(r["findings"] == [] and r["summary"]["rules_run"] >= 10 for r in reports), reports

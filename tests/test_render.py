@@ -60,3 +60,10 @@ def test_the_renderer_reads_project_files():
         '@font-face { font-family: Inter; src: url("assets/fonts/inter/Inter-Regular.otf") }'
     )
     assert len(to_document(html).pages) == 1
+
+
+def test_compiled_templates_are_shared_but_an_edited_layout_is_compiled_anew(layouts):
+    """Environments share compiled templates (layouts._COMPILED); an edit is never served stale."""
+    assert render_html(environment("other", layouts), "page.html", text="x") == "<p>base x</p>"
+    (layouts / "base" / "page.html").write_text("<div>{{ text }}</div>", encoding="utf-8")
+    assert render_html(environment("other", layouts), "page.html", text="x") == "<div>x</div>"

@@ -123,7 +123,7 @@ CASES = {
         GOOD + "front:\n  - id: intro\n    body:\n      - {heading: A, items: [b]}\n",
         [
             "sources/x.yaml:14:9: front[0].body[0]: give exactly one of: text, heading, items, "
-            "signature, quote, figure"
+            "signature, quote, figure, panel"
         ],
     ),
     "YAML syntax error": (
@@ -274,8 +274,9 @@ def test_json_schema_states_the_limits_and_the_new_fields():
     assert commitment["text"]["maxLength"] == 2000
     variants = {v["title"]: v for v in defs["SectionBlock"]["anyOf"][1:]}
     assert set(variants) == {
-        "text", "heading", "items", "commitments", "signature", "quote", "figure"
+        "text", "heading", "items", "commitments", "signature", "quote", "figure", "panel"
     }  # fmt: skip
+    assert variants["panel"]["required"] == ["panel", "values"]
     assert set(variants["commitments"]["properties"]) == {"commitments", "lead", "style"}
     assert variants["figure"]["required"] == ["figure", "alt"]
     assert set(variants["quote"]["properties"]) == {"quote", "by"}

@@ -1,0 +1,256 @@
+"""The benchmark (not a test): `make bench` measures the build on this machine in one run.
+
+It writes bench/results.json and prints a table:
+
+- overhead_ratio: the pipeline (every product of the five charters in sources/, in this one
+  process, one job) against bare WeasyPrint laying out and writing the same final HTML
+  documents (the ones the pipeline wrote), with the same fonts and PDF options. Everything
+  the pipeline does besides that final layout and write counts as overhead: fitting trials,
+  the booklet's second layout, post-processing (pypdf), checks.
+- jobs2_speedup: a cold build of sources/ with -j 1 against -j 2 (whole commands, new processes).
+- nochange_s: a rebuild with nothing changed (whole command; median of 5).
+- edit_one_s: a rebuild after one commitment of one charter was edited (whole command).
+- scale_500_over_50: a generated 500-commitment charter against a 50-commitment one (-j 1).
+- peak_rss_mb: the largest resident memory of any build process above.
+
+The machine is shared: the load average before and after is recorded. Measure when it is
+quiet (`uptime` under 0.5).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402 - bench/ is not a package
+
+TARGETS = {
+    "overhead_ratio": ("<=", 1.25),
+    "jobs2_speedup": (">=", 1.5),
+    "nochange_s": ("<=", 0.3),
+    "edit_one_s": (None, None),
+    "scale_500_over_50": ("<=", 11),
+    "peak_rss_mb": ("<", 1024),
+}
+PEAK_RSS_KB = 0
+
+
+def cli(*args: str | Path, cwd: Path = ROOT) -> float:
+    """Run the command line as a user would; return its wall time (and note its peak memory)."""
+    global PEAK_RSS_KB
+    command = [sys.executable, "-m", "charterpress", *map(str, args)]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        sys.exit(f"bench: {' '.join(command)} failed:\n{process.stderr.read().decode()}")
+    process.stderr.close()
+    PEAK_RSS_KB = max(PEAK_RSS_KB, usage.ru_maxrss)  # a -j N build's workers are its children
+    return seconds
+
+
+# --- overhead_ratio ---------------------------------------------------------------------------
+
+
+def record_final_documents() -> list[tuple[str, str, dict]]:
+    """Make WeasyPrint remember, for every PDF written, its HTML, base URL and write options."""
+    import weasyprint
+
+    written: list[tuple[str, str, dict]] = []
+    html_init, render, write_pdf = (
+        weasyprint.HTML.__init__,
+        weasyprint.HTML.render,
+        weasyprint.Document.write_pdf,
+    )
+
+    def init(self, *args, **kwargs):
+        self._bench = (kwargs.get("string"), kwargs.get("base_url"))
+        html_init(self, *args, **kwargs)
+
+    def render_(self, *args, **kwargs):
+        document = render(self, *args, **kwargs)
+        document._bench = self._bench
+        return document
+
+    def write(self, *args, **kwargs):
+        html, base = self._bench
+        assert html is not None, "bench: the pipeline rendered HTML not given as a string"
+        options = {k: v for k, v in kwargs.items() if k in ("pdf_variant", "uncompressed_pdf")}
+        written.append((html, base, options))
+        return write_pdf(self, *args, **kwargs)
+
+    weasyprint.HTML.__init__, weasyprint.HTML.render = init, render_
+    weasyprint.Document.write_pdf = write
+    return written
+
+
+def pipeline_seconds(sources: list, options) -> float:
+    from charterpress.pipeline import make_products
+
+    started = time.perf_counter()
+    for source in sources:
+        make_products(source, options)
+    return time.perf_counter() - started
+
+
+def bare_seconds(documents: list[tuple[str, str, dict]]) -> float:
+    """Lay out and write the same documents with WeasyPrint alone (one shared font configuration)."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    started = time.perf_counter()
+    for html, base, options in documents:
+        weasyprint.HTML(string=html, base_url=base).write_pdf(font_config=fonts, **options)
+    return time.perf_counter() - started
+
+
+def overhead() -> dict[str, float]:
+    """Return the pipeline's and bare WeasyPrint's best of two runs over sources/, one process."""
+    from charterpress import project
+    from charterpress.pipeline import Options, load_sources
+
+    project.use(ROOT)
+    sources = load_sources([], ROOT / "sources")
+    written = record_final_documents()
+    pipeline_seconds(sources[:1], Options())  # warm up: imports, fonts, hyphenation tables
+    written.clear()
+    pipe = [pipeline_seconds(sources, Options())]
+    documents = list(written)
+    bare_seconds(documents[:2])  # warm up WeasyPrint alone too
+    bare = [bare_seconds(documents)]
+    pipe.append(pipeline_seconds(sources, Options()))
+    bare.append(bare_seconds(documents))
+    return {
+        "pipeline_s": min(pipe),
+        "bare_weasyprint_s": min(bare),
+        "documents": len(documents),
+        "charters": len(sources),
+    }
+
+
+# --- the whole commands -------------------------------------------------------------------------
+
+
+def edit_first_commitment(path: Path) -> None:
+    """Change the wording of the first question in a source (a one-commitment edit)."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        if line.lstrip().startswith("question:") and "?" in line:
+            lines[i] = line.replace("?", " – helt konkret?", 1)
+            break
+    else:
+        sys.exit(f"bench: no question to edit in {path}")
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def commands(tmp: Path) -> dict[str, float]:
+    details: dict[str, float] = {}
+    details["cold_j1_s"] = cli("build", "-q", "-j", "1", "--out", tmp / "j1")
+    details["cold_j2_s"] = cli("build", "-q", "-j", "2", "--out", tmp / "j2")
+    nochange = [cli("build", "-q", "--out", tmp / "j2") for _ in range(5)]
+    details["nochange_runs_s"] = nochange  # type: ignore[assignment]
+    details["nochange_s"] = statistics.median(nochange)
+
+    project = tmp / "edit"
+    shutil.copytree(ROOT / "sources", project / "sources")
+    cli("build", "-q", "--project", project)
+    edit_first_commitment(project / "sources" / "glostrup.yaml")
+    details["edit_one_s"] = cli("build", "-q", "--project", project)
+
+    scale = tmp / "scale"
+    (scale / "sources").mkdir(parents=True)
+    for n, sections in ((50, 5), (500, 25)):
+        text = generate.charter(n, sections, slug=f"g{n}")
+        (scale / "sources" / f"g{n}.yaml").write_text(text, encoding="utf-8")
+        details[f"scale_{n}_s"] = cli(
+            "build", "-q", "-j", "1", "--project", scale, scale / "sources" / f"g{n}.yaml"
+        )
+    return details
+
+
+def main() -> None:
+    load_before = os.getloadavg()
+    if load_before[0] > 0.5:
+        print(f"bench: note: the machine is busy (load {load_before[0]:.2f}); figures are noisy")
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="charterpress-bench-") as tmp:
+        whole = commands(Path(tmp))
+    inner = overhead()
+    results = {
+        "overhead_ratio": round(inner["pipeline_s"] / inner["bare_weasyprint_s"], 3),
+        "jobs2_speedup": round(whole["cold_j1_s"] / whole["cold_j2_s"], 3),
+        "nochange_s": round(whole["nochange_s"], 3),
+        "edit_one_s": round(whole["edit_one_s"], 3),
+        "scale_500_over_50": round(whole["scale_500_s"] / whole["scale_50_s"], 3),
+        "peak_rss_mb": round(PEAK_RSS_KB / 1024, 1),
+        "details": {
+            **{k: round(v, 3) for k, v in inner.items()},
+            **{k: (round(v, 3) if isinstance(v, float) else v) for k, v in whole.items()},
+        },
+        "machine": {
+            "cpus": os.cpu_count(),
+            "load_before": [round(x, 2) for x in load_before],
+            "load_after": [round(x, 2) for x in os.getloadavg()],
+            "python": platform.python_version(),
+            "weasyprint": _version("weasyprint"),
+            "pypdf": _version("pypdf"),
+            "bench_s": round(time.perf_counter() - started, 1),
+            "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        },
+    }
+    results["details"]["nochange_runs_s"] = [round(x, 3) for x in whole["nochange_runs_s"]]
+    (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(table(results))
+
+
+def _version(name: str) -> str:
+    from importlib.metadata import version
+
+    return version(name)
+
+
+def table(results: dict) -> str:
+    rows = [("measure", "value", "target", "")]
+    for key, (op, target) in TARGETS.items():
+        value = results[key]
+        ok = "" if op is None else ("ok" if _meets(value, op, target) else "MISSED")
+        rows.append((key, f"{value:g}", f"{op} {target:g}" if op else "", ok))
+    d, m = results["details"], results["machine"]
+    width = [max(len(r[i]) for r in rows) for i in range(4)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, width, strict=True)).rstrip() for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in width))
+    lines.append("")
+    lines.append(
+        f"pipeline {d['pipeline_s']:.1f} s vs bare WeasyPrint {d['bare_weasyprint_s']:.1f} s "
+        f"({d['documents']} final documents of {d['charters']} charters); cold -j 1 "
+        f"{d['cold_j1_s']:.1f} s, -j 2 {d['cold_j2_s']:.1f} s; 50 commitments {d['scale_50_s']:.1f} s, "
+        f"500 {d['scale_500_s']:.1f} s"
+    )
+    lines.append(
+        f"{m['cpus']} CPUs, load {m['load_before'][0]:.2f} before and {m['load_after'][0]:.2f} after; "
+        f"Python {m['python']}, WeasyPrint {m['weasyprint']}; {m['bench_s']:.0f} s in all"
+    )
+    return "\n".join(lines)
+
+
+def _meets(value: float, op: str, target: float) -> bool:
+    return {"<=": value <= target, ">=": value >= target, "<": value < target}[op]
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,251 @@
+"""Property-based tests over generated charters: whole on every face, or a located error.
+
+Hypothesis writes charters unlike the five: 1–300 commitments, texts from one word to the field
+limit, 30-letter compound words, quotes and dashes, Danish and English. Each is built with the
+command line, as a user would. The build either succeeds, and then every word of every
+commitment stands on its own card face (front and back) and in the screen booklet, or it fails
+with exit code 1 and only located lines (``file:line: …``), and writes nothing. It never exits
+0 with text missing.
+
+Profiles (tests/conftest.py): ``ci`` (the default, 30 examples, mostly small decks) and
+``fuzz`` (``make fuzz``: 300 examples over the whole range).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import tempfile
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import pypdf
+import yaml
+from charterpress.__main__ import main
+from charterpress.model import CHARTER_COMMITMENTS_MAX, COMMITMENTS_MAX, TEXT_MAX
+from conftest import FUZZ
+from hypothesis import HealthCheck, event, given, note, settings
+from hypothesis import strategies as st
+
+WORDS = {
+    "da": [
+        "jeg",
+        "vi",
+        "du",
+        "leder",
+        "ledelse",
+        "medarbejdere",
+        "ansvar",
+        "tillid",
+        "retning",
+        "mod",
+        "dialog",
+        "udvikling",
+        "kommune",
+        "borgere",
+        "opgaver",
+        "samarbejde",
+        "fællesskab",
+        "faglighed",
+        "arbejdsmiljø",
+        "forandring",
+        "resultater",
+        "beslutninger",
+        "rammer",
+        "mål",
+        "nysgerrig",
+        "åbenhed",
+        "sætter",
+        "skaber",
+        "giver",
+        "tager",
+        "lytter",
+        "handler",
+        "møder",
+    ],
+    "en": [
+        "I",
+        "we",
+        "you",
+        "leader",
+        "leadership",
+        "staff",
+        "responsibility",
+        "trust",
+        "direction",
+        "courage",
+        "dialogue",
+        "development",
+        "council",
+        "residents",
+        "tasks",
+        "collaboration",
+        "community",
+        "expertise",
+        "workplace",
+        "change",
+        "results",
+        "decisions",
+        "framework",
+        "goals",
+        "curious",
+        "openness",
+        "perspective",
+        "determined",
+        "environment",
+        "sets",
+        "creates",
+        "gives",
+        "takes",
+        "listens",
+        "acts",
+        "meets",
+    ],
+}
+PARTS = {  # pieces of long compounds, as Danish makes them and English charters quote them
+    "da": [
+        "ledelses",
+        "udviklings",
+        "samarbejds",
+        "arbejdsmiljø",
+        "organisations",
+        "medarbejder",
+        "grundlag",
+    ],
+    "en": ["leadership", "development", "organisation", "responsibility", "framework", "community"],
+}
+MARKS = ["„", "“", "”", '"', "«", "»", "‘", "’", "–", "—", "-", "(", ")", ",", ".", ":", ";"]
+LOCATED = re.compile(r"^\S+\.(yaml|txt):\d+(:\d+)?: \S")
+"""A located error line: ``sources/gen.yaml:88: sections[2]…: …`` (file, line, [column])."""
+
+
+@st.composite
+def compound(draw, language: str) -> str:
+    """A compound word of exactly 30 letters, made of real parts."""
+    word = ""
+    while len(word) < 30:
+        word += draw(st.sampled_from(PARTS[language]))
+    return word[:30]
+
+
+@st.composite
+def text(draw, language: str, question: bool = False) -> str:
+    """A text from one word to the field limit, with compounds, quotes and dashes."""
+    size = draw(st.sampled_from(["word", "short", "short", "sentence", "long"]))
+    count = {"word": 1, "short": draw(st.integers(2, 12)), "sentence": draw(st.integers(13, 45))}
+    count["long"] = draw(st.integers(46, 400))
+    words = []
+    for _ in range(count[size]):
+        kind = draw(st.sampled_from(["word"] * 8 + ["compound", "quoted", "dash"]))
+        word = draw(st.sampled_from(WORDS[language]))
+        if kind == "compound":
+            word = draw(compound(language))
+        elif kind == "quoted":
+            open_, close = draw(st.sampled_from([("„", "“"), ("“", "”"), ('"', '"'), ("«", "»")]))
+            word = f"{open_}{word}{close}"
+        elif kind == "dash":
+            word = draw(st.sampled_from(["–", "—", f"{word}-{word}", f"{word}–{word}"]))
+        words.append(word)
+    if draw(st.booleans()) and len(words) > 2:
+        words.insert(len(words) // 2, draw(st.sampled_from(MARKS)))
+    body = " ".join(words)[: TEXT_MAX - 1].strip() or "ja"
+    body = body[0].upper() + body[1:] if body[0].isalpha() else body
+    return body.rstrip("?") + "?" if question else body
+
+
+@st.composite
+def charters(draw) -> dict:
+    """A charter in the source format: 1–300 commitments over 1–40 sections."""
+    language = draw(st.sampled_from(["da", "en"]))
+    small = st.integers(1, 4)
+    if FUZZ:
+        total = draw(st.one_of(small, st.integers(5, 40), st.integers(41, CHARTER_COMMITMENTS_MAX)))
+    else:
+        total = draw(st.one_of(small, small, small, st.integers(5, 24)))
+    least = -(-total // COMMITMENTS_MAX)  # at most 60 commitments a section
+    count = draw(st.integers(least, min(total, 40 if FUZZ else 6)))
+    sizes = [total // count + (1 if i < total % count else 0) for i in range(count)]
+    sections = []
+    for i, size in enumerate(sizes):
+        section = {"id": f"s{i + 1}", "title": draw(text(language)).split(" ")[0] or "Titel"}
+        if draw(st.booleans()):
+            section["headline"] = " ".join(draw(text(language)).split()[:8])
+        commitments = [
+            {"text": draw(text(language)), "question": draw(text(language, question=True))}
+            for _ in range(size)
+        ]
+        section["body"] = [{"commitments": commitments}]
+        sections.append(section)
+    title = " ".join(draw(text(language)).split()[:6])
+    return {
+        "meta": {"municipality": "Prøvekommune", "title": title, "language": language},
+        "sections": sections,
+    }
+
+
+def compact(value: str) -> str:
+    """Letters and digits only: line breaks, hyphens, quotes and dashes no longer count."""
+    return re.sub(r"[\W_]", "", value.replace("\u00ad", "")).lower()
+
+
+def pages(path: Path) -> list[str]:
+    return [compact(page.extract_text() or "") for page in pypdf.PdfReader(path).pages]
+
+
+def build(charter: dict, folder: Path) -> tuple[int, list[str], Path]:
+    """Write the charter as sources/gen.yaml in ``folder`` and build it with the CLI."""
+    source = folder / "sources" / "gen.yaml"
+    source.parent.mkdir()
+    source.write_text(yaml.safe_dump(charter, allow_unicode=True, sort_keys=False), "utf-8")
+    err = io.StringIO()
+    with redirect_stderr(err), redirect_stdout(io.StringIO()):
+        code = main(["-q", "build", str(source), "--out", str(folder / "dist")])
+    return code, err.getvalue().splitlines(), folder / "dist" / "gen"
+
+
+def faces_hold_their_text(charter: dict, dist: Path) -> None:
+    """Every commitment's whole text on its own front, its question on its own back, in order."""
+    deck = pages(dist / "gen-cards-print.pdf")
+    commitments = [c for s in charter["sections"] for c in s["body"][0]["commitments"]]
+    assert len(deck) == 2 * (len(commitments) + 1), "one front and one back per card + title card"
+    for number, commitment in enumerate(commitments, start=2):  # card 1 is the title card
+        front, back = deck[2 * number - 2], deck[2 * number - 1]
+        assert compact(commitment["text"]) in front, (
+            f"card {number}: front lost text: {commitment['text'][:80]!r}… / printed {front[-80:]!r}"
+        )
+        assert compact(commitment["question"]) in back, (
+            f"card {number}: back lost text: {commitment['question'][:80]!r}… / printed {back[-80:]!r}"
+        )
+    booklet = "".join(pages(dist / "gen-booklet.pdf"))
+    for commitment in commitments:
+        assert compact(commitment["text"]) in booklet, f"booklet lost: {commitment['text'][:80]!r}"
+        assert compact(commitment["question"]) in booklet, (
+            f"booklet lost: {commitment['question'][:80]!r}"
+        )
+
+
+def _kind(line: str) -> str:
+    """The gist of an error line, for the statistics ('does not fit on a … card')."""
+    message = re.sub(r"^\S+:\d+(:\d+)?: (\S+: )?", "", line)
+    return re.sub(r"\d+", "N", message)[:60]
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(charters())
+def test_a_generated_charter_is_whole_on_every_face_or_a_located_error(charter: dict) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="charterpress-property-"))
+    try:
+        code, err, dist = build(charter, folder)
+        note(f"exit {code}; stderr: {err[:5]}")
+        total = sum(len(s["body"][0]["commitments"]) for s in charter["sections"])
+        event(f"commitments: {'1-4' if total < 5 else '5-40' if total <= 40 else '41-300'}")
+        event(f"exit {code}" + (f": {_kind(err[0])}" if code and err else ""))
+        if code == 0:
+            faces_hold_their_text(charter, dist)
+            return
+        assert code == 1, err
+        assert err and all(LOCATED.match(line) for line in err), err
+        assert not dist.exists() or not any(dist.glob("*.pdf")), "a failed build wrote PDFs"
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
