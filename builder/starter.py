@@ -35,6 +35,7 @@ theme:
   accent: "#c8963e"                 # second colour
   card: standard                    # standard (90×130 mm), a6, a7, poker, or {{width: 90, height: 130}}
   sheet: {{paper: A4, flip: long, mode: duplex}}   # office printing of the cards
+  # logo: {{file: logo.png, alt: "{name} Kommunes byvåben"}}   # an image next to this file
 
 front:                              # text before the sections (introduction, purpose …)
   - id: intro
@@ -45,23 +46,28 @@ front:                              # text before the sections (introduction, pu
         linjer; de samles til ét afsnit.
       - heading: En mellemrubrik
       - items: [et punkt, et andet punkt]
+      # - quote: Et citat, sat som citat.      (by: hvem der sagde det)
+      # - figure: figur.png                    (alt: hvad billedet viser; caption: billedtekst)
+      # - panel: Værdier                       (values: [tillid, ansvar])
 
 sections:                           # each section is a chapter; each commitment is a card
   - id: retning
-    kicker: RETNINGEN               # short name, shown on the cards
+    kicker: RETNINGEN               # optional short name above the title
     title: Jeg sætter retning       # the chapter title
     headline: Jeg ved, hvor vi skal hen
+    band: Retningen – jeg sætter retning   # optional: what the cards' band says
     body:                           # the chapter's text in reading order
       - Tekst før listen (valgfri).
       - lead: "Det indebærer, at jeg:"      # the list's lead-in
-        commitments:                  # the list's items: one card each
+        style: bullets                # bullets, numbered or paragraphs
+        commitments:                  # the list's items: one card each (title: for a named principle)
           - text: sætter tydelige mål
             card: Jeg sætter tydelige mål    # optional: the card's wording
             question: Hvilket mål har dit team brug for at høre dig sige tydeligere?
           - text: følger op på det, vi aftaler
             card: Jeg følger op på det, vi aftaler
             question: Hvad gør du, når en aftale i teamet ikke bliver holdt?
-      - Tekst efter listen.
+      - Tekst efter listen. En sektion kan have flere lister, hver med sin egen indledning.
 """
 
 

@@ -20,26 +20,14 @@ from charterpress.model import Charter, Passage, Section
 from conftest import ROOT, load, products_of
 from pypdf import PdfReader
 
-SEED_FILE = {  # ../shared/seeds/README.md maps the extracted originals to their slugs
-    "glostrup": "000_90a7c397c4f01938.txt",
-    "gladsaxe": "001_614181200c814092.txt",
-    "gentofte": "002_9c61b80e32f4e759.txt",
-    "ishoej": "003_afa1ab71599c90c0.txt",
-    "ballerup": "004_64b7645363978e2b.txt",
-}
-CHARTERS = sorted(SEED_FILE)
+ORIGINALS = ROOT / "tests" / "originals"
+"""The original of each charter, SLUG.txt (the seed files of ../shared/seeds, kept in the repo)."""
 
 
 def original(slug: str) -> str | None:
-    """Return the text of a charter's original, from tests/originals/ or ../shared/seeds/."""
-    for path in (
-        ROOT / "tests" / "originals" / f"{slug}.txt",
-        ROOT / "tests" / "originals" / SEED_FILE[slug],
-        ROOT.parent / "shared" / "seeds" / SEED_FILE[slug],
-    ):
-        if path.is_file():
-            return path.read_text(encoding="utf-8")
-    return None
+    """Return the text of a charter's original, if the repository holds one."""
+    path = ORIGINALS / f"{slug}.txt"
+    return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
 def compact(text: str) -> str:
@@ -279,6 +267,9 @@ def uncarded(charter: Charter) -> list[str]:
     return out
 
 
+CHARTERS = sorted(OUTLINE)
+
+
 @pytest.fixture(scope="module", params=CHARTERS)
 def charter(request) -> tuple[str, Charter]:
     return request.param, load(ROOT / "sources" / f"{request.param}.yaml").charter
@@ -401,6 +392,10 @@ def test_gladsaxe_view_of_leadership_heads_the_six_traits():
     assert all(c.front.startswith("I Gladsaxe Kommune er lederne") for c in view.commitments)
 
 
-def test_sources_we_check_are_the_ones_we_ship():
-    for slug in CHARTERS:
+def test_every_original_has_its_outline_and_its_decisions():
+    """A charter added with its original gets its outline and its uncarded passages written here."""
+    slugs = {p.stem for p in ORIGINALS.glob("*.txt")}
+    assert slugs, "no originals in tests/originals"
+    assert slugs == set(OUTLINE) == set(NOT_CARDED) == set(COMMITMENTS)
+    for slug in slugs:
         assert Path(ROOT / "sources" / f"{slug}.yaml").is_file()
