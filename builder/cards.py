@@ -13,7 +13,7 @@ import pyphen
 import weasyprint
 from weasyprint.formatting_structure.boxes import BlockContainerBox, LineBox, MarginBox, TextBox
 
-from . import colours, impose, proof, sheets
+from . import colours, impose, layouts, proof, sheets
 from .errors import BuildError, Problem
 from .hyphenate import PATTERNS, SOFT_HYPHEN, WORD, exceptions, hyphenate_word, word_breaks
 from .layouts import DEFAULT_THEME, environment, labels
@@ -171,8 +171,7 @@ def deck_count(charter: Charter, words: dict[str, object]) -> str:
     The one count the title card, the office sheets and the booklet all print: one dialogue
     card per commitment (``Charter.commitment_count``), and the title card named apart.
     """
-    n = charter.commitment_count
-    return str(words["deck_count_one" if n == 1 else "deck_count"]).format(n=n)
+    return layouts.deck_count(words, charter.commitment_count)
 
 
 def card_size(charter: Charter) -> tuple[float, float]:
