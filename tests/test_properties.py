@@ -14,6 +14,7 @@ Profiles (tests/conftest.py): ``ci`` (the default, 30 examples, mostly small dec
 from __future__ import annotations
 
 import io
+import random
 import re
 import shutil
 import tempfile
@@ -21,11 +22,12 @@ from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pypdf
+import pytest
 import yaml
 from charterpress.__main__ import main
 from charterpress.model import CHARTER_COMMITMENTS_MAX, COMMITMENTS_MAX, TEXT_MAX
 from conftest import FUZZ
-from hypothesis import HealthCheck, event, given, note, settings
+from hypothesis import HealthCheck, event, example, given, note, settings
 from hypothesis import strategies as st
 
 WORDS = {
@@ -120,35 +122,43 @@ LOCATED = re.compile(r"^\S+\.(yaml|txt):\d+(:\d+)?: \S")
 """A located error line: ``sources/gen.yaml:88: sections[2]…: …`` (file, line, [column])."""
 
 
-@st.composite
-def compound(draw, language: str) -> str:
+def compound(rng: random.Random, language: str) -> str:
     """A compound word of exactly 30 letters, made of real parts."""
     word = ""
     while len(word) < 30:
-        word += draw(st.sampled_from(PARTS[language]))
+        word += rng.choice(PARTS[language])
     return word[:30]
 
 
+SIZES = {"word": (1, 1), "short": (2, 12), "sentence": (13, 45), "long": (46, 400)}
+"""Words in a text of each size: 'long' runs to the field limit (TEXT_MAX characters)."""
+FITS = ("word", "short", "short", "sentence")
+"""Sizes that fit a card face; a charter drawn with them alone should build."""
+
+
 @st.composite
-def text(draw, language: str, question: bool = False) -> str:
-    """A text from one word to the field limit, with compounds, quotes and dashes."""
-    size = draw(st.sampled_from(["word", "short", "short", "sentence", "long"]))
-    count = {"word": 1, "short": draw(st.integers(2, 12)), "sentence": draw(st.integers(13, 45))}
-    count["long"] = draw(st.integers(46, 400))
+def text(draw, language: str, sizes: tuple[str, ...], question: bool = False) -> str:
+    """A text from one word to the field limit, with 30-letter compounds, quotes and dashes.
+
+    Hypothesis draws the size and a seed; the words come from the seed, so a 300-card charter
+    costs Hypothesis little data (it shrinks the size and the seed).
+    """
+    size = draw(st.sampled_from(sizes))
+    rng = random.Random(draw(st.integers(0, 2**32 - 1)))
     words = []
-    for _ in range(count[size]):
-        kind = draw(st.sampled_from(["word"] * 8 + ["compound", "quoted", "dash"]))
-        word = draw(st.sampled_from(WORDS[language]))
+    for _ in range(rng.randint(*SIZES[size])):
+        kind = rng.choice(["word"] * 8 + ["compound", "quoted", "dash"])
+        word = rng.choice(WORDS[language])
         if kind == "compound":
-            word = draw(compound(language))
+            word = compound(rng, language)
         elif kind == "quoted":
-            open_, close = draw(st.sampled_from([("„", "“"), ("“", "”"), ('"', '"'), ("«", "»")]))
+            open_, close = rng.choice([("„", "“"), ("“", "”"), ('"', '"'), ("«", "»")])
             word = f"{open_}{word}{close}"
         elif kind == "dash":
-            word = draw(st.sampled_from(["–", "—", f"{word}-{word}", f"{word}–{word}"]))
+            word = rng.choice(["–", "—", f"{word}-{word}", f"{word}–{word}"])
         words.append(word)
-    if draw(st.booleans()) and len(words) > 2:
-        words.insert(len(words) // 2, draw(st.sampled_from(MARKS)))
+    if len(words) > 2 and rng.random() < 0.5:
+        words.insert(len(words) // 2, rng.choice(MARKS))
     body = " ".join(words)[: TEXT_MAX - 1].strip() or "ja"
     body = body[0].upper() + body[1:] if body[0].isalpha() else body
     return body.rstrip("?") + "?" if question else body
@@ -156,32 +166,60 @@ def text(draw, language: str, question: bool = False) -> str:
 
 @st.composite
 def charters(draw) -> dict:
-    """A charter in the source format: 1–300 commitments over 1–40 sections."""
+    """A charter in the source format: 1–300 commitments over 1–40 sections, any card size."""
     language = draw(st.sampled_from(["da", "en"]))
-    small = st.integers(1, 4)
-    if FUZZ:
-        total = draw(st.one_of(small, st.integers(5, 40), st.integers(41, CHARTER_COMMITMENTS_MAX)))
-    else:
-        total = draw(st.one_of(small, small, small, st.integers(5, 24)))
+    sizes = draw(st.sampled_from([FITS, (*FITS, "long")]))
+    tiers = {"small": (1, 4), "medium": (5, 40), "large": (41, CHARTER_COMMITMENTS_MAX)}
+    # CI: mostly small decks (each example is a whole build); fuzz: the whole range.
+    tier = draw(
+        st.sampled_from(["small", "medium", "large"] if FUZZ else ["small"] * 3 + ["medium"])
+    )
+    total = draw(st.integers(*tiers[tier]) if FUZZ or tier == "small" else st.integers(5, 24))
     least = -(-total // COMMITMENTS_MAX)  # at most 60 commitments a section
     count = draw(st.integers(least, min(total, 40 if FUZZ else 6)))
-    sizes = [total // count + (1 if i < total % count else 0) for i in range(count)]
+    shares = [total // count + (1 if i < total % count else 0) for i in range(count)]
     sections = []
-    for i, size in enumerate(sizes):
-        section = {"id": f"s{i + 1}", "title": draw(text(language)).split(" ")[0] or "Titel"}
+    for i, share in enumerate(shares):
+        section = {"id": f"s{i + 1}", "title": " ".join(draw(text(language, FITS)).split()[:4])}
         if draw(st.booleans()):
-            section["headline"] = " ".join(draw(text(language)).split()[:8])
+            section["headline"] = " ".join(draw(text(language, FITS)).split()[:8])
         commitments = [
-            {"text": draw(text(language)), "question": draw(text(language, question=True))}
-            for _ in range(size)
+            {"text": draw(text(language, sizes)), "question": draw(text(language, sizes, True))}
+            for _ in range(share)
         ]
         section["body"] = [{"commitments": commitments}]
         sections.append(section)
-    title = " ".join(draw(text(language)).split()[:6])
-    return {
-        "meta": {"municipality": "Prøvekommune", "title": title, "language": language},
-        "sections": sections,
+    meta = {
+        "municipality": "Prøvekommune",
+        "title": " ".join(draw(text(language, FITS)).split()[:6]),
     }
+    meta["language"] = language
+    charter = {"meta": meta, "sections": sections}
+    card = draw(st.sampled_from([None, None, "standard", "a6", "poker", "a7"]))
+    if card:
+        charter["theme"] = {"card": card}
+    return charter
+
+
+def largest_charter() -> dict:
+    """300 commitments (the most a charter may have), 60 a section, English, compounds and quotes."""
+    rng = random.Random(300)
+    sections = []
+    for i in range(CHARTER_COMMITMENTS_MAX // COMMITMENTS_MAX):
+        commitments = []
+        for j in range(COMMITMENTS_MAX):
+            word = compound(rng, "en")
+            commitments.append(
+                {
+                    "text": f"I “{rng.choice(WORDS['en'])}” the {word} – card {i * 60 + j + 1}",
+                    "question": f"What does {rng.choice(WORDS['en'])} mean to you — {word}?",
+                }
+            )
+        sections.append(
+            {"id": f"s{i + 1}", "title": f"Part {i + 1}", "body": [{"commitments": commitments}]}
+        )
+    meta = {"municipality": "Largest Council", "title": "Three hundred cards", "language": "en"}
+    return {"meta": meta, "sections": sections}
 
 
 def compact(value: str) -> str:
@@ -233,6 +271,7 @@ def _kind(line: str) -> str:
 
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(charters())
+@example(largest_charter())
 def test_a_generated_charter_is_whole_on_every_face_or_a_located_error(charter: dict) -> None:
     folder = Path(tempfile.mkdtemp(prefix="charterpress-property-"))
     try:
@@ -249,3 +288,31 @@ def test_a_generated_charter_is_whole_on_every_face_or_a_located_error(charter: 
         assert not dist.exists() or not any(dist.glob("*.pdf")), "a failed build wrote PDFs"
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_the_face_check_sees_a_word_that_is_not_on_its_face(tmp_path: Path) -> None:
+    """The property's check can fail: a word missing from one face (not from the deck) is caught."""
+    charter = {
+        "meta": {"municipality": "Prøvekommune", "title": "Prøve", "language": "da"},
+        "sections": [
+            {
+                "id": "s1",
+                "title": "Retning",
+                "body": [
+                    {
+                        "commitments": [
+                            {"text": "Jeg sætter retning", "question": "Hvor går du hen?"},
+                            {"text": "Jeg lytter", "question": "Hvem lytter du til?"},
+                        ]
+                    }
+                ],
+            }
+        ],
+    }
+    code, err, dist = build(charter, tmp_path)
+    assert code == 0, err
+    faces_hold_their_text(charter, dist)
+    commitments = charter["sections"][0]["body"][0]["commitments"]
+    commitments[0]["text"] += " lytter"  # on the deck (card 3), not on card 2's face
+    with pytest.raises(AssertionError, match="card 2: front lost text"):
+        faces_hold_their_text(charter, dist)
