@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from charterpress.__main__ import main
 from charterpress.load import MAX_SOURCE_BYTES
-from conftest import DATA, ROOT
+from conftest import DATA, ROOT, load
 
 BAD = DATA / "bad"
 CASES = sorted(BAD.glob("*.yaml"))
@@ -144,3 +144,36 @@ def test_special_and_hostile_files_give_their_line(case, dist, capsys, tmp_path,
     monkeypatch.chdir(tmp_path)
     path = make(tmp_path)
     assert_refused(["build", path.name], [f"{path.name}: {message}"], dist, capsys)
+
+
+LITERALS = [
+    "<script>alert(1)</script>",
+    "{{ 7*7 }}",
+    "{% raw %}x{% endraw %}",
+    "</style><style>body{display:none}</style>",
+    "url(file:///etc/passwd)",
+    "&amp; &lt;b&gt; <b>bold</b> ${HOME} %s {{ config }} {# c #}",
+    "<img src=x onerror=alert(1)>",
+    "{{ 6*7 }}",
+    "{% if true %}this{% endif %}",
+]
+
+
+def test_html_css_and_jinja_in_a_source_print_literally():
+    """Untrusted text is escaped, never executed: it reaches the deck and the booklet as typed."""
+    import io
+
+    from charterpress.pipeline import Options, make_products
+    from pypdf import PdfReader
+
+    made = make_products(load(DATA / "hostile-text.yaml"), Options())
+    for name in ("hostile-text-booklet.pdf", "hostile-text-cards-print.pdf"):
+        product = next(p for p in made if p.name == name)
+        text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(product.data)).pages)
+        flat = re.sub(r"[\s\u00ad-]", "", text).lower()  # kickers may be set in capitals
+        on_cards = ("<img", "{{ 6", "{% if")  # the cards carry the commitments only
+        for literal in LITERALS:
+            if name.endswith("cards-print.pdf") and not literal.startswith(on_cards):
+                continue
+            assert re.sub(r"[\s-]", "", literal).lower() in flat, (name, literal)
+        assert "49" not in text and "42" not in text
