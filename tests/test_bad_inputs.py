@@ -117,6 +117,13 @@ def _long_slug(folder: Path) -> Path:
     return path
 
 
+def _not_utf8_name(folder: Path) -> Path:
+    """A file name that is not UTF-8 once ended in a UnicodeEncodeError (exit 3)."""
+    path = Path(os.fsdecode(bytes(folder) + b"/\xff\xfe.yaml"))
+    path.write_bytes(SEED.read_bytes())
+    return path
+
+
 NOT_REGULAR = "cannot read: not a regular file (a source must be a plain .yaml file)"
 MADE = {
     "fifo": (_fifo, NOT_REGULAR),
@@ -131,6 +138,11 @@ MADE = {
         "the file name '..' is not a usable slug: rename the file to lowercase letters, digits "
         "and single '-' (like 'roskilde.yaml' or 'ishoej-2.yaml')",
     ),
+    "not-utf8-name": (
+        _not_utf8_name,
+        "the file name '\\udcff\\udcfe' is not a usable slug: rename the file to lowercase "
+        "letters, digits and single '-' (like 'roskilde.yaml' or 'ishoej-2.yaml')",
+    ),
     "long-slug": (
         _long_slug,
         "the file name 'kkkkkkkkkkkkkkkkkkkk…' is too long for a slug: at most 40 characters",
@@ -143,7 +155,8 @@ def test_special_and_hostile_files_give_their_line(case, dist, capsys, tmp_path,
     make, message = MADE[case]
     monkeypatch.chdir(tmp_path)
     path = make(tmp_path)
-    assert_refused(["build", path.name], [f"{path.name}: {message}"], dist, capsys)
+    shown = path.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    assert_refused(["build", path.name], [f"{shown}: {message}"], dist, capsys)
 
 
 LITERALS = [
