@@ -19,7 +19,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import RectangleObject
 from weasyprint.formatting_structure.boxes import LineBox, MarginBox, TextBox
 
-from . import colours, layouts, proof, render
+from . import assets, colours, layouts, proof, render
 from .errors import BuildError
 from .hyphenate import hyphenate
 from .impose import Affine, Line, saddle_order
@@ -193,11 +193,13 @@ def environment(
     language: str,
     theme: str = layouts.DEFAULT_THEME,
     images: dict[str, Path] | None = None,
+    variant: str = "print",
 ) -> jinja2.Environment:
     """Return the layout environment with the booklet's filters.
 
     'hy' adds soft hyphens, 'runs' groups a section's body, 'run_in' ends a run-in heading,
-    'image' turns an image named in the source into the URL of its checked file.
+    'image' turns an image named in the source into the URL of its checked file (for the
+    screen, an RGB copy of a CMYK or palette image: ``assets.image_url``).
     """
     env = layouts.environment(slug, theme=theme)
     env.filters["hy"] = lambda text: hyphenate(str(text), language)
@@ -205,7 +207,7 @@ def environment(
     env.filters["sentence"] = sentence_case
     env.filters["runs"] = runs
     env.filters["run_in"] = run_in
-    env.filters["image"] = lambda file: (images or {})[file].as_uri()
+    env.filters["image"] = lambda file: assets.image_url((images or {})[file], variant)
     return env
 
 
@@ -237,7 +239,7 @@ def booklet_html(
     labels = layouts.labels(language)
     theme = charter.theme
     return render.render_html(
-        environment(source.slug, language, theme.name, source.images),
+        environment(source.slug, language, theme.name, source.images, variant),
         TEMPLATE,
         charter=charter,
         meta=charter.meta,
@@ -404,6 +406,7 @@ def make(source: Source, options: Options) -> list[Product]:
     printed = render_print(source, len(screen.pages), tight)
     proof.check_booklet(source, screen)
     notes = tuple(f"booklet: {problem}" for problem in layout_problems(screen))
+    notes += tuple(f"booklet: {note}" for note in assets.dpi_notes(printed, source.images))
     print_pdf = render.to_pdf(printed)
     shop = print_pdf
     if options.marks:
