@@ -71,9 +71,10 @@ def record_final_documents() -> list[tuple[str, str, dict]]:
     import weasyprint
 
     written: list[tuple[str, str, dict]] = []
-    html_init, render, write_pdf = (
+    html_init, render, copy, write_pdf = (
         weasyprint.HTML.__init__,
         weasyprint.HTML.render,
+        weasyprint.Document.copy,
         weasyprint.Document.write_pdf,
     )
 
@@ -86,6 +87,14 @@ def record_final_documents() -> list[tuple[str, str, dict]]:
         document._bench = self._bench
         return document
 
+    def copy_(self, *args, **kwargs):
+        # The card deck: the full-size deck's pages with the shrunk faces' pages from small
+        # trial documents. Bare WeasyPrint gets the deck's HTML (the same faces; a few at a
+        # smaller size in the final HTML would lay out in the same time).
+        document = copy(self, *args, **kwargs)
+        document._bench = self._bench
+        return document
+
     def write(self, *args, **kwargs):
         html, base = self._bench
         assert html is not None, "bench: the pipeline rendered HTML not given as a string"
@@ -94,13 +103,57 @@ def record_final_documents() -> list[tuple[str, str, dict]]:
         return write_pdf(self, *args, **kwargs)
 
     weasyprint.HTML.__init__, weasyprint.HTML.render = init, render_
-    weasyprint.Document.write_pdf = write
+    weasyprint.Document.copy, weasyprint.Document.write_pdf = copy_, write
     return written
+
+
+SPENT: dict[str, float] = {}
+"""Seconds the pipeline spent in each part (see ``time_parts``), summed over one run."""
+
+
+def time_parts() -> None:
+    """Time the parts of the pipeline: WeasyPrint's layout and PDF writing, Jinja, the
+    post-processing with pypdf (imposition, office sheets, crop marks) and the proof's reading
+    of the written PDFs. What is left is the pipeline's own Python."""
+    import importlib
+
+    import jinja2
+    import weasyprint
+
+    parts = [
+        (weasyprint.HTML, "render", "layout_s"),
+        (weasyprint.Document, "write_pdf", "write_pdf_s"),
+        (jinja2.Environment, "get_template", "jinja_s"),
+        (jinja2.Template, "render", "jinja_s"),
+    ]
+    for module, name, part in (
+        ("sheets", "place_cards", "postprocess_pypdf_s"),
+        ("sheets", "add_crop_marks", "postprocess_pypdf_s"),
+        ("booklet", "impose", "postprocess_pypdf_s"),
+        ("proof", "check_fonts", "proof_pdf_fonts_s"),
+    ):
+        owner = importlib.import_module(f"charterpress.{module}")
+        if hasattr(owner, name):  # the bench measures whatever the code of the day has
+            parts.append((owner, name, part))
+    for owner, name, part in parts:
+        setattr(owner, name, _timed(getattr(owner, name), part))
+
+
+def _timed(function, part: str):
+    def timed(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            SPENT[part] = SPENT.get(part, 0.0) + time.perf_counter() - started
+
+    return timed
 
 
 def pipeline_seconds(sources: list, options) -> float:
     from charterpress.pipeline import make_products
 
+    SPENT.clear()
     started = time.perf_counter()
     for source in sources:
         make_products(source, options)
@@ -133,14 +186,40 @@ def overhead() -> dict[str, float]:
     documents = list(written)
     bare_seconds(documents[:2])  # warm up WeasyPrint alone too
     bare = [bare_seconds(documents)]
+    time_parts()  # the second run, timed in parts (the timers cost microseconds)
     pipe.append(pipeline_seconds(sources, Options()))
     bare.append(bare_seconds(documents))
+    parts = {k: round(v, 3) for k, v in sorted(SPENT.items())}
+    parts["rest_s"] = round(pipe[-1] - sum(SPENT.values()), 3)
     return {
         "pipeline_s": min(pipe),
         "bare_weasyprint_s": min(bare),
         "documents": len(documents),
         "charters": len(sources),
+        "layouts": _count_layouts(sources),
+        "pipeline_parts": parts,
     }
+
+
+def _count_layouts(sources: list) -> int:
+    """Return how many documents the pipeline lays out for ``sources`` (final ones and trials)."""
+    import weasyprint
+    from charterpress.pipeline import Options
+
+    count = 0
+    render = weasyprint.HTML.render
+
+    def counted(self, *args, **kwargs):
+        nonlocal count
+        count += 1
+        return render(self, *args, **kwargs)
+
+    weasyprint.HTML.render = counted
+    try:
+        pipeline_seconds(sources, Options())
+    finally:
+        weasyprint.HTML.render = render
+    return count
 
 
 # --- the whole commands -------------------------------------------------------------------------
@@ -199,7 +278,7 @@ def main() -> None:
         "scale_500_over_50": round(whole["scale_500_s"] / whole["scale_50_s"], 3),
         "peak_rss_mb": round(PEAK_RSS_KB / 1024, 1),
         "details": {
-            **{k: round(v, 3) for k, v in inner.items()},
+            **{k: (round(v, 3) if isinstance(v, float) else v) for k, v in inner.items()},
             **{k: (round(v, 3) if isinstance(v, float) else v) for k, v in whole.items()},
         },
         "machine": {
@@ -240,6 +319,10 @@ def table(results: dict) -> str:
         f"({d['documents']} final documents of {d['charters']} charters); cold -j 1 "
         f"{d['cold_j1_s']:.1f} s, -j 2 {d['cold_j2_s']:.1f} s; 50 commitments {d['scale_50_s']:.1f} s, "
         f"500 {d['scale_500_s']:.1f} s"
+    )
+    lines.append(
+        f"{d['layouts']} layouts for {d['documents']} documents; pipeline parts (s): "
+        + ", ".join(f"{k.removesuffix('_s')} {v:.2f}" for k, v in d["pipeline_parts"].items())
     )
     lines.append(
         f"{m['cpus']} CPUs, load {m['load_before'][0]:.2f} before and {m['load_after'][0]:.2f} after; "

@@ -122,6 +122,19 @@ def make(source: Source, options: Options) -> list[Product]:
     ]
 
 
+def check_fit(source: Source) -> tuple[str, ...]:
+    """Lay out the deck's faces (no PDF) and return the shrink notes; BuildError if a text does not fit.
+
+    What ``charterpress check`` runs: the same fitting and proof as a build, without writing.
+    """
+    words = labels(source.charter.meta.language)
+    check_hyphenation(source.charter.meta.language)
+    cards = deck(source.charter, words)
+    type_scale = scale_for(card_size(source.charter))
+    sizes = fit(source, cards, words, type_scale).sizes
+    return shrink_notes(cards, shrunk_faces(cards, sizes, type_scale))
+
+
 # --- The deck -------------------------------------------------------------------------------
 
 
