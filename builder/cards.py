@@ -12,7 +12,7 @@ import pyphen
 import weasyprint
 from weasyprint.formatting_structure.boxes import BlockContainerBox, LineBox, MarginBox, TextBox
 
-from . import colours, impose, proof, reading, sheets
+from . import colours, impose, layouts, proof, reading, sheets
 from .errors import BuildError, Problem
 from .hyphenate import PATTERNS
 from .layouts import DEFAULT_THEME, environment, labels, look
@@ -206,6 +206,15 @@ def _lines(text: str, size: float, width: float, caps: bool = False) -> int:
 def measure(charter: Charter, scale: Scale) -> float:
     """Return the width (mm) of a card's text column."""
     return card_size(charter)[0] - 2 * scale.margin_side
+
+
+def deck_count(charter: Charter, words: dict[str, object]) -> str:
+    """Return how many cards the deck holds, in words: '32 dialogkort og et titelkort'.
+
+    The one count the title card, the office sheets and the booklet all print: one dialogue
+    card per commitment (``Charter.commitment_count``), and the title card named apart.
+    """
+    return layouts.deck_count(words, charter.commitment_count)
 
 
 def card_size(charter: Charter) -> tuple[float, float]:
@@ -620,7 +629,7 @@ def cards_html(
         top_line=top_line(cards, scale, width),
         monogram=charter.monogram,
         ink={"body": BODY_INK_PRINT},
-        count=str(words["card_count"]).format(n=len(cards)),
+        count=deck_count(charter, words),
     )
 
 
@@ -739,7 +748,10 @@ def sheet_furniture(
             pages.append({"instruction": instruction, "label": label, "side": side})
     charter = source.charter
     longest_label = max(
-        (f"{charter.meta.municipality} · {words['dialogue_cards']} · {p['label']}" for p in pages),
+        (
+            f"{charter.meta.municipality} · {deck_count(charter, words)} · {p['label']}"
+            for p in pages
+        ),
         key=len,
     )
     html = render_html(
@@ -747,6 +759,7 @@ def sheet_furniture(
         "cards-sheet.html",
         charter=charter,
         labels=words,
+        deck_count=deck_count(charter, words),
         paper={"width": g.paper[0], "height": g.paper[1]},
         top=_box(top, g.paper[1], str(instruction)),
         bottom=_box(bottom, g.paper[1], longest_label),

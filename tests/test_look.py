@@ -94,7 +94,7 @@ def test_no_booklet_page_holds_a_single_line_or_a_single_question(path: Path) ->
 @pytest.mark.parametrize("slug", ["gentofte", "glostrup"])  # classic; long headlines
 def test_every_chapter_band_of_a_booklet_has_one_depth(slug: str) -> None:
     path = SOURCES / f"{slug}.yaml"
-    document, _, _ = booklet.render_screen(load(path))
+    document, _ = booklet.render_screen(load(path))
     depths = set()
     for page in document.pages:
         for box in _boxes(page._page_box, "chapter-head"):
