@@ -47,6 +47,9 @@ TARGETS = {
 PEAK_RSS_KB = 0
 RSS_MB: dict[str, float] = {}
 """Peak resident memory of each command run, by name."""
+CPU_S: dict[str, float] = {}
+"""CPU time (user + system, workers included) of each command run, by name: on a busy
+machine, wall time over CPU time tells how much of a core a build got."""
 
 
 def cli(*args: str | Path, cwd: Path = ROOT, name: str = "") -> float:
@@ -64,6 +67,7 @@ def cli(*args: str | Path, cwd: Path = ROOT, name: str = "") -> float:
     PEAK_RSS_KB = max(PEAK_RSS_KB, usage.ru_maxrss)  # a -j N build's workers are its children
     if name:
         RSS_MB[name] = round(usage.ru_maxrss / 1024, 1)
+        CPU_S[name] = round(usage.ru_utime + usage.ru_stime, 2)
     return seconds
 
 
@@ -303,6 +307,7 @@ def main() -> None:
     }
     results["details"]["nochange_runs_s"] = [round(x, 3) for x in whole["nochange_runs_s"]]
     results["details"]["peak_rss_mb_by_run"] = RSS_MB
+    results["details"]["cpu_s_by_run"] = CPU_S
     (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(table(results))
 
@@ -330,6 +335,11 @@ def table(results: dict) -> str:
         f"{d['cold_j1_s']:.1f} s, -j 2 {d['cold_j2_s']:.1f} s; 50 commitments {d['scale_50_s']:.1f} s, "
         f"500 {d['scale_500_s']:.1f} s (without previews {d['scale_50_no_preview_s']:.1f} s and "
         f"{d['scale_500_no_preview_s']:.1f} s)"
+    )
+    lines.append(
+        f"CPU time (user+system): cold -j 1 {d['cpu_s_by_run']['cold_j1']:.1f} s, "
+        f"-j 2 {d['cpu_s_by_run']['cold_j2']:.1f} s (wall {d['cold_j1_s']:.1f} s and "
+        f"{d['cold_j2_s']:.1f} s)"
     )
     lines.append(
         "peak memory (MB): " + ", ".join(f"{k} {v:g}" for k, v in d["peak_rss_mb_by_run"].items())
