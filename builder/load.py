@@ -177,9 +177,11 @@ class _Loader(Reader, Scanner, Parser, Composer, _Core12Resolver):
 def display_name(path: Path) -> str:
     """Return ``path`` relative to the working directory when it lies below it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        shown = str(path.resolve().relative_to(Path.cwd().resolve()))
     except (ValueError, OSError, RuntimeError):
-        return str(path)
+        shown = str(path)
+    # a file name that is not UTF-8 (surrogate escapes) is shown with U+FFFD, never crashes print
+    return shown.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 HYPHENATION_SUFFIX = ".hyphenation.txt"

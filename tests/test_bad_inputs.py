@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from charterpress.__main__ import main
 from charterpress.load import MAX_SOURCE_BYTES
-from conftest import DATA, ROOT
+from conftest import DATA, ROOT, load
 
 BAD = DATA / "bad"
 CASES = sorted(BAD.glob("*.yaml"))
@@ -117,6 +117,13 @@ def _long_slug(folder: Path) -> Path:
     return path
 
 
+def _not_utf8_name(folder: Path) -> Path:
+    """A file name that is not UTF-8 once ended in a UnicodeEncodeError (exit 3)."""
+    path = Path(os.fsdecode(bytes(folder) + b"/\xff\xfe.yaml"))
+    path.write_bytes(SEED.read_bytes())
+    return path
+
+
 NOT_REGULAR = "cannot read: not a regular file (a source must be a plain .yaml file)"
 MADE = {
     "fifo": (_fifo, NOT_REGULAR),
@@ -131,6 +138,11 @@ MADE = {
         "the file name '..' is not a usable slug: rename the file to lowercase letters, digits "
         "and single '-' (like 'roskilde.yaml' or 'ishoej-2.yaml')",
     ),
+    "not-utf8-name": (
+        _not_utf8_name,
+        "the file name '\\udcff\\udcfe' is not a usable slug: rename the file to lowercase "
+        "letters, digits and single '-' (like 'roskilde.yaml' or 'ishoej-2.yaml')",
+    ),
     "long-slug": (
         _long_slug,
         "the file name 'kkkkkkkkkkkkkkkkkkkk…' is too long for a slug: at most 40 characters",
@@ -143,4 +155,38 @@ def test_special_and_hostile_files_give_their_line(case, dist, capsys, tmp_path,
     make, message = MADE[case]
     monkeypatch.chdir(tmp_path)
     path = make(tmp_path)
-    assert_refused(["build", path.name], [f"{path.name}: {message}"], dist, capsys)
+    shown = path.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    assert_refused(["build", path.name], [f"{shown}: {message}"], dist, capsys)
+
+
+LITERALS = [
+    "<script>alert(1)</script>",
+    "{{ 7*7 }}",
+    "{% raw %}x{% endraw %}",
+    "</style><style>body{display:none}</style>",
+    "url(file:///etc/passwd)",
+    "&amp; &lt;b&gt; <b>bold</b> ${HOME} %s {{ config }} {# c #}",
+    "<img src=x onerror=alert(1)>",
+    "{{ 6*7 }}",
+    "{% if true %}this{% endif %}",
+]
+
+
+def test_html_css_and_jinja_in_a_source_print_literally():
+    """Untrusted text is escaped, never executed: it reaches the deck and the booklet as typed."""
+    import io
+
+    from charterpress.pipeline import Options, make_products
+    from pypdf import PdfReader
+
+    made = make_products(load(DATA / "hostile-text.yaml"), Options())
+    for name in ("hostile-text-booklet.pdf", "hostile-text-cards-print.pdf"):
+        product = next(p for p in made if p.name == name)
+        text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(product.data)).pages)
+        flat = re.sub(r"[\s\u00ad-]", "", text).lower()  # kickers may be set in capitals
+        on_cards = ("<img", "{{ 6", "{% if")  # the cards carry the commitments only
+        for literal in LITERALS:
+            if name.endswith("cards-print.pdf") and not literal.startswith(on_cards):
+                continue
+            assert re.sub(r"[\s-]", "", literal).lower() in flat, (name, literal)
+        assert "49" not in text and "42" not in text
