@@ -12,8 +12,8 @@ build: $(VENV)/.installed system  ## make .venv, install, build every charter in
 test: $(VENV)/.installed-test system-test  ## same set-up plus test extras, run pytest
 	$(BIN)/python -m pytest
 
-fuzz: $(VENV)/.installed-test system-test  ## property tests: 300 generated charters (slow; CI runs 30)
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q --hypothesis-show-statistics tests/test_properties.py
+fuzz: $(VENV)/.installed-test system-test  ## property tests: 300 generated charters, 3000 mutated sources (slow; CI runs 30 and 150)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q --hypothesis-show-statistics tests/test_properties.py tests/test_mutations.py
 
 check: $(VENV)/.installed  ## validate every source
 	$(BIN)/charterpress check

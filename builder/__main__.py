@@ -67,13 +67,24 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
-    check = sub.add_parser("check", help="validate sources and summarise them")
+    check = sub.add_parser(
+        "check",
+        help="validate sources, see that the cards' text fits, summarise them",
+        description="Validate sources and lay out their card faces (no PDF is written) to see "
+        "that every text fits its card; a charter whose build in dist/ is up to date has been "
+        "proven by that build. One line per problem; one summary line per charter.",
+    )
     check.add_argument(
         "sources",
         nargs="*",
         type=Path,
         metavar="SOURCE",
         help="source files or folders (default: sources/*.yaml)",
+    )
+    check.add_argument(
+        "--quick",
+        action="store_true",
+        help="validate only: do not lay out the cards (about a second per charter)",
     )
     _global_options(check, after=True)
 
@@ -188,10 +199,17 @@ def _logging(args: argparse.Namespace) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Validate sources and print one summary line per charter."""
-    from .pipeline import load_sources
+    """Validate sources, see that their cards' text fits, print one summary line per charter."""
+    from .errors import BuildError
+    from .pipeline import check_cards, read_sources, validate_sources
 
-    for source in load_sources(args.sources, args.sources_dir):
+    raws = read_sources(args.sources, args.sources_dir)
+    sources = validate_sources(raws)
+    if not args.quick:
+        problems = check_cards(raws, sources, args.base / DIST)
+        if problems:
+            raise BuildError(problems)
+    for source in sources:
         charter = source.charter
         in_sections = sum(len(s.commitments) for s in charter.sections)
         org = charter.organisation
@@ -233,8 +251,17 @@ def cmd_build(args: argparse.Namespace) -> int:
         for built in results:
             for path in built.paths:
                 print(path)
+        _print_index(_out(args), results)
         print_summary(results, time.perf_counter() - started)
     return 0
+
+
+def _print_index(out: Path, results: list) -> None:
+    """Print the path of dist/index.html when this build changed what it lists."""
+    from .index import INDEX
+
+    if (out / INDEX).is_file() and any(not b.skipped for b in results):
+        print((out / INDEX).resolve())
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
@@ -250,6 +277,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
         for built in results:
             for path in sorted((out / built.slug / PREVIEWS).glob("*.png")):
                 print(path)
+        _print_index(out, results)
         print_summary(results, time.perf_counter() - started)
     return 0
 

@@ -3,18 +3,37 @@
 A source names an image by a path relative to its own folder (``logo.png`` next to
 ``sources/roskilde.yaml`` is ``sources/logo.png``). ``check`` and ``build`` both prove each one
 before anything is rendered: a plain file path (no URL), inside the project once symlinks are
-resolved, an existing file, and an image Pillow can open and decode in full.
+resolved, an existing regular file of at most MAX_IMAGE_BYTES, whose real format is the one its
+name says, of at most MAX_IMAGE_PIXELS (no decompression bomb), that Pillow decodes in full (no
+truncated file). The renderer's fetcher (``render.ProjectFetcher``) stays as the second wall.
+
+After layout, ``dpi_notes`` warns about an image printed below PRINT_DPI, and ``image_url``
+gives the screen booklet an RGB copy of a CMYK or palette image.
 """
 
 from __future__ import annotations
 
+import base64
+import io
+import os
 import re
+import stat
 import warnings
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image
 
-FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+"""The largest image file read: 20 MiB."""
+MAX_IMAGE_PIXELS = 50_000_000
+"""The most pixels in an image (about 7000 × 7000): more is refused as a decompression bomb."""
+PRINT_DPI = 300
+"""The effective resolution below which a printed image is reported."""
+SUFFIXES = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WEBP"}
+"""The file names an image may have, and the real format each promises."""
+FORMATS = set(SUFFIXES.values())
 """Image formats both Pillow and WeasyPrint read."""
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
@@ -29,27 +48,166 @@ def image_problem(file: str, folder: Path, root: Path) -> str | None:
 
     ``root`` is the project: an image outside it (after resolving symlinks) is refused.
     """
-    if _SCHEME.match(file) and not re.match(r"^[a-zA-Z]:[\\/]", file):
+    drive = re.match(r"^[a-zA-Z]:[\\/]", file)  # C:\logo.png is a path (outside the project)
+    if (_SCHEME.match(file) and not drive) or file.startswith("//"):
         return f"'{file}' is a URL: name an image file in the project, relative to the source"
-    path = resolve(folder, file)
+    try:
+        path = resolve(folder, file)
+    except (OSError, RuntimeError, ValueError) as error:  # a symlink loop, a name too long
+        return f"'{file}' cannot be found ({error.__class__.__name__})"
     if not path.is_relative_to(root.resolve()):
-        return f"'{file}' lies outside the project ({root}): copy the image into the project"
-    if not path.exists():
+        return f"'{file}' lies outside the project folder: copy the image into the project"
+    expected = SUFFIXES.get(path.suffix.lower())
+    if expected is None:
+        return f"'{file}' is not named as a PNG, JPEG, GIF or WebP image: use one of {', '.join(SUFFIXES)}"
+    try:
+        info = path.stat()
+    except OSError:
         return f"no image '{file}' next to the source (looked for {_shown(path)})"
-    if not path.is_file():
-        return f"'{file}' is not a file"
+    if not stat.S_ISREG(info.st_mode):
+        return f"'{file}' is not a regular file"
+    if info.st_size > MAX_IMAGE_BYTES:
+        return f"'{file}' is too large ({info.st_size:,} bytes; at most {MAX_IMAGE_BYTES:,})"
+    try:
+        checked = _inspect(path, info.st_mtime_ns, info.st_size)
+    except _Bad as bad:
+        return f"'{file}' {bad}"
+    if checked.format != expected:
+        return (
+            f"'{file}' is really a {checked.format} image, not {expected}: "
+            f"save it as {expected} or rename it to end in .{checked.format.lower()}"
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    """What a checked image is: its real format, size in pixels, colour mode."""
+
+    format: str
+    width: int
+    height: int
+    mode: str
+
+
+class _Bad(Exception):
+    """An image that cannot be used; the message says why."""
+
+
+@lru_cache(maxsize=64)
+def _inspect(path: Path, mtime_ns: int, size: int) -> ImageInfo:
+    """Open and decode ``path`` in full (cached by its mtime and size); raise _Bad if it cannot be."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as image:
-                kind = image.format
-                image.load()  # decodes in full: a truncated file fails here
-    except Exception as error:  # noqa: BLE001 - Pillow raises many kinds for a bad file
+                width, height = image.size
+                if width * height > MAX_IMAGE_PIXELS:
+                    raise _Bad(_too_many_pixels(width * height))
+                info = ImageInfo(image.format or "unknown", width, height, image.mode)
+                if info.format not in FORMATS:
+                    raise _Bad(f"is a {info.format} image: use PNG or JPEG")
+                image.verify()  # reads every chunk to the end (PNG: to IEND, checking CRCs)
+            with Image.open(path) as image:
+                image.load()  # decodes in full: a truncated or damaged file fails here
+    except _Bad:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        count = re.search(r"\((\d+) pixels\)", str(error))
+        raise _Bad(_too_many_pixels(int(count.group(1)) if count else None)) from None
+    except Image.UnidentifiedImageError:
+        raise _Bad("is not an image Pillow can read: is it really an image file?") from None
+    except Exception as error:  # noqa: BLE001 - Pillow raises many kinds for a damaged file
         reason = str(error).split("\n")[0] or type(error).__name__
-        return f"'{file}' is not an image Pillow can open ({reason})"
-    if kind not in FORMATS:
-        return f"'{file}' is a {kind} image: use PNG or JPEG"
-    return None
+        if "truncated" in reason.lower():
+            raise _Bad(f"is cut short (truncated): save or export it again ({reason})") from None
+        raise _Bad(f"is damaged: Pillow cannot decode it ({reason})") from None
+    return info
+
+
+def _too_many_pixels(count: int | None) -> str:
+    shown = f"{count:,}; " if count else ""
+    return f"has too many pixels ({shown}at most {MAX_IMAGE_PIXELS:,}): a decompression bomb? Scale it down"
+
+
+def info_of(path: Path) -> ImageInfo:
+    """Return the ImageInfo of a checked image."""
+    stat_ = path.stat()
+    return _inspect(path, stat_.st_mtime_ns, stat_.st_size)
+
+
+# --- After the check: screen copies and the print resolution ---------------------------------
+
+SCREEN_MODES = {"RGB", "RGBA", "L", "LA"}
+"""Colour modes a screen PDF shows as they are; others (CMYK, palette …) are converted to RGB."""
+
+
+def image_url(path: Path, variant: str) -> str:
+    """Return the URL a layout uses for a checked image in the ``variant`` ('screen' or 'print').
+
+    The screen booklet gets an RGB(A) PNG copy of a CMYK, palette or other non-RGB image (as a
+    ``data:`` URL, so nothing is written); print keeps the file as it is.
+    """
+    if variant != "screen" or info_of(path).mode in SCREEN_MODES:
+        return path.as_uri()
+    return "data:image/png;base64," + base64.b64encode(screen_png(path)).decode("ascii")
+
+
+@lru_cache(maxsize=16)
+def _screen_png(path: Path, mtime_ns: int) -> bytes:
+    with Image.open(path) as image:
+        if image.mode == "CMYK" and image.info.get("icc_profile"):
+            from PIL import ImageCms
+
+            source = ImageCms.ImageCmsProfile(io.BytesIO(image.info["icc_profile"]))
+            srgb = ImageCms.createProfile("sRGB")
+            converted = ImageCms.profileToProfile(image, source, srgb, outputMode="RGB")
+        else:
+            alpha = "A" in image.mode or "transparency" in image.info
+            converted = image.convert("RGBA" if alpha else "RGB")
+        out = io.BytesIO()
+        converted.save(out, "PNG", optimize=False)
+    return out.getvalue()
+
+
+def screen_png(path: Path) -> bytes:
+    """Return ``path`` as an RGB(A) PNG for screens (CMYK through its ICC profile where it has one)."""
+    return _screen_png(path, os.stat(path).st_mtime_ns)
+
+
+def dpi_notes(document, images: dict[str, Path], dpi: int = PRINT_DPI) -> list[str]:
+    """Return a warning for each image laid out in ``document`` at under ``dpi`` effective resolution.
+
+    The effective resolution is the image's pixels over the size it is printed at: a 400-pixel
+    logo printed 40 mm wide has 254 dpi.
+    """
+    by_uri = {path.as_uri(): name for name, path in images.items()}
+    lowest: dict[str, float] = {}
+    for page in document.pages:
+        for box in _descendants(page._page_box):
+            image = getattr(box, "replacement", None)
+            element = getattr(box, "element", None)
+            if image is None or element is None or not box.width:
+                continue
+            name = by_uri.get(element.get("src", ""))
+            if name is None:
+                continue
+            pixels = info_of(images[name]).width
+            effective = pixels / (box.width / 96)  # CSS px are 1/96 in
+            lowest[name] = min(effective, lowest.get(name, effective))
+    return [
+        f"image '{name}' prints at {value:.0f} dpi (under {dpi}): use a larger image for print"
+        for name, value in sorted(lowest.items())
+        if value < dpi
+    ]
+
+
+def _descendants(box):
+    stack = [box]
+    while stack:
+        box = stack.pop()
+        yield box
+        stack.extend(getattr(box, "children", ()) or ())
 
 
 def _shown(path: Path) -> str:

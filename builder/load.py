@@ -177,9 +177,11 @@ class _Loader(Reader, Scanner, Parser, Composer, _Core12Resolver):
 def display_name(path: Path) -> str:
     """Return ``path`` relative to the working directory when it lies below it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        shown = str(path.resolve().relative_to(Path.cwd().resolve()))
     except (ValueError, OSError, RuntimeError):
-        return str(path)
+        shown = str(path)
+    # a file name that is not UTF-8 (surrogate escapes) is shown with U+FFFD, never crashes print
+    return shown.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 HYPHENATION_SUFFIX = ".hyphenation.txt"
@@ -298,7 +300,9 @@ def yaml_message(error: yaml.MarkedYAMLError, text: str) -> tuple[yaml.Mark | No
             "a ':' inside a text (or a key indented too far): put a text that has ': ' "
             "or ends in ':' in quotes (\"…\")"
         )
-    if "that cannot start any token" in problem:
+    if "<stream end>" in problem and "flow" in context:
+        return mark, "the file ends inside a '[' or '{': close it with ']' or '}'"
+    if "that cannot start any token" in problem or problem.startswith("expected the node content"):
         char = problem.split("'")[1] if "'" in problem else "?"
         return mark, f"a text cannot start with '{char}': put the whole text in quotes (\"…\")"
     if "quoted scalar" in context:
@@ -309,12 +313,39 @@ def yaml_message(error: yaml.MarkedYAMLError, text: str) -> tuple[yaml.Mark | No
             "and items of the same list by the same number of spaces, and quote a text that "
             "has ': ' or ' #'"
         )
+    if problem.startswith("expected '<document start>'"):
+        return mark, (
+            "the lines above do not fit: a source is one mapping of keys (meta:, sections: …) "
+            "from its first line; check the indentation of the lines before this one"
+        )
+    if "directive" in context:
+        return mark, "a line starting with '%' is a YAML directive: put such a text in quotes"
+    if "flow sequence" in context or "flow mapping" in context:
+        return mark, (
+            "a '[' or '{' starts a list or mapping written on one line: close it with ']' or "
+            "'}', or put a text that starts with '[' or '{' in quotes"
+        )
+    if "anchor" in context or "alias" in context:
+        return (
+            mark,
+            "'&' and '*' start anchors and aliases: put a text that starts with them in quotes",
+        )
+    if "tag" in context:
+        return mark, "'!' starts a tag: put a text that starts with '!' in quotes"
+    if "block scalar" in context:
+        return mark, (
+            "'|' or '>' starts a block of text: the text goes on the lines below, indented; "
+            "put a text that starts with '|' or '>' in quotes"
+        )
+    if "expected a single document" in context:
+        return mark, "a second document ('---') in the file: a source is one document; remove it"
     if "could not find expected ':'" in problem:
         return mark, (
             "a line without 'key:' among keys: indent a continued text further than its key, "
             "or put a list item after '- '"
         )
-    return mark, f"{problem} ({context})" if problem and context else problem or context
+    raw = f"{problem} ({context})" if problem and context else problem or context
+    return mark, f"{raw}: check the indentation, and quote texts with special characters"
 
 
 def _decode(name: str, data: bytes) -> tuple[str, Problem | None]:

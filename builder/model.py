@@ -400,31 +400,3 @@ class Charter(_Frozen):
         """Return how many commitments the sections and the organisation carry."""
         parts = (*self.sections, *([self.organisation] if self.organisation else []))
         return sum(len(s.commitments) for s in parts)
-
-    def images(self) -> list[tuple[tuple[str | int, ...], str]]:
-        """Return every image the charter names, with its field path: the logo, then the figures."""
-        found: list[tuple[tuple[str | int, ...], str]] = []
-        if self.theme.logo:
-            found.append((("theme", "logo", "file"), self.theme.logo.file))
-
-        def blocks(path: tuple[str | int, ...], items: tuple[Block, ...]) -> None:
-            for i, block in enumerate(items):
-                if block.figure:
-                    found.append(((*path, i, "figure"), block.figure))
-
-        blocks(("colophon",), self.colophon)
-        if self.values:
-            blocks(("values", "intro"), self.values.intro)
-        for key in ("front", "back"):
-            for i, passage in enumerate(getattr(self, key)):
-                blocks((key, i, "body"), passage.body)
-        parts = [(("sections", i), s) for i, s in enumerate(self.sections)]
-        if self.organisation:
-            parts.append((("organisation",), self.organisation))
-        for path, section in parts:
-            if section.preface:
-                blocks((*path, "preface", "body"), section.preface.body)
-            blocks((*path, "body"), section.body)
-        if self.reflection:
-            blocks(("reflection", "intro"), self.reflection.intro)
-        return found

@@ -19,7 +19,7 @@ def slug_problem(slug: str) -> str | None:
     if len(slug) > SLUG_MAX:
         return f"the file name '{slug[:20]}…' is too long for a slug: at most {SLUG_MAX} characters"
     if not _SLUG.match(slug):
-        shown = slug if slug.isprintable() else repr(slug)
+        shown = slug if slug.isprintable() else ascii(slug)[1:-1]
         return (
             f"the file name '{shown}' is not a usable slug: rename the file to lowercase letters, "
             "digits and single '-' (like 'roskilde.yaml' or 'ishoej-2.yaml')"

@@ -103,9 +103,8 @@ def read_sources(paths: list[Path], default_dir: Path) -> list[RawSource]:
     """Read every source's bytes; raise one SourceError with every file that cannot be read."""
     files = find_sources(paths, default_dir)
     if not files:
-        raise SourceError(
-            Problem(str(default_dir), None, None, "", "no charter sources (*.yaml) found")
-        )
+        where = ", ".join(str(p) for p in paths) if paths else str(default_dir)
+        raise SourceError(Problem(where, None, None, "", "no charter sources (*.yaml) found"))
     problems: list[Problem] = []
     raws: list[RawSource] = []
     for path in files:
@@ -137,6 +136,32 @@ def validate_sources(raws: list[RawSource]) -> list[Source]:
 def load_sources(paths: list[Path], default_dir: Path) -> list[Source]:
     """Read and validate every source; raise one SourceError with all problems of all files."""
     return validate_sources(read_sources(paths, default_dir))
+
+
+def check_cards(raws: list[RawSource], sources: list[Source], out_dir: Path) -> list[Problem]:
+    """Tell, for each charter, whether every card's text fits its card; return the problems.
+
+    A charter whose default build in ``out_dir`` is up to date has been proven to fit by that
+    build. The others have their card faces laid out (no booklet, no PDF written): about a
+    tenth of a build. Shrunk cards are logged as warnings, as a build does.
+    """
+    from . import cards, hyphenate
+
+    manifest = Manifest.read(out_dir) if out_dir.is_dir() else Manifest()
+    problems: list[Problem] = []
+    for raw, source in zip(raws, sources, strict=True):
+        if manifest.fresh(out_dir, raw.slug, inputs_key(raw, Options())):
+            log.info("%s: cards fit (proven by the build in %s)", source.slug, out_dir)
+            continue
+        try:
+            with hyphenate.charter_exceptions(source.hyphenation):  # as make_products
+                notes = cards.check_fit(source)
+        except CharterError as error:
+            problems.extend(error.problems)
+            continue
+        for note in notes:
+            log.warning("%s: %s", source.slug, note)
+    return problems
 
 
 def make_products(source: Source, options: Options) -> list[Product]:

@@ -16,7 +16,7 @@ from functools import lru_cache
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFont
 
-from . import project
+from . import layouts, project
 from .output import PREVIEWS, Product, Shrunk
 
 FACE_PX = 280
@@ -180,7 +180,7 @@ def contact_sheet(
         by_card: dict[int, list[Shrunk]] = {}
         for face in shrunk:
             by_card.setdefault(face.card, []).append(face)
-        heading = f"{title} – {str(words['card_count']).format(n=count)}"
+        heading = fitted(f"{title} – {layouts.deck_count(words, count - 1)}", layout)
         draw.text((PAD, 14), heading, font=font("SemiBold", 20), fill=INK)
         if by_card:
             legend = str(words["preview_shrunk_legend"]).format(n=len(by_card))
@@ -196,6 +196,16 @@ def contact_sheet(
         return sheet, count
     finally:
         pdf.close()
+
+
+def fitted(text: str, layout: ContactLayout, size: int = 20) -> str:
+    """Return ``text``, cut short with an ellipsis if it is wider than the sheet."""
+    room = layout.size[0] - 2 * PAD
+    if font("SemiBold", size).getlength(text) <= room:
+        return text
+    while text and font("SemiBold", size).getlength(text + "…") > room:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 def _outline(box: Box, width: int) -> tuple[int, int, int, int]:

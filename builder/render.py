@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 import mimetypes
 from collections.abc import Iterator
@@ -38,7 +39,10 @@ class ProjectFetcher(URLFetcher):
         super().__init__(allowed_protocols={"file"}, fail_on_errors=True)
 
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
-        """Return the bytes of a project file; refuse every other URL."""
+        """Return the bytes of a project file (or of an image ``data:`` URL we made); refuse the rest."""
+        if url.startswith("data:image/png;base64,"):  # a screen copy made by assets.image_url
+            body = base64.b64decode(url.split(",", 1)[1], validate=True)
+            return URLFetcherResponse(url, body, {"Content-Type": "image/png"})
         parts = urlsplit(url)
         path = project.readable(Path(unquote(parts.path))) if parts.scheme == "file" else None
         if path is None:

@@ -54,24 +54,24 @@ def validate_source(raw: RawSource) -> tuple[Source | None, list[Problem]]:
         return None, problems
     charter, problems = validate(loaded, raw.name)
     hyphenation, found = _hyphenation(raw)
-    if charter is None:
-        return None, problems + found
-    images, problems = check_images(charter, loaded, raw)
-    if problems or found:
+    images, bad_images = check_images(loaded, raw)  # also when the rest has problems: all at once
+    problems = _dedupe(
+        sorted(problems + bad_images, key=lambda p: (p.line or 0, p.col or 0, p.path))
+    )
+    if charter is None or problems or found:
         return None, problems + found
     lines = {format_path(path): pos[0] for path, pos in loaded.positions.items()}
     digest = sha256(raw.data + b"".join(sha256(p.read_bytes()).encode() for p in images.values()))
     return Source(raw.name, raw.slug, charter, digest, lines, images, hyphenation), []
 
 
-def check_images(
-    charter: Charter, loaded: Loaded, raw: RawSource
-) -> tuple[dict[str, Path], list[Problem]]:
-    """Resolve every image the charter names relative to the source; report each bad one at its line."""
+def check_images(loaded: Loaded, raw: RawSource) -> tuple[dict[str, Path], list[Problem]]:
+    """Resolve every image the source names (theme.logo.file, each figure block) relative to the
+    source's folder; report each bad one at its line."""
     folder = raw.folder or Path.cwd()
     images: dict[str, Path] = {}
     problems: list[Problem] = []
-    for path, file in charter.images():
+    for path, file in image_fields(loaded.data):
         problem = assets.image_problem(file, folder, project.root())
         if problem:
             line, col = loaded.where(path)
@@ -79,6 +79,28 @@ def check_images(
         else:
             images[file] = assets.resolve(folder, file)
     return images, problems
+
+
+def image_fields(data: object) -> list[tuple[Path_, str]]:
+    """Return (field path, file) of every image a source's plain data names: the logo, then every
+    block with a ``figure``, in the order of the file. Read before (and whatever) the validation."""
+    found: list[tuple[Path_, str]] = []
+    logo = _get(data, ("theme", "logo", "file"))
+    if isinstance(logo, str):
+        found.append((("theme", "logo", "file"), logo))
+
+    def walk(value: object, path: Path_) -> None:
+        if isinstance(value, dict):
+            for key, child in value.items():
+                walk(child, (*path, key))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, dict) and isinstance(item.get("figure"), str):
+                    found.append(((*path, i, "figure"), item["figure"]))
+                walk(item, (*path, i))
+
+    walk(data, ())
+    return found
 
 
 def _hyphenation(raw: RawSource) -> tuple[Exceptions, list[Problem]]:
@@ -175,6 +197,8 @@ def _message(error: dict, path: Path_) -> str:
     field = path[-1] if path else ""
     if kind == "missing":
         return "required"
+    if kind == "string_type" and field in ("colour", "accent"):
+        return f"expected a colour like '#1f4e79', got {_kind_of(given)}"
     if kind == "string_type":
         if isinstance(given, (bool, int, float)):
             return f"expected text, got {_kind_of(given)}: put it in quotes if it is meant as text"

@@ -68,7 +68,9 @@ def watch(
                     _rebuild(source, default_dir, out_dir, options, out, err)
                 print(f"watching {shown} (Ctrl-C stops)", file=out, flush=True)
                 continue
-            changed = {Path(path).resolve() for _, path in batch}
+            output = out_dir.resolve()  # our own writes are no reason to rebuild
+            changed = {Path(p).resolve() for _, p in batch}
+            changed = {p for p in changed if not p.is_relative_to(output)}
             for source in _affected(changed, paths, default_dir, data) if changed else []:
                 _rebuild(source, default_dir, out_dir, options, out, err)
     except KeyboardInterrupt:

@@ -69,8 +69,8 @@ def test_check_reports_every_problem_of_every_file(tmp_path, capsys):
     assert err == [
         f"{_shown(tmp_path)}a.yaml:1:1: sections: required",
         f"{_shown(tmp_path)}a.yaml:2:3: meta.title: required",
-        f"{_shown(tmp_path)}b.yaml:2:1: YAML syntax: expected the node content, but found "
-        "'<stream end>' (while parsing a flow node)",
+        f"{_shown(tmp_path)}b.yaml:2:1: YAML syntax: the file ends inside a '[' or '{{': "
+        "close it with ']' or '}'",
     ]
 
 

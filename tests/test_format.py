@@ -274,10 +274,14 @@ def test_a_logo_beside_the_source_is_found() -> None:
             "missing.png",
             "no image 'missing.png' next to the source (looked for tests/data/missing.png)",
         ),
-        ("format-blocks.yaml", "'format-blocks.yaml' is not an image Pillow can open"),
+        (
+            "format-blocks.yaml",
+            "'format-blocks.yaml' is not named as a PNG, JPEG, GIF or WebP image",
+        ),
+        ("logo.png/..", "'logo.png/..' is not named as a PNG, JPEG, GIF or WebP image"),
         ("../../../etc/hostname", "'../../../etc/hostname' lies outside the project"),
         ("https://example.com/logo.png", "'https://example.com/logo.png' is a URL"),
-        (".", "'.' is not a file"),
+        (".", "'.' is not named as a PNG, JPEG, GIF or WebP image"),
     ],
 )
 def test_a_bad_logo_is_a_check_error_at_its_line(file: str, message: str) -> None:
@@ -378,3 +382,15 @@ def test_the_new_blocks_keep_the_screen_booklet_pdfua(tmp_path) -> None:
         reports.append(report)
     assert len(reports) == 2, result.stderr
     assert all(r["findings"] == [] and r["summary"]["rules_run"] >= 10 for r in reports), reports
+
+
+def test_a_bad_logo_is_reported_with_the_other_problems_at_once() -> None:
+    text = LOGO_SOURCE.format(file="missing.png", figure="figure.png").replace(
+        "question: Hvilken rolle fylder mest for dig?", "question: Hvilken rolle fylder mest."
+    )
+    source, problems = validate_source(RawSource("x.yaml", "x", text.encode(), folder=DATA))
+    assert source is None
+    assert [(p.line, p.path) for p in problems] == [
+        (6, "theme.logo.file"),
+        (14, "sections[0].body[0].commitments[0].question"),
+    ]

@@ -212,4 +212,7 @@ def test_the_preview_command_prints_the_previews(project, capsys, monkeypatch):
     monkeypatch.chdir(src.parent)
     assert main(["preview", "--only", "cards", "--out", str(out)]) == 0
     printed = capsys.readouterr().out.split()
-    assert printed == [str(out / "preview-shrunk" / "preview" / "preview-shrunk-cards.png")]
+    assert printed == [
+        str(out / "preview-shrunk" / "preview" / "preview-shrunk-cards.png"),
+        str(out / "index.html"),
+    ]

@@ -44,7 +44,7 @@ def test_plain_lines_and_one_summary_when_stderr_is_not_a_terminal(project, caps
         str(project / "dist" / slug / f"{slug}-{kind}.pdf")
         for slug in ("glostrup", "ishoej")
         for kind in ("cards-print", "booklet")
-    ]
+    ] + [str(project / "dist" / "index.html")]
     lines = err.splitlines()
     assert "rendering 2 charters: glostrup, ishoej" in lines
     assert any(line.startswith("[1/2] glostrup: rebuilt: 2 PDFs, 20 pages") for line in lines)

@@ -8,7 +8,7 @@ import textwrap
 import pytest
 from charterpress.load import RawSource
 from charterpress.schema import json_schema_text, validate_source
-from conftest import SOURCES
+from conftest import DATA, SOURCES
 
 GOOD = """\
 meta:
@@ -27,7 +27,7 @@ sections:
 def problems(text: str | bytes, name: str = "sources/x.yaml") -> list[str]:
     """Return the problem lines for a source text."""
     data = text if isinstance(text, bytes) else textwrap.dedent(text).encode("utf-8")
-    source, found = validate_source(RawSource(name=name, slug="x", data=data))
+    source, found = validate_source(RawSource(name=name, slug="x", data=data, folder=DATA))
     assert (source is None) == bool(found)
     return [str(p) for p in found]
 
@@ -192,7 +192,7 @@ CASES = {
         ["sources/x.yaml:14:9: front[0].body[0]: 'by' goes with quote, not with text"],
     ),
     "a figure without alt text": (
-        GOOD + "front:\n  - id: intro\n    body:\n      - {figure: a.png}\n",
+        GOOD + "front:\n  - id: intro\n    body:\n      - {figure: figure.png}\n",
         [
             "sources/x.yaml:14:9: front[0].body[0]: a figure needs 'alt': what the image "
             "shows, for screen readers"

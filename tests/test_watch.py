@@ -85,6 +85,9 @@ def edit(path: Path, old: str, new: str) -> None:
 def test_a_saved_source_rebuilds_its_charter_and_no_other(tmp_path):
     sources = tmp_path / "sources"
     sources.mkdir()
+    layouts = tmp_path / "layouts" / "alpha"  # the project's own layouts: watched too
+    layouts.mkdir(parents=True)
+    (layouts / "cards-extra.css").write_text("/* nothing yet */\n", encoding="utf-8")
     for slug in ("alpha", "beta"):
         shutil.copy(DATA / "preview-shrunk.yaml", sources / f"{slug}.yaml")
     alpha = tmp_path / "dist" / "alpha" / "alpha-cards-print.pdf"
@@ -121,6 +124,12 @@ def test_a_saved_source_rebuilds_its_charter_and_no_other(tmp_path):
         # Put right again: the source is what the last good PDFs were built from.
         edit(sources / "alpha.yaml", "qestion: Whom", "question: Whom")
         assert "alpha: up to date" in watcher.wait_for("alpha:", REBUILD_TIMEOUT)
+
+        # A saved layout rebuilds every charter (its digest is part of every charter's key).
+        (layouts / "cards-extra.css").write_text("/* a change */\n", encoding="utf-8")
+        lines = [watcher.wait_for(": rebuilt", REBUILD_TIMEOUT)]
+        lines.append(watcher.wait_for(": rebuilt", REBUILD_TIMEOUT))
+        assert sorted(line.split()[1] for line in lines) == ["alpha:", "beta:"], lines
     finally:
         code = watcher.stop()
     assert code == 0, watcher.seen
