@@ -20,7 +20,8 @@ from pypdf.generic import RectangleObject
 from weasyprint.formatting_structure.boxes import LineBox, MarginBox, TextBox
 
 from . import assets, colours, layouts, proof, render
-from .errors import BuildError
+from .cards import deck_count
+from .errors import BuildError, Problem
 from .hyphenate import hyphenate
 from .impose import Affine, Line, saddle_order
 from .model import Block, Charter, Passage, Section
@@ -161,6 +162,61 @@ def mark_rows(charter: Charter) -> list[int]:
     return [len(s.commitments) for s in parts]
 
 
+@dataclass(frozen=True)
+class Mark:
+    """The cover mark (one row per chapter, one square per commitment) scaled into its box.
+
+    Squares keep the designed pitch until the longest row or the number of rows would leave
+    the box; then the whole mark shrinks, so 40 chapters or 60 commitments in one still stay
+    inside the page and below the text above it.
+    """
+
+    rows: tuple[int, ...]
+    pitch: float
+    """Millimetres from one square (or row) to the next."""
+    square: float
+    """A square's side in millimetres."""
+
+    @property
+    def gap(self) -> float:
+        """Return the space between two squares (mm)."""
+        return self.pitch - self.square
+
+    def width(self, count: int) -> float:
+        """Return the width of a row of ``count`` squares (mm)."""
+        return round(max(count, 1) * self.pitch - self.gap, 3)
+
+    @property
+    def height(self) -> float:
+        """Return the height of the whole mark (mm)."""
+        return round(len(self.rows) * self.pitch - self.gap, 3)
+
+    def row_style(self) -> str:
+        """Return the inline style of a row (its squares are inline blocks, see ``square_style``)."""
+        return f"height: {self.square:.3f}mm; margin-bottom: {self.gap:.3f}mm"
+
+    def square_style(self) -> str:
+        """Return the inline style of one square: its side and the gap after it."""
+        side = f"{self.square:.3f}mm"
+        return f"width: {side}; height: {side}; margin-right: {self.gap:.3f}mm"
+
+
+MARK_BOX_MM = {"cover": (115.0, 50.0), "back": (115.0, 24.0)}
+"""The box each mark may fill (width, height), inside the A5 page's margins."""
+MARK_PITCH_MM = {"cover": (6.0, 4.4), "back": (3.3, 2.2)}
+"""The designed pitch and square of each mark, kept while the mark fits its box."""
+
+
+def mark(rows: list[int], where: str, shrink: float = 1.0) -> Mark:
+    """Return the mark of ``rows`` fitted into its box on the cover or the back cover."""
+    width, height = MARK_BOX_MM[where]
+    pitch, square = MARK_PITCH_MM[where]
+    ratio = square / pitch
+    most = max(rows, default=1)
+    fit = min(pitch, width / (most - 1 + ratio), height * shrink / (len(rows) - 1 + ratio))
+    return Mark(tuple(rows), fit, fit * ratio)
+
+
 # --- Colours ------------------------------------------------------------------------------
 
 
@@ -231,7 +287,11 @@ def run_in(title: str) -> str:
 
 
 def booklet_html(
-    source: Source, variant: Variant, notes: int = 0, tight: frozenset[str] = frozenset()
+    source: Source,
+    variant: Variant,
+    notes: int = 0,
+    tight: frozenset[str] = frozenset(),
+    mark_shrink: float = 1.0,
 ) -> str:
     """Return the booklet's HTML: ``notes`` ruled pages before the back cover, ``tight`` chapters set closer."""
     charter = source.charter
@@ -244,23 +304,31 @@ def booklet_html(
         charter=charter,
         meta=charter.meta,
         labels=labels,
+        deck_count=deck_count(charter, labels),
         variant=variant,
         notes=notes,
         tight=tight,
         end=END_PREFIX,
         chapters=chapters(charter, labels),
         contents=contents(charter, labels),
-        mark=mark_rows(charter),
+        mark={
+            "cover": mark(mark_rows(charter), "cover", mark_shrink),
+            "back": mark(mark_rows(charter), "back", mark_shrink),
+        },
         theme={**palette(theme.colour), "--accent": theme.accent},
         ids={"contents": CONTENTS_ID, "values": VALUES_ID, "mine": MINE_ID},
     )
 
 
 def render_booklet(
-    source: Source, variant: Variant, notes: int = 0, tight: frozenset[str] = frozenset()
+    source: Source,
+    variant: Variant,
+    notes: int = 0,
+    tight: frozenset[str] = frozenset(),
+    mark_shrink: float = 1.0,
 ) -> weasyprint.Document:
     """Lay out one variant of the booklet."""
-    return render.to_document(booklet_html(source, variant, notes, tight))
+    return render.to_document(booklet_html(source, variant, notes, tight, mark_shrink))
 
 
 def short_spills(document: weasyprint.Document) -> frozenset[str]:
@@ -278,14 +346,97 @@ def short_spills(document: weasyprint.Document) -> frozenset[str]:
     )
 
 
-def render_screen(source: Source) -> tuple[weasyprint.Document, frozenset[str]]:
-    """Lay out the screen variant; if chapters spill a few lines, set them closer (once)."""
-    document = render_booklet(source, "screen")
+MARK_SHRINKS = (1.0, 0.6, 0.35)
+"""How far the marks' boxes are lowered, in turn, when a cover's text runs into its mark."""
+
+
+@dataclass(frozen=True)
+class Fit:
+    """What the screen layout settled, for the print layout to repeat."""
+
+    tight: frozenset[str]
+    mark_shrink: float
+
+
+def render_screen(source: Source) -> tuple[weasyprint.Document, Fit]:
+    """Lay out the screen variant; if chapters spill a few lines, set them closer (once).
+
+    If a cover's text (a long title) runs into its mark, the mark is made lower until it does not.
+    """
+    for shrink in MARK_SHRINKS:
+        document = render_booklet(source, "screen", mark_shrink=shrink)
+        if not covers_overlap(document):
+            break
+    else:
+        raise BuildError(
+            Problem(
+                source.name,
+                source.line_of("meta.title"),
+                None,
+                "meta.title",
+                "the cover cannot hold the title, the subtitle and the mark without overlap; "
+                "shorten the title or the subtitle",
+            )
+        )
     tight = short_spills(document)
     if tight:
         log.debug("%s: setting closer: %s", source.slug, ", ".join(sorted(tight)))
-        document = render_booklet(source, "screen", tight=tight)
-    return document, tight
+        document = render_booklet(source, "screen", tight=tight, mark_shrink=shrink)
+    return document, Fit(tight, shrink)
+
+
+def covers_overlap(document: weasyprint.Document) -> bool:
+    """Tell whether, on the front or the back cover, a line of text overlaps the mark or another line.
+
+    Reads WeasyPrint's layout tree: line boxes and the mark's row boxes, as rectangles.
+    """
+    pages = document.pages
+    return any(
+        _overlaps(page._page_box) for page in {id(p): p for p in (pages[0], pages[-1])}.values()
+    )
+
+
+def _overlaps(page_box: object) -> bool:
+    rects = [(_rect(box), True) for box in _boxes(page_box) if _is_mark_row(box)]
+    rects += [(_rect(line), False) for line in _line_boxes(page_box)]
+    for i, (a, a_mark) in enumerate(rects):
+        for b, b_mark in rects[i + 1 :]:
+            if a_mark and b_mark:
+                continue
+            if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] - 0.5 and b[1] < a[3] - 0.5:
+                return True
+    return False
+
+
+def _rect(box: object) -> tuple[float, float, float, float]:
+    x, y = box.position_x, box.position_y
+    if isinstance(box, LineBox):
+        texts = _text_boxes(box)
+        left = min((t.position_x for t in texts), default=x)
+        right = max((t.position_x + t.width for t in texts), default=x)
+        return (left, y, right, y + box.height)
+    return (box.border_box_x(), box.border_box_y(), box.border_box_x() + box.border_width(),
+            box.border_box_y() + box.border_height())  # fmt: skip
+
+
+def _boxes(box: object) -> list:
+    found = []
+    for child in getattr(box, "children", ()):
+        if isinstance(child, MarginBox):
+            continue
+        found.append(child)
+        found.extend(_boxes(child))
+    return found
+
+
+def _line_boxes(box: object) -> list[LineBox]:
+    return [b for b in _boxes(box) if isinstance(b, LineBox) and any(
+        t.text.strip() for t in _text_boxes(b))]  # fmt: skip
+
+
+def _is_mark_row(box: object) -> bool:
+    element = getattr(box, "element", None)
+    return element is not None and "mark-row" in (element.get("class") or "").split()
 
 
 def notes_needed(pages: int) -> int:
@@ -293,7 +444,7 @@ def notes_needed(pages: int) -> int:
     return -pages % 4
 
 
-def render_print(source: Source, pages: int, tight: frozenset[str]) -> weasyprint.Document:
+def render_print(source: Source, pages: int, fit: Fit) -> weasyprint.Document:
     """Lay out the print variant padded to a multiple of four, starting from the screen's page count.
 
     Both variants paginate alike (the bleed lies outside the page), so one layout is the rule;
@@ -301,7 +452,7 @@ def render_print(source: Source, pages: int, tight: frozenset[str]) -> weasyprin
     """
     notes = notes_needed(pages)
     for _ in range(4):
-        document = render_booklet(source, "print", notes, tight)
+        document = render_booklet(source, "print", notes, fit.tight, fit.mark_shrink)
         if len(document.pages) % 4 == 0:
             return document
         notes += notes_needed(len(document.pages))
@@ -402,8 +553,8 @@ def fold_marks(width: float, height: float) -> list[Line]:
 def make(source: Source, options: Options) -> list[Product]:
     """Render the screen booklet, the print-shop booklet and the imposed booklet of one charter."""
     slug = source.slug
-    screen, tight = render_screen(source)
-    printed = render_print(source, len(screen.pages), tight)
+    screen, fit = render_screen(source)
+    printed = render_print(source, len(screen.pages), fit)
     proof.check_booklet(source, screen)
     notes = tuple(f"booklet: {problem}" for problem in layout_problems(screen))
     notes += tuple(f"booklet: {note}" for note in assets.dpi_notes(printed, source.images))

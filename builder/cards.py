@@ -13,7 +13,7 @@ import pyphen
 import weasyprint
 from weasyprint.formatting_structure.boxes import BlockContainerBox, LineBox, MarginBox, TextBox
 
-from . import colours, impose, proof, sheets
+from . import colours, impose, layouts, proof, sheets
 from .errors import BuildError, Problem
 from .hyphenate import PATTERNS, SOFT_HYPHEN, WORD, exceptions, hyphenate_word, word_breaks
 from .layouts import DEFAULT_THEME, environment, labels
@@ -176,6 +176,15 @@ def deck(charter: Charter, words: dict[str, object]) -> list[Card]:
                 )
                 cards.append(card)
     return cards
+
+
+def deck_count(charter: Charter, words: dict[str, object]) -> str:
+    """Return how many cards the deck holds, in words: '32 dialogkort og et titelkort'.
+
+    The one count the title card, the office sheets and the booklet all print: one dialogue
+    card per commitment (``Charter.commitment_count``), and the title card named apart.
+    """
+    return layouts.deck_count(words, charter.commitment_count)
 
 
 def card_size(charter: Charter) -> tuple[float, float]:
@@ -578,7 +587,7 @@ def cards_html(
         tints=[{"name": _tint_page(c), "colour": c, "tint": tint(c)} for c in colours],
         cover={"colour": charter.theme.colour, "ink": ink_on(charter.theme.colour)},
         steps=list(words["how_to_steps"]),  # type: ignore[call-overload]
-        count=str(words["card_count"]).format(n=len(cards)),
+        count=deck_count(charter, words),
     )
 
 
@@ -710,7 +719,10 @@ def sheet_furniture(
             pages.append({"instruction": instruction, "label": label, "side": side})
     charter = source.charter
     longest_label = max(
-        (f"{charter.meta.municipality} · {words['dialogue_cards']} · {p['label']}" for p in pages),
+        (
+            f"{charter.meta.municipality} · {deck_count(charter, words)} · {p['label']}"
+            for p in pages
+        ),
         key=len,
     )
     html = render_html(
@@ -718,6 +730,7 @@ def sheet_furniture(
         "cards-sheet.html",
         charter=charter,
         labels=words,
+        deck_count=deck_count(charter, words),
         paper={"width": g.paper[0], "height": g.paper[1]},
         top=_box(top, g.paper[1], str(instruction)),
         bottom=_box(bottom, g.paper[1], longest_label),

@@ -126,3 +126,12 @@ def _read_labels(path: Path) -> dict[str, object]:
     with path.open(encoding="utf-8") as handle:
         data = yaml.safe_load(handle)
     return dict(data)
+
+
+def deck_count(words: dict[str, object], dialogue: int) -> str:
+    """Return how many cards a deck holds, in words: '32 dialogkort og et titelkort'.
+
+    The one way the title card, the office sheets, the booklet and the previews say it:
+    ``dialogue`` cards (one per commitment), and the title card named apart.
+    """
+    return str(words["deck_count_one" if dialogue == 1 else "deck_count"]).format(n=dialogue)

@@ -16,7 +16,7 @@ from functools import lru_cache
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFont
 
-from . import project
+from . import layouts, project
 from .output import PREVIEWS, Product, Shrunk
 
 FACE_PX = 280
@@ -180,7 +180,7 @@ def contact_sheet(
         by_card: dict[int, list[Shrunk]] = {}
         for face in shrunk:
             by_card.setdefault(face.card, []).append(face)
-        heading = fitted(f"{title} – {str(words['card_count']).format(n=count)}", layout)
+        heading = fitted(f"{title} – {layouts.deck_count(words, count - 1)}", layout)
         draw.text((PAD, 14), heading, font=font("SemiBold", 20), fill=INK)
         if by_card:
             legend = str(words["preview_shrunk_legend"]).format(n=len(by_card))

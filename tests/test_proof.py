@@ -20,8 +20,10 @@ import yaml
 from charterpress import cards, fonts, proof, render
 from charterpress.errors import BuildError
 from charterpress.pipeline import Options, make_products
+from charterpress.sheets import mm
 from charterpress.starter import write_starter
 from conftest import SLUGS, SOURCES, load, products_of
+from pypdf import PdfReader
 
 LONG_WORD = "Interdepartmentalcollaborations"
 """31 letters: no card line is that wide at the design size."""
@@ -368,3 +370,123 @@ def test_a_booklet_missing_a_commitment_is_a_located_error(tmp_path: Path) -> No
     assert "sections[1].body[0].commitments[0].text" in paths
     assert "sections[1].body[0].commitments[0].question" in paths
     assert "meta.title" not in paths
+
+
+# --- The cover mark ---------------------------------------------------------------------------
+
+ACCENT = (0xC8, 0x96, 0x3E)
+"""The default theme's accent: the colour of the mark's squares."""
+
+
+def _mark_charter(sections: int, per_section: int) -> dict:
+    return {
+        "meta": {"municipality": "Northfield Council", "title": "Our Leadership Principles"},
+        "theme": {"accent": "#c8963e", "colour": "#1f4e79"},
+        "sections": [
+            {
+                "id": f"s{i}",
+                "title": f"Section {i + 1}",
+                "body": [
+                    {
+                        "commitments": [
+                            {"text": f"We do {i}-{j} well", "question": f"How do you do {i}-{j}?"}
+                            for j in range(per_section)
+                        ]
+                    }
+                ],
+            }
+            for i in range(sections)
+        ],
+    }
+
+
+def _accent_box(image, tolerance: int = 40) -> tuple[int, int, int, int] | None:
+    """Return the bounding box (x0, y0, x1, y1) of the accent-coloured pixels of an image."""
+    from PIL import Image, ImageChops
+
+    rgb = image.convert("RGB")
+    diff = ImageChops.difference(rgb, Image.new("RGB", rgb.size, ACCENT))
+    red, green, blue = diff.split()
+    total = ImageChops.add(ImageChops.add(red, green), blue)
+    return total.point(lambda v: 255 if v < tolerance else 0).getbbox()
+
+
+@pytest.mark.parametrize(("sections", "per_section"), [(40, 1), (1, 60), (1, 1)])
+def test_the_cover_mark_stays_in_its_box_below_the_text_for_any_charter(
+    tmp_path: Path, sections: int, per_section: int
+) -> None:
+    import pypdfium2
+
+    path = write(tmp_path, "mark", _mark_charter(sections, per_section))
+    made = {p.name: p.data for p in make_products(load(path), Options(products=("booklet",)))}
+    scale = 4  # pixels per PDF point
+    for name in ("mark-booklet.pdf", "mark-booklet-print.pdf"):
+        pdf = made[name]
+        with pdfplumber.open(io.BytesIO(pdf)) as doc:
+            pages = [doc.pages[0], doc.pages[-1]]
+            words = [[(w["text"], w) for w in p.extract_words()] for p in pages]
+        rendered = pypdfium2.PdfDocument(pdf)
+        for index, page_words in zip((0, len(rendered) - 1), words, strict=True):
+            image = rendered[index].render(scale=scale).to_pil()
+            box = _accent_box(image)
+            assert box is not None, f"{name} p{index + 1}: no mark"
+            # Inside the trim, with the page's 15 mm side margins kept.
+            page = PdfReader(io.BytesIO(pdf)).pages[index]
+            trim, media = page.trimbox, page.mediabox
+            left = (float(trim.left) - float(media.left) + mm(14)) * scale
+            right = (float(trim.right) - float(media.left) - mm(14)) * scale
+            top = (float(media.top) - float(trim.top) + mm(10)) * scale
+            bottom = (float(media.top) - float(trim.bottom) - mm(10)) * scale
+            x0, y0, x1, y1 = box
+            assert left <= x0 and x1 <= right and top <= y0 and y1 <= bottom, (name, index, box)
+            # Every word of the text is visible: no square of the mark on it.
+            for text, w in page_words:
+                area = tuple(round(v * scale) for v in (w["x0"], w["top"], w["x1"], w["bottom"]))
+                assert _accent_box(image.crop(area)) is None, f"{name} p{index + 1}: '{text}'"
+            title = [w for t, w in page_words if t in ("Leadership", "Principles")]
+            assert len(title) == 2 or index > 0, f"{name}: the title is not on the cover"
+
+
+# --- One count --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_deck_booklet_and_sheets_say_the_same_count(slug: str) -> None:
+    path = SOURCES / f"{slug}.yaml"
+    charter = load(path).charter
+    made = {n: d for n, d in _all_products().items() if n.startswith(f"{slug}-")}
+    faces = page_texts(made[f"{slug}-cards-print.pdf"])
+    dialogue = len(faces) // 2 - 1  # every card but the title card
+    assert dialogue == charter.commitment_count
+    words = {"da": "{n} dialogkort og et titelkort", "en": "{n} dialogue cards and a title card"}
+    said = flat(words[charter.meta.language].format(n=dialogue))
+    assert said in faces[0], "the title card"
+    assert said in "".join(page_texts(made[f"{slug}-booklet.pdf"])[:3]), (
+        "the booklet's inside cover"
+    )
+    sheets = page_texts(made[f"{slug}-cards-sheets.pdf"])
+    assert all(said in page for page in sheets), "the office sheets"
+    for pdf in made.values():  # no other count of cards anywhere
+        text = "".join(page_texts(pdf))
+        counts = set(re.findall(r"(\d+)(?:dialogkort|dialoguecards?|kort\b|cards\b)", text))
+        assert counts <= {str(dialogue)}, counts
+
+
+# --- Notes pages ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_notes_pages_have_their_own_footer(slug: str) -> None:
+    charter = load(SOURCES / f"{slug}.yaml").charter
+    word = {"da": "Noter", "en": "Notes"}[charter.meta.language]
+    printed = _all_products()[f"{slug}-booklet-print.pdf"]
+    with pdfplumber.open(io.BytesIO(printed)) as doc:
+        pages = doc.pages[1:-1]
+        notes = [p for p in pages if flat(word) == flat(p.extract_text() or "")[: len(word)]]
+        for page in notes:
+            x0, top, x1, bottom = page.bbox
+            foot = page.within_bbox((x0, bottom - mm(25), x1, bottom))
+            footer = " ".join(w["text"] for w in foot.extract_words())
+            assert re.fullmatch(rf"({word} \d+|\d+ {word})", footer), footer
+    screen_pages = len(PdfReader(io.BytesIO(_all_products()[f"{slug}-booklet.pdf"])).pages)
+    assert len(notes) == len(PdfReader(io.BytesIO(printed)).pages) - screen_pages
