@@ -45,9 +45,14 @@ TARGETS = {
     "peak_rss_mb": ("<", 1024),
 }
 PEAK_RSS_KB = 0
+RSS_MB: dict[str, float] = {}
+"""Peak resident memory of each command run, by name."""
+CPU_S: dict[str, float] = {}
+"""CPU time (user + system, workers included) of each command run, by name: on a busy
+machine, wall time over CPU time tells how much of a core a build got."""
 
 
-def cli(*args: str | Path, cwd: Path = ROOT) -> float:
+def cli(*args: str | Path, cwd: Path = ROOT, name: str = "") -> float:
     """Run the command line as a user would; return its wall time (and note its peak memory)."""
     global PEAK_RSS_KB
     command = [sys.executable, "-m", "charterpress", *map(str, args)]
@@ -60,6 +65,9 @@ def cli(*args: str | Path, cwd: Path = ROOT) -> float:
         sys.exit(f"bench: {' '.join(command)} failed:\n{process.stderr.read().decode()}")
     process.stderr.close()
     PEAK_RSS_KB = max(PEAK_RSS_KB, usage.ru_maxrss)  # a -j N build's workers are its children
+    if name:
+        RSS_MB[name] = round(usage.ru_maxrss / 1024, 1)
+        CPU_S[name] = round(usage.ru_utime + usage.ru_stime, 2)
     return seconds
 
 
@@ -123,8 +131,7 @@ def time_parts() -> None:
     parts = [
         (weasyprint.HTML, "render", "layout_s"),
         (weasyprint.Document, "write_pdf", "write_pdf_s"),
-        (jinja2.Environment, "get_template", "jinja_s"),
-        (jinja2.Template, "render", "jinja_s"),
+        (jinja2.Template, "render", "jinja_s"),  # (includes are compiled inside render)
     ]
     for module, name, part in (
         ("sheets", "place_cards", "postprocess_pypdf_s"),
@@ -188,9 +195,9 @@ def overhead() -> dict[str, float]:
     bare = [bare_seconds(documents)]
     time_parts()  # the second run, timed in parts (the timers cost microseconds)
     pipe.append(pipeline_seconds(sources, Options()))
-    bare.append(bare_seconds(documents))
     parts = {k: round(v, 3) for k, v in sorted(SPENT.items())}
     parts["rest_s"] = round(pipe[-1] - sum(SPENT.values()), 3)
+    bare.append(bare_seconds(documents))
     return {
         "pipeline_s": min(pipe),
         "bare_weasyprint_s": min(bare),
@@ -239,8 +246,8 @@ def edit_first_commitment(path: Path) -> None:
 
 def commands(tmp: Path) -> dict[str, float]:
     details: dict[str, float] = {}
-    details["cold_j1_s"] = cli("build", "-q", "-j", "1", "--out", tmp / "j1")
-    details["cold_j2_s"] = cli("build", "-q", "-j", "2", "--out", tmp / "j2")
+    details["cold_j1_s"] = cli("build", "-q", "-j", "1", "--out", tmp / "j1", name="cold_j1")
+    details["cold_j2_s"] = cli("build", "-q", "-j", "2", "--out", tmp / "j2", name="cold_j2")
     nochange = [cli("build", "-q", "--out", tmp / "j2") for _ in range(5)]
     details["nochange_runs_s"] = nochange  # type: ignore[assignment]
     details["nochange_s"] = statistics.median(nochange)
@@ -256,9 +263,15 @@ def commands(tmp: Path) -> dict[str, float]:
     for n, sections in ((50, 5), (500, 25)):
         text = generate.charter(n, sections, slug=f"g{n}")
         (scale / "sources" / f"g{n}.yaml").write_text(text, encoding="utf-8")
+        source = scale / "sources" / f"g{n}.yaml"
         details[f"scale_{n}_s"] = cli(
-            "build", "-q", "-j", "1", "--project", scale, scale / "sources" / f"g{n}.yaml"
+            "build", "-q", "-j", "1", "--project", scale, source, name=f"scale_{n}"
         )
+        # the same without the PNG previews (a 500-card contact sheet is one large image)
+        details[f"scale_{n}_no_preview_s"] = cli(
+            "build", "-q", "-j", "1", "--force", "--no-preview", "--project", scale, source,
+            name=f"scale_{n}_no_preview",
+        )  # fmt: skip
     return details
 
 
@@ -293,6 +306,8 @@ def main() -> None:
         },
     }
     results["details"]["nochange_runs_s"] = [round(x, 3) for x in whole["nochange_runs_s"]]
+    results["details"]["peak_rss_mb_by_run"] = RSS_MB
+    results["details"]["cpu_s_by_run"] = CPU_S
     (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(table(results))
 
@@ -318,7 +333,16 @@ def table(results: dict) -> str:
         f"pipeline {d['pipeline_s']:.1f} s vs bare WeasyPrint {d['bare_weasyprint_s']:.1f} s "
         f"({d['documents']} final documents of {d['charters']} charters); cold -j 1 "
         f"{d['cold_j1_s']:.1f} s, -j 2 {d['cold_j2_s']:.1f} s; 50 commitments {d['scale_50_s']:.1f} s, "
-        f"500 {d['scale_500_s']:.1f} s"
+        f"500 {d['scale_500_s']:.1f} s (without previews {d['scale_50_no_preview_s']:.1f} s and "
+        f"{d['scale_500_no_preview_s']:.1f} s)"
+    )
+    lines.append(
+        f"CPU time (user+system): cold -j 1 {d['cpu_s_by_run']['cold_j1']:.1f} s, "
+        f"-j 2 {d['cpu_s_by_run']['cold_j2']:.1f} s (wall {d['cold_j1_s']:.1f} s and "
+        f"{d['cold_j2_s']:.1f} s)"
+    )
+    lines.append(
+        "peak memory (MB): " + ", ".join(f"{k} {v:g}" for k, v in d["peak_rss_mb_by_run"].items())
     )
     lines.append(
         f"{d['layouts']} layouts for {d['documents']} documents; pipeline parts (s): "
