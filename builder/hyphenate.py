@@ -40,8 +40,9 @@ English takes the en_US patterns even for British spelling, on purpose: they are
 patterns (with Kuiken's additions), which break where the dictionaries do (per-spec-tive,
 de-ter-mined, en-vi-ron-ment, or-gan-i-sa-tion, be-hav-iour). pyphen's en_GB file is generated
 differently and breaks by morphology badly (per-spect-ive, de-term-ined, en-vir-on-ment,
-re-spons-ib-il-ity). The few words the US patterns get wrong, mostly British -ise forms
-(recog-nise) and old TeX misses (demon-strate), are in ``hyphenation-en.txt``."""
+re-spons-ib-il-ity). The few words the US patterns get wrong, British spellings such as
+hon-ourable, la-bourers, coun-selling and favourite (no break at all), are in
+``hyphenation-en.txt``; tests/test_hyphenation.py checks a list of dictionary splits."""
 LEFT, RIGHT = 2, 3
 """At least two letters before a break and three after it ('ar-bej-de', never 'arbej-de')."""
 LIGATURES = frozenset({"ff", "fi", "fl"})

@@ -246,19 +246,62 @@ def _get(value: object) -> object:
     return value.get_object() if hasattr(value, "get_object") else value
 
 
+def drawn_with(pdf: bytes, names: set[str]) -> str:
+    """Return the characters the PDF draws with the fonts ``names`` (each once, in order)."""
+    from pypdf import PdfReader
+
+    found: dict[str, None] = {}
+
+    def visit(text: str, cm: object, tm: object, font: object, size: object) -> None:
+        if font is not None and str(font.get("/BaseFont", "")).lstrip("/") in names:
+            found.update((c, None) for c in text if not c.isspace())
+
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        page.extract_text(visitor_text=visit)
+    return "".join(found)
+
+
 def check_fonts(source: Source, name: str, pdf: bytes) -> None:
-    """Raise a BuildError if ``pdf`` embeds a font that is not one of the bundled fonts."""
+    """Raise a BuildError if ``pdf`` embeds a font that is not one of the bundled fonts.
+
+    The error names each field of the source with a character drawn in such a font (the
+    layout's font for that text lacks it); characters that come from the layout itself make
+    one line without a field.
+    """
     ours = fonts.identities()
-    foreign = sorted(n for n, ident in embedded_fonts(pdf).items() if ident not in ours)
-    if foreign:
-        shown = ", ".join(n.split("+", 1)[-1] for n in foreign)
-        raise BuildError(
+    foreign = {n for n, ident in embedded_fonts(pdf).items() if ident not in ours}
+    if not foreign:
+        return
+    shown = ", ".join(sorted(n.split("+", 1)[-1] for n in foreign))
+    chars = drawn_with(pdf, foreign)
+    problems = []
+    placed: set[str] = set()
+    for item in model_texts(source.charter):
+        here = [c for c in chars if c in item.text]
+        if here:
+            placed.update(here)
+            listed = ", ".join(fonts.describe(c) for c in here)
+            problems.append(
+                Problem(
+                    source.name,
+                    source.line_of(item.path),
+                    None,
+                    item.path,
+                    f"{name}: {listed} would be drawn from a font outside assets/fonts/ "
+                    f"({shown}): the layout's font for this text lacks it; replace it",
+                )
+            )
+    rest = [c for c in chars if c not in placed]
+    if rest or not problems:
+        listed = ", ".join(fonts.describe(c) for c in rest) or "some glyphs"
+        problems.append(
             Problem(
                 source.name,
                 None,
                 None,
                 "",
-                f"{name}: uses a font that is not bundled in assets/fonts/ ({shown}): "
-                "a layout asks for a glyph its font lacks (a layout bug: please report it)",
+                f"{name}: the layout draws {listed} from a font that is not bundled in "
+                f"assets/fonts/ ({shown}) (a layout bug: please report it)",
             )
         )
+    raise BuildError(problems)

@@ -345,8 +345,22 @@ def test_no_pdf_uses_a_font_outside_assets_fonts(slug: str) -> None:
 def test_a_host_font_in_the_output_stops_the_build() -> None:
     html = '<html><p style="font-family: DejaVu Sans, sans-serif">■ host glyph</p></html>'
     pdf = render.to_pdf(render.to_document(html))
-    with pytest.raises(BuildError, match="not bundled in assets/fonts/"):
+    with pytest.raises(BuildError, match="not bundled in assets/fonts/") as caught:
         proof.check_fonts(load(SOURCES / f"{SLUGS[0]}.yaml"), "x.pdf", pdf)
+    assert "U+25A0 '■'" in str(caught.value)
+
+
+def test_a_host_font_drawing_a_source_character_names_the_field(tmp_path: Path) -> None:
+    data = english_charter(sections=1)
+    data["sections"][0]["body"][0]["commitments"][0]["question"] = "Which way → now?"
+    source = load(write(tmp_path, "arrow", data))
+    html = '<html><p style="font-family: DejaVu Sans">Which way → now?</p></html>'
+    pdf = render.to_pdf(render.to_document(html))
+    with pytest.raises(BuildError) as caught:
+        proof.check_fonts(source, "x.pdf", pdf)
+    paths = [p.path for p in caught.value.problems]
+    assert "sections[0].body[0].commitments[0].question" in paths
+    assert "U+2192 '→'" in str(caught.value)
 
 
 # --- The booklet ------------------------------------------------------------------------------
