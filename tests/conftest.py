@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 from functools import cache
 from pathlib import Path
 
@@ -78,3 +79,13 @@ def built_dist(tmp_path_factory) -> Path:
     finally:
         patch.undo()
     return out
+
+
+def ctrl_c_as_in_a_terminal() -> None:
+    """In a child process before exec: let SIGINT act as a terminal's Ctrl-C does.
+
+    A shell that starts a job in the background without job control (`cmd &` in a script)
+    sets SIGINT to ignored, children inherit that, and Python then installs no
+    KeyboardInterrupt handler: tests that press Ctrl-C must not depend on how pytest started.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

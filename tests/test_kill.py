@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from charterpress.__main__ import main
-from conftest import ROOT
+from conftest import ROOT, ctrl_c_as_in_a_terminal
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
 
@@ -60,6 +60,7 @@ def start_build(project: Path) -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,
+        preexec_fn=ctrl_c_as_in_a_terminal,
     )
     deadline = time.monotonic() + 60
     while len(children(build.pid)) < 2:

@@ -216,3 +216,16 @@ def test_the_preview_command_prints_the_previews(project, capsys, monkeypatch):
         str(out / "preview-shrunk" / "preview" / "preview-shrunk-cards.png"),
         str(out / "index.html"),
     ]
+
+
+def test_a_large_sheet_keeps_its_colours_when_its_palette_comes_from_a_sample():
+    """A sheet over LARGE_PX is quantized against a palette from a sample (memory), not whole."""
+    side = int(preview.LARGE_PX**0.5) + 64
+    image = Image.new("RGB", (side, side), preview.BACKGROUND)
+    frame = Image.new("RGB", (side // 2, preview.SHRUNK_FRAME), preview.SHRUNK)
+    image.paste(frame, (32, 32))
+    paletted = preview._paletted(image)
+    assert paletted.mode == "P"
+    rgb = paletted.convert("RGB")
+    assert _near(rgb.getpixel((40, 33)), preview.SHRUNK)
+    assert _near(rgb.getpixel((side - 10, side - 10)), preview.BACKGROUND)

@@ -13,7 +13,7 @@ import threading
 import time
 from pathlib import Path
 
-from conftest import DATA
+from conftest import DATA, ctrl_c_as_in_a_terminal
 
 START_TIMEOUT = 180.0
 """The first build renders two small decks; on a busy CI machine that may take a while."""
@@ -34,6 +34,7 @@ class Watcher:
             stdin=subprocess.DEVNULL,
             text=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            preexec_fn=ctrl_c_as_in_a_terminal,
         )
         for name, stream in (("out", self.process.stdout), ("err", self.process.stderr)):
             threading.Thread(target=self._read, args=(name, stream), daemon=True).start()
