@@ -21,7 +21,7 @@ from weasyprint.formatting_structure.boxes import LineBox, MarginBox, TextBox
 
 from . import assets, colours, layouts, proof, reading, render
 from .cards import deck_count
-from .errors import BuildError, Problem
+from .errors import BuildError
 from .hyphenate import hyphenate
 from .impose import Affine, Line, saddle_order
 from .model import Block, Charter, Passage, Section
@@ -377,6 +377,7 @@ def booklet_html(
     labels = layouts.labels(language)
     theme = charter.theme
     found = chapters(charter, labels)
+    rows = mark_rows(charter)
     return render.render_html(
         environment(source.slug, language, theme.name, source.images, variant),
         TEMPLATE,
@@ -396,10 +397,7 @@ def booklet_html(
         question_prefix=QUESTION_PREFIX,
         contents=contents(charter, labels),
         monogram=charter.monogram,
-        mark={
-            "cover": mark(mark_rows(charter), "cover", mark_shrink),
-            "back": mark(mark_rows(charter), "back", mark_shrink),
-        },
+        mark={side: mark(rows, side, mark_shrink) for side in ("cover", "back")},
         theme={**palette(theme.colour), "--accent": theme.accent},
         ids={"contents": CONTENTS_ID, "values": VALUES_ID, "mine": MINE_ID},
         ink={"body": BODY_INK_PRINT if variant == "print" else INK_DARK},
@@ -461,10 +459,7 @@ def render_screen(source: Source) -> tuple[weasyprint.Document, Fit]:
             break
     else:
         raise BuildError(
-            Problem(
-                source.name,
-                source.line_of("meta.title"),
-                None,
+            source.problem(
                 "meta.title",
                 "the cover cannot hold the title, the subtitle and the mark without overlap; "
                 "shorten the title or the subtitle",

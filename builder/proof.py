@@ -145,10 +145,7 @@ def check_booklet(source: Source, document: object) -> None:
         if laid_out.count(text) < wanted[text]:
             reported.add(text)
             problems.append(
-                Problem(
-                    source.name,
-                    source.line_of(item.path),
-                    None,
+                source.problem(
                     item.path,
                     "is missing from the laid-out booklet (a layout bug: please report it)",
                 )
@@ -169,10 +166,7 @@ def check_glyphs(source: Source) -> None:
             listed = ", ".join(fonts.describe(c) for c in chars)
             many = "characters" if len(chars) > 1 else "character"
             problems.append(
-                Problem(
-                    source.name,
-                    source.line_of(item.path),
-                    None,
+                source.problem(
                     item.path,
                     f"the {many} {listed} {'are' if len(chars) > 1 else 'is'} in none of the "
                     "bundled fonts (assets/fonts/); replace or remove "
@@ -282,10 +276,7 @@ def check_fonts(source: Source, name: str, pdf: bytes) -> None:
             placed.update(here)
             listed = ", ".join(fonts.describe(c) for c in here)
             problems.append(
-                Problem(
-                    source.name,
-                    source.line_of(item.path),
-                    None,
+                source.problem(
                     item.path,
                     f"{name}: {listed} would be drawn from a font outside assets/fonts/ "
                     f"({shown}): the layout's font for this text lacks it; replace it",

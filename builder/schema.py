@@ -46,6 +46,10 @@ class Source:
         """Return the source line of a field path, if known."""
         return self.lines.get(path)
 
+    def problem(self, path: str, message: str) -> Problem:
+        """Return a problem with the field at ``path``, located at its source line."""
+        return Problem(self.name, self.line_of(path), None, path, message)
+
 
 def validate_source(raw: RawSource) -> tuple[Source | None, list[Problem]]:
     """Parse and validate one source; return the Source or every problem found."""
