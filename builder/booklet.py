@@ -461,7 +461,9 @@ def render_screen(source: Source) -> tuple[weasyprint.Document, Fit]:
     If a cover's text (a long title) runs into its mark, the mark is made lower until it does
     not. A chapter that spills a few lines onto a page of its own is set closer (once); a page
     of My reflections that would hold one question alone gets the last question of the page
-    before it (that question turns to the new page), so both pages hold two or more.
+    before it (that question turns to the new page), so both pages hold two or more. The last
+    question keeps to the one before it in CSS, so that mend is rarely needed; the two mends
+    are made together in one more layout, and none when nothing needs mending.
     """
     for shrink in MARK_SHRINKS:
         document = render_booklet(source, "screen", mark_shrink=shrink)
@@ -475,25 +477,27 @@ def render_screen(source: Source) -> tuple[weasyprint.Document, Fit]:
                 "shorten the title or the subtitle",
             )
         )
-    document, settled = pages.settle(
-        document,
-        part_ids(source.charter),
-        lambda settled: render_booklet(source, "screen", mark_shrink=shrink, settled=settled),
-    )
-    if settled != pages.UNSETTLED:
-        log.debug("%s: pages settled: %s", source.slug, settled)
-    tight = short_spills(document)
-    if tight:
-        log.debug("%s: setting closer: %s", source.slug, ", ".join(sorted(tight)))
-        document = render_booklet(
-            source, "screen", tight=tight, mark_shrink=shrink, settled=settled
-        )
-    turns = question_turns(document)
-    if turns:
-        log.debug("%s: questions turned to the next page: %s", source.slug, sorted(turns))
+    # My reflections starts a page of its own, so setting a chapter closer does not move its
+    # questions, and every chapter and part starts a page, so an opener set differently moves
+    # no chapter's end: all the mends are found in the first layout and made in one more (at
+    # most; a band made deeper is the rare case that may ask for another).
+    parts = part_ids(source.charter)
+    settled = pages.settle(document, parts)
+    tight, turns = short_spills(document), question_turns(document)
+    fitted = (pages.UNSETTLED, frozenset(), frozenset())  # what `document` has
+    for _ in range(3 + len(pages.PART_STEPS)):
+        if (settled, tight, turns) == fitted:
+            break
+        log.debug("%s: setting closer: %s; questions turned: %s; pages: %s", source.slug,
+                  ", ".join(sorted(tight)) or "-", sorted(turns) or "-", settled)  # fmt: skip
         document = render_booklet(
             source, "screen", tight=tight, mark_shrink=shrink, turns=turns, settled=settled
         )
+        fitted = (settled, tight, turns)
+        # Guards: the laid-out pages decide.
+        settled = pages.settle(document, parts, settled)
+        tight, turns = tight | short_spills(document), turns | question_turns(document)
+    settled, tight, turns = fitted
     return document, Fit(tight, shrink, turns, settled)
 
 

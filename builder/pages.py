@@ -10,12 +10,14 @@ a page even so is set apart, as running text on white pages after an opener that
 and the part's contents. Chapter bands are set to one depth from an estimate (``band_depth``);
 when a long title makes one deeper, every band takes the deepest depth measured.
 
-Each correction costs one more layout, and only a booklet that needs it pays for it.
+Reading the layout costs no layout; the booklet (builder/booklet.py ``render_screen``) makes its
+corrections in the one layout more it takes for its other mends, and only a booklet that needs
+one pays for it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 import weasyprint
@@ -172,32 +174,22 @@ def first_fitting_step(measure: PartMeasure, current: int) -> int:
     return len(PART_STEPS) - 1
 
 
-def settle(
-    document: weasyprint.Document,
-    parts: list[str],
-    relayout: Callable[[Pages], weasyprint.Document],
-    pages: Pages = UNSETTLED,
-) -> tuple[weasyprint.Document, Pages]:
-    """Return the layout with every part opener on one page and every band of one depth.
+def settle(document: weasyprint.Document, parts: list[str], current: Pages = UNSETTLED) -> Pages:
+    """Return what the next layout must change so that every part opener keeps to one page and
+    every band has one depth; ``current`` if nothing (then no layout more is needed).
 
-    ``relayout(pages)`` lays the booklet out again; it is called only when something must change:
-    once for the bands and the openers together, then again for an opener whose guess was short.
+    Reads the layout only: an opener that still spills steps further down (as far as the
+    measured heights say it must), bands that differ all take the deepest.
     """
-    for _ in range(len(PART_STEPS)):
-        changed = pages
-        steps = dict(pages.parts)
-        for part, measure in part_measures(document, parts).items():
-            if measure.pages > 1 and steps.get(part, 0) < len(PART_STEPS) - 1:
-                steps[part] = first_fitting_step(measure, steps.get(part, 0))
-        changed = replace(changed, parts=tuple(sorted(steps.items())))
-        depth = band_depth_needed(document)
-        if depth is not None:
-            changed = replace(changed, band=depth)
-        if changed == pages:
-            break
-        pages = changed
-        document = relayout(pages)
-    return document, pages
+    steps = dict(current.parts)
+    for part, measure in part_measures(document, parts).items():
+        if measure.pages > 1 and steps.get(part, 0) < len(PART_STEPS) - 1:
+            steps[part] = first_fitting_step(measure, steps.get(part, 0))
+    settled = replace(current, parts=tuple(sorted(steps.items())))
+    depth = band_depth_needed(document)
+    if depth is not None:
+        settled = replace(settled, band=max(depth, current.band or 0.0))
+    return settled
 
 
 def long_openers(document: weasyprint.Document, parts: list[str]) -> list[str]:
