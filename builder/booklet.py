@@ -397,6 +397,7 @@ def booklet_html(
         band=settled.band - 3 if settled.band else band_depth(found, labels),
         part_steps=settled.steps(),
         part_step=pages.PART_STEPS[0],
+        intro_prefix=pages.INTRO_PREFIX,
         rules=MINE_RULES,
         turns=turns,
         question_prefix=QUESTION_PREFIX,

@@ -26,6 +26,8 @@ from weasyprint.formatting_structure.boxes import InlineBox, LineBox, MarginBox,
 CSS_PX_PER_MM = 96 / 25.4
 PART_PAGE = "part"
 """The named page of a part opener (booklet.css)."""
+INTRO_PREFIX = "cp_intro_"
+"""The id of a part's introduction set apart: cp_intro_ and the part's id (a source's ids hold no '_')."""
 BAND_CLASS = "chapter-head"
 SOFT_HYPHEN = "\u00ad"
 HYPHEN_BREAK = "\u2010"
@@ -41,7 +43,8 @@ class PartStep:
 
     name: str
     toc: str | None
-    """'full' (kickers and titles), 'compact' (titles on tight lines) or None (no list)."""
+    """'full' (kickers and titles), 'compact' (titles on tight lines), 'columns' (compact, in two
+    columns) or None (no list)."""
     small: bool = False
     """The introduction (and the title) in smaller type."""
     apart: bool = False
@@ -54,11 +57,14 @@ PART_STEPS = (
     PartStep("bare", None),
     PartStep("small", None, small=True),
     PartStep("apart", "compact", apart=True),
+    PartStep("apart-columns", "columns", apart=True),
     PartStep("apart-bare", None, apart=True),
 )
 """The opener's steps down, in order: each takes less room than the one before."""
 COMPACT_LINE_MM = 12.5 * 25.4 / 72
 COMPACT_GAP_MM = 1.2
+COLUMNS = 0.65
+"""About how much of its height a compact list keeps in two columns (titles wrap more)."""
 """A compact contents list's line and the space after each entry (booklet.css .part-toc.compact)."""
 SMALL_TYPE = 0.85
 """About how much of its height the introduction keeps in the smaller type."""
@@ -130,8 +136,8 @@ def part_measures(document: weasyprint.Document, parts: list[str]) -> dict[str, 
                     m["compact"] += sum(map(_compact_height, child.children))
                 elif "body" in classes:
                     m["body"] += _mm(child.margin_height())
-                    if m["head"] < 0:
-                        m["head"] = _mm(child.position_y - part_box.position_y)
+                if m["head"] < 0 and classes & {"body", "part-toc"}:
+                    m["head"] = _mm(child.position_y - part_box.position_y)
     return {
         ident: PartMeasure(
             int(m["pages"]), max(m["head"], 0.0), m["body"], m["toc"], m["compact"], m["capacity"]
@@ -167,8 +173,10 @@ def first_fitting_step(measure: PartMeasure, current: int) -> int:
     for index in range(current + 1, len(PART_STEPS)):
         step = PART_STEPS[index]
         if step.apart:
-            fits = measure.head + COMPACT_MARGIN_MM + measure.compact <= room
-            return index if fits or step.toc is None else index + 1
+            toc = {"compact": measure.compact, "columns": measure.compact * COLUMNS, None: 0.0}
+            if measure.head + COMPACT_MARGIN_MM + toc[step.toc] <= room or step.toc is None:
+                return index
+            continue
         if guesses.get(step.name, 0.0) <= room:
             return index
     return len(PART_STEPS) - 1

@@ -187,3 +187,18 @@ def test_every_coloured_chapter_band_of_a_built_booklet_has_one_depth(path: Path
         pytest.skip("the classic theme's bands are not coloured fields (the layout test covers it)")
     data = products_of(path, "booklet")[f"{path.stem}-booklet.pdf"].data
     assert len(_band_heights(data)) == 1, _band_heights(data)
+
+
+def test_an_untitled_introduction_too_long_for_its_opener_runs_on_white_pages(tmp_path) -> None:
+    # Without a title, an opener holding only the list of chapters would be a coloured page of a
+    # few lines: the introduction is set as running text instead, and no part page is left.
+    def change(data: dict) -> None:
+        data["sections"][0]["preface"].pop("title")
+        data["sections"][0]["preface"]["body"] = [SENTENCE * 3] * 5
+
+    source = load(_charter(tmp_path, "civic", change))
+    assert _part_pages(booklet.render_booklet(source, "screen")) > 1
+    document, fit = booklet.render_screen(source)
+    assert _part_pages(document) == 0
+    assert [p for p in document.pages if booklet._elements(p._page_box, "part-intro")]
+    assert booklet.page_notes(source, document, "booklet") == ()
