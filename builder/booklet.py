@@ -75,7 +75,7 @@ SPILL_MM = 45.0
 """A chapter that ends this close to the top of a page of its own spills a few lines: set it closer."""
 STRANDED = {"h2", "h3"}
 """Elements that must not be the last line of a page (with the classes in STRANDED_CLASSES)."""
-STRANDED_CLASSES = {"lead", "kicker", "mine-part"}
+STRANDED_CLASSES = {"lead", "kicker", "mine-part", "part-intro-title"}
 OPEN_PAGES = {"cover", "inside", "part", "back", "notes"}
 """Named pages (booklet.css) that may hold a heading and nothing after it (a notes page: its
 title, then rules)."""

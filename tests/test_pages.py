@@ -82,6 +82,42 @@ def test_no_paragraph_of_a_built_booklet_ends_on_a_hyphenated_fragment(path: Pat
         assert not [n for n in made[name].notes if "fragment" in n]
 
 
+def _headings(path: Path) -> set[str]:
+    """Return the texts of a charter set as headings or lead-ins to what follows (lower case).
+
+    Chapter titles open a page in a band; the contents and the part pages list them."""
+    charter = load(path).charter
+    parts = (*charter.sections, *([charter.organisation] if charter.organisation else []))
+    passages = (*charter.front, *charter.back, *(s.preface for s in parts if s.preface))
+    blocks = [b for p in passages for b in p.body] + [b for s in parts for b in s.body]
+    found = {b.heading for b in blocks if b.heading} | {b.lead for b in blocks if b.lead}
+    found |= {b.panel for b in blocks if b.kind == "panel"}
+    found |= {p.title for p in passages if p.title}
+    if charter.reflection:
+        found |= {g.title for g in charter.reflection.groups}
+    return {" ".join(text.split()).lower() for text in found}
+
+
+@pytest.mark.parametrize("path", BOOKLETS, ids=lambda p: p.stem)
+def test_no_page_of_a_built_booklet_ends_on_a_heading(path: Path) -> None:
+    headings = _headings(path)
+    made = products_of(path, "booklet")
+    for name in (f"{path.stem}-booklet.pdf", f"{path.stem}-booklet-print.pdf"):
+        with pdfplumber.open(io.BytesIO(made[name].data)) as pdf:
+            for number, page in enumerate(pdf.pages[1:-1], 2):
+                foot = page.height - (page.height - 210 * MM) / 2 - 15 * MM
+                lines = [
+                    " ".join(line["text"].split()).lower()
+                    for line in page.extract_text_lines()
+                    if line["bottom"] <= foot
+                ]
+                if not lines or number == 2:  # the inside cover: a colophon may end on anything
+                    continue
+                last = lines[-1].rstrip("\u2010")
+                stranded = [h for h in headings if h == last or (" " in last and h.endswith(last))]
+                assert not stranded, (name, number, last)
+
+
 @pytest.mark.parametrize("path", BOOKLETS, ids=lambda p: p.stem)
 def test_the_build_checks_the_screen_and_the_print_booklet(path: Path) -> None:
     # Headings at a page foot, single lines and questions, fragments, long part pages: the build
