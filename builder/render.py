@@ -16,7 +16,7 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from . import project
+from . import printcolour, project
 from .errors import BuildError
 from .output import sha256
 
@@ -91,8 +91,14 @@ def to_document(html: str) -> weasyprint.Document:
         raise BuildError(f"{error} ({error.__cause__})") from None
 
 
-def to_pdf(document: weasyprint.Document, *, variant: str | None = None) -> bytes:
-    """Write a laid-out document as PDF bytes, reproducibly (no creation date)."""
+def to_pdf(
+    document: weasyprint.Document, *, variant: str | None = None, print_colour: bool = False
+) -> bytes:
+    """Write a laid-out document as PDF bytes, reproducibly (no creation date).
+
+    ``print_colour``: a print file, whose RGB is declared sRGB (``printcolour``).
+    """
     document.metadata.created = None
     document.metadata.modified = None
-    return document.write_pdf(pdf_variant=variant, uncompressed_pdf=False)
+    finisher = printcolour.finish if print_colour else None
+    return document.write_pdf(pdf_variant=variant, uncompressed_pdf=False, finisher=finisher)
