@@ -137,7 +137,7 @@ def time_parts() -> None:
         ("sheets", "place_cards", "postprocess_pypdf_s"),
         ("sheets", "add_crop_marks", "postprocess_pypdf_s"),
         ("booklet", "impose", "postprocess_pypdf_s"),
-        ("proof", "check_fonts", "proof_pdf_fonts_s"),
+        ("proof", "check_embedded_fonts", "proof_fonts_s"),
     ):
         owner = importlib.import_module(f"charterpress.{module}")
         if hasattr(owner, name):  # the bench measures whatever the code of the day has

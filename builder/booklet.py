@@ -451,7 +451,9 @@ def render_screen(source: Source) -> tuple[weasyprint.Document, Fit]:
     If a cover's text (a long title) runs into its mark, the mark is made lower until it does
     not. A chapter that spills a few lines onto a page of its own is set closer (once); a page
     of My reflections that would hold one question alone gets the last question of the page
-    before it (that question turns to the new page), so both pages hold two or more.
+    before it (that question turns to the new page), so both pages hold two or more. The last
+    question keeps to the one before it in CSS, so that mend is rarely needed; the two mends
+    are made together in one more layout, and none when nothing needs mending.
     """
     for shrink in MARK_SHRINKS:
         document = render_booklet(source, "screen", mark_shrink=shrink)
@@ -465,14 +467,19 @@ def render_screen(source: Source) -> tuple[weasyprint.Document, Fit]:
                 "shorten the title or the subtitle",
             )
         )
-    tight = short_spills(document)
-    if tight:
-        log.debug("%s: setting closer: %s", source.slug, ", ".join(sorted(tight)))
-        document = render_booklet(source, "screen", tight=tight, mark_shrink=shrink)
-    turns = question_turns(document)
-    if turns:
-        log.debug("%s: questions turned to the next page: %s", source.slug, sorted(turns))
+    # My reflections starts a page of its own, so setting a chapter closer does not move its
+    # questions: both mends are found in the first layout and made in one more (at most).
+    tight, turns = short_spills(document), question_turns(document)
+    fitted: tuple[frozenset, frozenset] = (frozenset(), frozenset())  # what `document` has
+    for _ in range(3):
+        if (tight, turns) == fitted:
+            break
+        log.debug("%s: setting closer: %s; questions turned: %s", source.slug,
+                  ", ".join(sorted(tight)) or "-", sorted(turns) or "-")  # fmt: skip
         document = render_booklet(source, "screen", tight=tight, mark_shrink=shrink, turns=turns)
+        fitted = (tight, turns)
+        turns = turns | question_turns(document)  # a guard: the laid-out pages decide
+    tight, turns = fitted
     return document, Fit(tight, shrink, turns)
 
 

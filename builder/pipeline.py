@@ -171,7 +171,7 @@ def make_products(source: Source, options: Options) -> list[Product]:
     layout; every card face and the screen booklet holding their texts (inside ``cards`` and
     ``booklet``, on the layout they made); every embedded font a bundled one.
     """
-    from . import booklet, cards, hyphenate, proof
+    from . import booklet, cards, hyphenate, proof, render
 
     proof.check_glyphs(source)
     makers = {"cards": cards.make, "booklet": booklet.make}
@@ -179,11 +179,11 @@ def make_products(source: Source, options: Options) -> list[Product]:
     with (
         reproducible.source_date(source.charter),  # fonts subset by fontTools get this date
         hyphenate.charter_exceptions(source.hyphenation),  # SLUG.hyphenation.txt
+        render.fonts_embedded() as embedded,
     ):
         for name in options.products:
             products.extend(makers[name](source, options))
-    for product in products:
-        proof.check_fonts(source, product.name, product.data)
+    proof.check_embedded_fonts(source, embedded, products)
     return products
 
 

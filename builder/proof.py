@@ -9,6 +9,8 @@ Three checks, all cheap enough to run on every build:
 * **Glyphs.** Every character of the source is in a bundled font (``fonts.py``); a character
   no bundled font has is an error naming the field and the character, checked before layout.
 * **Fonts.** Every font embedded in an output PDF is a bundled one: no glyph from the host.
+  Known from the font programs WeasyPrint embedded as it wrote each PDF
+  (``render.fonts_embedded``); the PDFs are read only to name the characters of a foreign one.
 
 Texts are compared "flat": without white space, soft hyphens and the hyphen WeasyPrint draws
 where it breaks a word at a soft hyphen, and case-folded (layouts may set labels in capitals).
@@ -253,6 +255,24 @@ def drawn_with(pdf: bytes, names: set[str]) -> str:
     for page in PdfReader(io.BytesIO(pdf)).pages:
         page.extract_text(visitor_text=visit)
     return "".join(found)
+
+
+def check_embedded_fonts(source: Source, embedded: Iterable[bytes], products: Iterable) -> None:
+    """Raise a BuildError if a build embedded a font that is not one of the bundled fonts.
+
+    ``embedded`` holds the font programs the build's PDFs embed, as WeasyPrint wrote them
+    (``render.fonts_embedded``): checking them costs no reading of the PDFs. Only when one is
+    foreign are the ``products`` read (``check_fonts``), to name the characters and fields.
+    """
+    ours = fonts.identities()
+    if all(fonts.embedded_identity(program) in ours for program in set(embedded)):
+        return
+    for product in products:
+        check_fonts(source, product.name, product.data)
+    raise BuildError(  # written, then not found in the PDFs: say so rather than pass
+        Problem(source.name, None, None, "", "the layout embeds a font that is not bundled in "
+                "assets/fonts/ (a layout bug: please report it)")
+    )  # fmt: skip
 
 
 def check_fonts(source: Source, name: str, pdf: bytes) -> None:

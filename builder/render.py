@@ -96,9 +96,34 @@ def to_pdf(
 ) -> bytes:
     """Write a laid-out document as PDF bytes, reproducibly (no creation date).
 
-    ``print_colour``: a print file, whose RGB is declared sRGB (``printcolour``).
+    ``print_colour``: a print file, whose RGB is declared sRGB (``printcolour``). Inside
+    ``fonts_embedded()``, the font programs the PDF embeds are noted.
     """
     document.metadata.created = None
     document.metadata.modified = None
     finisher = printcolour.finish if print_colour else None
-    return document.write_pdf(pdf_variant=variant, uncompressed_pdf=False, finisher=finisher)
+    data = document.write_pdf(pdf_variant=variant, uncompressed_pdf=False, finisher=finisher)
+    if _embedded is not None:
+        # WeasyPrint's Font objects of this document hold, once written, the (subset) font
+        # program it embedded: the same bytes a reader of the PDF finds.
+        _embedded.extend(font.file_content for font in document.fonts.values())
+    return data
+
+
+_embedded: list[bytes] | None = None
+
+
+@contextmanager
+def fonts_embedded() -> Iterator[list[bytes]]:
+    """Collect the font programs embedded by every PDF written inside the block.
+
+    Every output PDF is written by WeasyPrint here, or made by pypdf from such PDFs (imposed
+    and office sheets), which adds no font: so these are all the fonts of a build's outputs,
+    known without reading the PDFs again.
+    """
+    global _embedded
+    outer, _embedded = _embedded, []
+    try:
+        yield _embedded
+    finally:
+        _embedded = outer

@@ -387,3 +387,58 @@ def test_the_cover_carries_title_and_municipality_and_the_back_cover_the_contact
     assert meta.municipality in pages[-1]
     if meta.contact and meta.contact.email:
         assert meta.contact.email in pages[-1]
+
+
+def _questions_by_page(document) -> list[list[int]]:
+    """Return, per page of a laid-out booklet, the numbers of the My reflections questions on it."""
+    return [
+        sorted(
+            int(n.removeprefix(booklet.QUESTION_PREFIX))
+            for n in page.anchors
+            if n.startswith(booklet.QUESTION_PREFIX)
+        )  # fmt: skip
+        for page in document.pages
+    ]
+
+
+@pytest.mark.parametrize("count", range(3, 11))
+def test_the_last_question_keeps_to_the_one_before_it_without_a_second_layout(
+    tmp_path: Path, count: int, monkeypatch
+) -> None:
+    """Whatever the number of questions, the last page of My reflections holds two or more,
+    and the screen booklet is laid out once (no chapter here spills)."""
+    from test_proof import english_charter, write
+
+    data = english_charter(sections=1)
+    commitments = data["sections"][0]["body"][0]["commitments"]
+    commitments[:] = [
+        {
+            "text": f"We keep promise number {n + 1}.",
+            "question": f"What did promise {n + 1} change?",
+        }
+        for n in range(count)
+    ]
+    layouts_made = []
+    real = booklet.render_booklet
+    monkeypatch.setattr(
+        booklet, "render_booklet", lambda *a, **k: layouts_made.append(1) or real(*a, **k)
+    )
+    document, fit = booklet.render_screen(load(write(tmp_path, "questions", data)))
+    pages = [numbers for numbers in _questions_by_page(document) if numbers]
+    assert sum(map(len, pages)) == count
+    assert count - 1 in pages[-1] and count in pages[-1], pages
+    assert booklet.lone_questions(document) == []
+    assert (len(layouts_made), fit.turns) == (1, frozenset())
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)
+def test_the_screen_booklet_is_mended_in_one_more_layout_at_most(path: Path, monkeypatch) -> None:
+    layouts_made = []
+    real = booklet.render_booklet
+    monkeypatch.setattr(
+        booklet, "render_booklet", lambda *a, **k: layouts_made.append(1) or real(*a, **k)
+    )
+    document, fit = booklet.render_screen(load(path))
+    assert len(layouts_made) == 1 + bool(fit.tight or fit.turns)
+    assert booklet.short_spills(document) == frozenset()
+    assert booklet.lone_questions(document) == []

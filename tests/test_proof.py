@@ -350,6 +350,40 @@ def test_a_host_font_in_the_output_stops_the_build() -> None:
     assert "U+25A0 '■'" in str(caught.value)
 
 
+def test_the_fonts_weasyprint_embedded_are_what_a_reader_finds_in_the_pdf() -> None:
+    html = '<html><p style="font-family: DejaVu Sans">host</p><p>ours: Inter ■</p></html>'
+    with render.fonts_embedded() as embedded:
+        pdf = render.to_pdf(render.to_document(html))
+    assert sorted(map(fonts.embedded_identity, embedded)) == sorted(
+        proof.embedded_fonts(pdf).values()
+    )
+
+
+def test_a_build_proves_its_fonts_without_reading_its_pdfs(monkeypatch) -> None:
+    def read_pdf(*args):
+        raise AssertionError("the proof read a PDF though every font was bundled")
+
+    monkeypatch.setattr(proof, "check_fonts", read_pdf)
+    source = load(SOURCES / f"{SLUGS[0]}.yaml")
+    assert make_products(source, Options(products=("cards", "booklet")))
+
+
+def test_a_host_font_in_a_build_stops_it_naming_the_characters(monkeypatch) -> None:
+    """The fast check (the fonts WeasyPrint embedded) finds it; the PDFs are then read for the message."""
+    real = render.to_document
+    monkeypatch.setattr(
+        render,
+        "to_document",
+        lambda html: real(
+            html.replace("</body>", '<p style="font-family: DejaVu Sans">■ host</p></body>')
+        ),
+    )
+    source = load(SOURCES / f"{SLUGS[0]}.yaml")
+    with pytest.raises(BuildError, match="not bundled in assets/fonts/") as caught:
+        make_products(source, Options(products=("booklet",)))
+    assert "U+25A0 '■'" in str(caught.value)
+
+
 def test_a_host_font_drawing_a_source_character_names_the_field(tmp_path: Path) -> None:
     data = english_charter(sections=1)
     data["sections"][0]["body"][0]["commitments"][0]["question"] = "Which way → now?"
