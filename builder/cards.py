@@ -110,7 +110,7 @@ def make(source: Source, options: Options) -> list[Product]:
     type_scale = scale_for(size)
     fitted = fit(source, cards, words, type_scale)
     shrunk = shrunk_faces(cards, fitted.sizes, type_scale)
-    notes = shrink_notes(cards, shrunk)
+    notes = shrink_notes(cards, shrunk) + break_notes(cards, fitted)
     faces_pdf = to_pdf(fitted.document)
     print_pdf = sheets.add_crop_marks(faces_pdf, bleed_mm=BLEED_MM) if options.marks else faces_pdf
     sheet_pdf, sheet_pages = office_sheets(source, faces_pdf, len(cards), words)
@@ -130,8 +130,10 @@ def check_fit(source: Source) -> tuple[str, ...]:
     check_hyphenation(source.charter.meta.language)
     cards = deck(source.charter, words)
     type_scale = scale_for(card_size(source.charter))
-    sizes = fit(source, cards, words, type_scale).sizes
-    return shrink_notes(cards, shrunk_faces(cards, sizes, type_scale))
+    fitted = fit(source, cards, words, type_scale)
+    return shrink_notes(cards, shrunk_faces(cards, fitted.sizes, type_scale)) + break_notes(
+        cards, fitted
+    )
 
 
 # --- The deck -------------------------------------------------------------------------------
@@ -578,6 +580,50 @@ def shrink_notes(cards: list[Card], shrunk: tuple[Shrunk, ...]) -> tuple[str, ..
         what = "" if face.side == "front" else " (back)"
         path = cards[face.card - 1].path
         notes.append(f"card {face.card}{what} ({path}) shrunk to {face.size:g} pt")
+    return tuple(notes)
+
+
+SOFT = "\u00ad"
+HYPHEN_DRAWN = "\u2010"
+"""The hyphen WeasyPrint draws where it breaks a word at a line end (CSS hyphenate-character)."""
+
+
+def broken_words(document: weasyprint.Document) -> dict[str, list[str]]:
+    """Return {face id: the words broken at a line end on it}, read from the laid-out deck.
+
+    Card text is set for reading aloud (``reading.py``): a word is hyphenated only where it is
+    longer than a whole line, so each word found here is one that could not fit.
+    """
+    found: dict[str, list[str]] = {}
+    for fid, indexes in faces_on_pages(document).items():
+        for index in indexes:
+            lines = [
+                "".join(t.text for t in _descendants(line, TextBox)).replace(SOFT, "").strip()
+                for line in _descendants_not_margin(document.pages[index]._page_box, LineBox)
+            ]
+            for line, after in zip(lines, lines[1:], strict=False):
+                head = line.split()[-1] if line else ""
+                if len(head) > 1 and head.endswith(HYPHEN_DRAWN) and head[-2].isalpha():
+                    tail = after.split()[0] if after else ""
+                    found.setdefault(fid, []).append(head[:-1] + tail)
+    return found
+
+
+def break_notes(cards: list[Card], fitted: Fitted) -> tuple[str, ...]:
+    """Return one note per face that breaks a word at a line end (allowed only for a word
+    longer than a line, and counted), naming the card, the field and the word."""
+    by_id = {face_id(c, s): (c, s) for c in cards for s in SIDES}
+    notes = []
+    for fid, words in sorted(
+        broken_words(fitted.document).items(), key=lambda i: _face_order(i[0])
+    ):
+        card, side = by_id[fid]
+        what = "" if side == "front" else " (back)"
+        listed = ", ".join(f"'{w}'" for w in words)
+        notes.append(
+            f"card {card.number}{what} ({card.path}) breaks {listed} at a line end: "
+            f"longer than a line at {fitted.sizes[fid]:g} pt"
+        )
     return tuple(notes)
 
 

@@ -44,6 +44,26 @@ def test_a_card_breaks_a_word_only_where_the_word_is_longer_than_a_line() -> Non
     assert broken and all("Interdepartment" in "".join(lines) for lines in broken)
 
 
+@pytest.mark.parametrize("path", [*FIVE, UNLIKE], ids=lambda p: p.stem)
+def test_the_build_counts_every_card_face_that_breaks_a_word_in_its_notes(path: Path) -> None:
+    """Each face the printed deck shows with a broken word has its note, naming the word."""
+    product = products_of(path, "cards")[f"{path.stem}-cards-print.pdf"]
+    notes = [note for note in product.notes if " at a line end" in note]
+    broken = [  # a hyphen drawn at a break (U+2010), not a word's own ('feedback- og')
+        lines for _, lines in _faces(path) if any(
+            len(line) > 1 and line.endswith("\u2010") and line[-2].isalpha() for line in lines)
+    ]  # fmt: skip
+    assert len(notes) == len(broken)
+    for note, lines in zip(notes, broken, strict=True):
+        word = note.split("'")[1]
+        assert word in "".join(line.removesuffix("\u2010") for line in lines), (note, lines)
+    if path == UNLIKE:
+        assert notes == [
+            "card 9 (sections[4].body[1].commitments[0]) breaks 'Interdepartmentalcollaboration' "
+            "at a line end: longer than a line at 17 pt"
+        ]
+
+
 def _first_line_tops(path: Path) -> dict[str, list[float]]:
     """Return, per side, the top (mm) of each commitment face's first main-text line."""
     charter: Charter = load(path).charter

@@ -284,7 +284,7 @@ def test_faces_that_shrink_are_tried_in_small_documents_not_a_second_deck(
 
     monkeypatch.setattr(cards, "to_document", counting)
     made = make_products(load(path), Options(products=("cards",)))
-    assert len(made[0].notes) == 6, made[0].notes  # every long front shrinks, no back
+    assert len(made[0].shrunk) == 6, made[0].notes  # every long front shrinks, no back
     deck, *trials, sheets = documents
     assert deck[1].count('class="face ') == 2 * 7  # the whole deck, once
     assert 1 <= len(trials) <= 2, [n for n, _ in documents]
