@@ -19,7 +19,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import RectangleObject
 from weasyprint.formatting_structure.boxes import LineBox, MarginBox, TextBox
 
-from . import assets, colours, layouts, proof, reading, render
+from . import assets, colours, layouts, pages, printcolour, proof, reading, render
 from .cards import deck_count
 from .errors import BuildError
 from .hyphenate import hyphenate
@@ -76,8 +76,9 @@ SPILL_MM = 45.0
 STRANDED = {"h2", "h3"}
 """Elements that must not be the last line of a page (with the classes in STRANDED_CLASSES)."""
 STRANDED_CLASSES = {"lead", "kicker", "mine-part"}
-OPEN_PAGES = {"cover", "inside", "part", "back"}
-"""Named pages (booklet.css) that may hold a heading and nothing after it."""
+OPEN_PAGES = {"cover", "inside", "part", "back", "notes"}
+"""Named pages (booklet.css) that may hold a heading and nothing after it (a notes page: its
+title, then rules)."""
 
 
 # --- What the template shows -------------------------------------------------------------
@@ -369,9 +370,11 @@ def booklet_html(
     tight: frozenset[str] = frozenset(),
     mark_shrink: float = 1.0,
     turns: frozenset[int] = frozenset(),
+    settled: pages.Pages = pages.UNSETTLED,
 ) -> str:
     """Return the booklet's HTML: ``notes`` ruled pages before the back cover, ``tight`` chapters
-    set closer, the questions of My reflections numbered in ``turns`` moved to a new page."""
+    set closer, the questions of My reflections numbered in ``turns`` moved to a new page, part
+    openers and bands as ``settled`` (builder/pages.py)."""
     charter = source.charter
     language = charter.meta.language
     labels = layouts.labels(language)
@@ -391,7 +394,9 @@ def booklet_html(
         end=END_PREFIX,
         chapters=found,
         parts=part_contents(found),
-        band=band_depth(found, labels),
+        band=settled.band - 3 if settled.band else band_depth(found, labels),
+        part_steps=settled.steps(),
+        part_step=pages.PART_STEPS[0],
         rules=MINE_RULES,
         turns=turns,
         question_prefix=QUESTION_PREFIX,
@@ -411,9 +416,12 @@ def render_booklet(
     tight: frozenset[str] = frozenset(),
     mark_shrink: float = 1.0,
     turns: frozenset[int] = frozenset(),
+    settled: pages.Pages = pages.UNSETTLED,
 ) -> weasyprint.Document:
     """Lay out one variant of the booklet."""
-    return render.to_document(booklet_html(source, variant, notes, tight, mark_shrink, turns))
+    return render.to_document(
+        booklet_html(source, variant, notes, tight, mark_shrink, turns, settled)
+    )
 
 
 def short_spills(document: weasyprint.Document) -> frozenset[str]:
@@ -443,6 +451,8 @@ class Fit:
     mark_shrink: float
     turns: frozenset[int] = frozenset()
     """Questions of My reflections that start a new page (none stands alone on one)."""
+    settled: pages.Pages = pages.Pages()
+    """Part openers stepped down to fit one page, the bands' measured depth (builder/pages.py)."""
 
 
 def render_screen(source: Source) -> tuple[weasyprint.Document, Fit]:
@@ -468,19 +478,33 @@ def render_screen(source: Source) -> tuple[weasyprint.Document, Fit]:
             )
         )
     # My reflections starts a page of its own, so setting a chapter closer does not move its
-    # questions: both mends are found in the first layout and made in one more (at most).
+    # questions, and every chapter and part starts a page, so an opener set differently moves
+    # no chapter's end: all the mends are found in the first layout and made in one more (at
+    # most; a band made deeper is the rare case that may ask for another).
+    parts = part_ids(source.charter)
+    settled = pages.settle(document, parts)
     tight, turns = short_spills(document), question_turns(document)
-    fitted: tuple[frozenset, frozenset] = (frozenset(), frozenset())  # what `document` has
-    for _ in range(3):
-        if (tight, turns) == fitted:
+    fitted = (pages.UNSETTLED, frozenset(), frozenset())  # what `document` has
+    for _ in range(3 + len(pages.PART_STEPS)):
+        if (settled, tight, turns) == fitted:
             break
-        log.debug("%s: setting closer: %s; questions turned: %s", source.slug,
-                  ", ".join(sorted(tight)) or "-", sorted(turns) or "-")  # fmt: skip
-        document = render_booklet(source, "screen", tight=tight, mark_shrink=shrink, turns=turns)
-        fitted = (tight, turns)
-        turns = turns | question_turns(document)  # a guard: the laid-out pages decide
-    tight, turns = fitted
-    return document, Fit(tight, shrink, turns)
+        log.debug("%s: setting closer: %s; questions turned: %s; pages: %s", source.slug,
+                  ", ".join(sorted(tight)) or "-", sorted(turns) or "-", settled)  # fmt: skip
+        document = render_booklet(
+            source, "screen", tight=tight, mark_shrink=shrink, turns=turns, settled=settled
+        )
+        fitted = (settled, tight, turns)
+        # Guards: the laid-out pages decide.
+        settled = pages.settle(document, parts, settled)
+        tight, turns = tight | short_spills(document), turns | question_turns(document)
+    settled, tight, turns = fitted
+    return document, Fit(tight, shrink, turns, settled)
+
+
+def part_ids(charter: Charter) -> list[str]:
+    """Return the ids of the part openers (the sections' prefaces), in order."""
+    parts = (*charter.sections, *([charter.organisation] if charter.organisation else []))
+    return [s.preface.id for s in parts if s.preface]
 
 
 def covers_overlap(document: weasyprint.Document) -> bool:
@@ -566,7 +590,9 @@ def render_print(source: Source, pages: int, fit: Fit) -> weasyprint.Document:
     """
     notes = notes_needed(pages)
     for _ in range(4):
-        document = render_booklet(source, "print", notes, fit.tight, fit.mark_shrink, fit.turns)
+        document = render_booklet(
+            source, "print", notes, fit.tight, fit.mark_shrink, fit.turns, fit.settled
+        )
         if len(document.pages) % 4 == 0:
             return document
         notes += notes_needed(len(document.pages))
@@ -617,7 +643,9 @@ def _elements(box: object, cls: str, seen: set | None = None) -> set:
 
 
 def layout_problems(document: weasyprint.Document) -> tuple[str, ...]:
-    """Return what a reader would take for a mistake: a blank page, a heading stranded at a page foot.
+    """Return what a reader would take for a mistake: a blank page, a heading stranded at a page
+    foot, a page of a single line or a single question, a paragraph that ends on a hyphenated
+    fragment.
 
     Reads WeasyPrint's layout tree (``Page._page_box``): the last line of text on each page.
     Part pages (a preface) may be a heading alone.
@@ -631,6 +659,10 @@ def layout_problems(document: weasyprint.Document) -> tuple[str, ...]:
             problems.append(f"page {number} ends with the heading '{lines[-1][1]}'")
     problems += [f"page {n} holds a single line" for n in lone_lines(document)]
     problems += [f"page {n} holds a single question" for n in lone_questions(document)]
+    problems += [
+        f"page {n}: a paragraph ends on the hyphenated fragment '{text}'"
+        for n, text in pages.hyphenated_ends(document)
+    ]
     return tuple(problems)
 
 
@@ -660,6 +692,17 @@ def _text_boxes(box: object) -> list[TextBox]:
     if isinstance(box, TextBox):
         return [box]
     return [t for child in getattr(box, "children", ()) for t in _text_boxes(child)]
+
+
+def page_notes(source: Source, document: weasyprint.Document, name: str) -> tuple[str, ...]:
+    """Return the build notes on one laid-out variant: its layout problems, and any part opener
+    that still runs onto a second page."""
+    notes = [f"{name}: {problem}" for problem in layout_problems(document)]
+    notes += [
+        f"{name}: the part page '{part}' runs onto a second page"
+        for part in pages.long_openers(document, part_ids(source.charter))
+    ]
+    return tuple(notes)
 
 
 # --- Imposition ---------------------------------------------------------------------------
@@ -694,6 +737,7 @@ def impose(pdf: bytes) -> bytes:
         writer.add_metadata(
             {k: v for k, v in reader.metadata.items() if k in ("/Title", "/Author")}
         )
+    printcolour.declare(writer)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -740,15 +784,16 @@ def make(source: Source, options: Options) -> list[Product]:
     screen, fit = render_screen(source)
     printed = render_print(source, len(screen.pages), fit)
     proof.check_booklet(source, screen)
-    notes = tuple(f"booklet: {problem}" for problem in layout_problems(screen))
+    notes = page_notes(source, screen, "booklet")
     notes += tuple(f"booklet: {note}" for note in assets.dpi_notes(printed, source.images))
-    print_pdf = render.to_pdf(printed)
+    print_notes = page_notes(source, printed, "print booklet")
+    print_pdf = render.to_pdf(printed, print_colour=True)
     shop = print_pdf
     if options.marks:
         shop = add_crop_marks(print_pdf, bleed_mm=BLEED_MM)
     screen_pdf = render.to_pdf(screen, variant="pdf/ua-1")
     return [
         Product(f"{slug}-booklet.pdf", screen_pdf, len(screen.pages), notes),
-        Product(f"{slug}-booklet-print.pdf", shop, len(printed.pages)),
+        Product(f"{slug}-booklet-print.pdf", shop, len(printed.pages), print_notes),
         Product(f"{slug}-booklet-imposed.pdf", impose(print_pdf), len(printed.pages) // 2),
     ]

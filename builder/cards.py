@@ -115,7 +115,7 @@ def make(source: Source, options: Options) -> list[Product]:
     fitted = fit(source, cards, words, type_scale)
     shrunk = shrunk_faces(cards, fitted.sizes, type_scale)
     notes = shrink_notes(cards, shrunk) + break_notes(cards, fitted)
-    faces_pdf = to_pdf(fitted.document)
+    faces_pdf = to_pdf(fitted.document, print_colour=True)
     print_pdf = sheets.add_crop_marks(faces_pdf, bleed_mm=BLEED_MM) if options.marks else faces_pdf
     sheet_pdf, sheet_pages = office_sheets(source, faces_pdf, len(cards), words)
     slug = source.slug
