@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: build test fuzz lint format check schema bench clean system system-test golden
+.PHONY: build test fuzz lint format check schema bench clean system system-test golden pins
 
 build: $(VENV)/.installed system  ## make .venv, install, build every charter into dist/
 	$(BIN)/charterpress build
@@ -34,6 +34,16 @@ golden: $(VENV)/.installed-test system  ## regenerate the visual-regression refe
 
 bench: $(VENV)/.installed system  ## measure the build on this machine: bench/results.json + a table
 	$(BIN)/python bench/bench.py
+
+# The lowest versions the pins in pyproject.toml allow for the libraries whose private APIs or
+# object model we lean on (WeasyPrint's layout tree; pypdf's writer); `make test` runs the newest.
+LOWEST := weasyprint==70.0 pypdf==5.0.0
+PIN_TESTS := tests/test_packaging.py tests/test_sheets.py tests/test_impose.py tests/test_print.py tests/test_booklet.py tests/test_proof.py tests/test_outputs.py
+
+pins: system-test  ## run the tests that lean on WeasyPrint and pypdf with the lowest pinned versions (.venv-pins)
+	@test -x .venv-pins/bin/python || $(PYTHON) -m venv .venv-pins
+	.venv-pins/bin/python -m pip --disable-pip-version-check -q install -e '.[test]' $(LOWEST)
+	.venv-pins/bin/python -m pytest -q $(PIN_TESTS)
 
 clean:
 	rm -rf dist .pytest_cache .ruff_cache

@@ -19,7 +19,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import RectangleObject
 from weasyprint.formatting_structure.boxes import LineBox, MarginBox, TextBox
 
-from . import assets, colours, layouts, pages, proof, reading, render
+from . import assets, colours, layouts, pages, printcolour, proof, reading, render
 from .cards import deck_count
 from .errors import BuildError
 from .hyphenate import hyphenate
@@ -738,6 +738,7 @@ def impose(pdf: bytes) -> bytes:
         writer.add_metadata(
             {k: v for k, v in reader.metadata.items() if k in ("/Title", "/Author")}
         )
+    printcolour.declare(writer)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -787,7 +788,7 @@ def make(source: Source, options: Options) -> list[Product]:
     notes = page_notes(source, screen, "booklet")
     notes += tuple(f"booklet: {note}" for note in assets.dpi_notes(printed, source.images))
     print_notes = page_notes(source, printed, "print booklet")
-    print_pdf = render.to_pdf(printed)
+    print_pdf = render.to_pdf(printed, print_colour=True)
     shop = print_pdf
     if options.marks:
         shop = add_crop_marks(print_pdf, bleed_mm=BLEED_MM)

@@ -69,6 +69,10 @@ class Card:
     """The question (the how-to title on the title card)."""
     front_field: str
     """The source field the front text comes from: 'text', 'card' or 'title'."""
+    lead: str | None = None
+    """The lead-in of the commitment's list ('As a leader I:'), set in the band under the
+    section's name when the card shows the charter's own text (no ``card:`` wording): that
+    text continues the lead's sentence, and a card is read alone."""
 
 
 @dataclass(frozen=True)
@@ -111,7 +115,7 @@ def make(source: Source, options: Options) -> list[Product]:
     fitted = fit(source, cards, words, type_scale)
     shrunk = shrunk_faces(cards, fitted.sizes, type_scale)
     notes = shrink_notes(cards, shrunk) + break_notes(cards, fitted)
-    faces_pdf = to_pdf(fitted.document)
+    faces_pdf = to_pdf(fitted.document, print_colour=True)
     print_pdf = sheets.add_crop_marks(faces_pdf, bleed_mm=BLEED_MM) if options.marks else faces_pdf
     sheet_pdf, sheet_pages = office_sheets(source, faces_pdf, len(cards), words)
     slug = source.slug
@@ -174,6 +178,7 @@ def deck(charter: Charter, words: dict[str, object]) -> list[Card]:
                     front=commitment.front,
                     back=commitment.question,
                     front_field="card" if commitment.card else "text",
+                    lead=None if commitment.card else block.lead,
                 )
                 cards.append(card)
     return cards
@@ -182,7 +187,7 @@ def deck(charter: Charter, words: dict[str, object]) -> list[Card]:
 def top_line(cards: list[Card], scale: Scale, width: float) -> float:
     """Return where every face's main text starts (mm below the trim's top), for the whole deck.
 
-    The band above the text is as deep as the deepest section name and headline of the deck
+    The band above the text is as deep as the deepest section name, headline and lead of the deck
     need (by a generous estimate of their lines), and never shallower than a designed minimum.
     """
     need = 0.0
@@ -191,9 +196,10 @@ def top_line(cards: list[Card], scale: Scale, width: float) -> float:
             continue
         size = scale.label if len(card.label) <= KICKER_MAX else scale.headline
         lines = _lines(card.label, size, width, caps=len(card.label) <= KICKER_MAX) * size * 1.25
-        if card.headline:
-            lines += _lines(card.headline, scale.headline, width) * scale.headline * 1.3
-            lines += 1.5 * scale.k * reading.PT_PER_MM
+        for line in (card.headline, card.lead):
+            if line:
+                lines += _lines(line, scale.headline, width) * scale.headline * 1.3
+                lines += 1.5 * scale.k * reading.PT_PER_MM
         need = max(need, lines / reading.PT_PER_MM)
     band = scale.margin_top + need + 5 * scale.k
     return round(max(band, BAND_MIN_MM * scale.k) + 5 * scale.k, 1)
@@ -316,7 +322,7 @@ def face_texts(card: Card, side: str, words: dict[str, object]) -> tuple[str, ..
     if card.kind == "title":
         texts = [card.front] if side == "front" else [card.back, *map(str, words["how_to_steps"])]  # type: ignore[call-overload]
     elif side == "front":
-        texts = [card.label, card.headline or "", card.title or "", card.front]
+        texts = [card.label, card.headline or "", card.lead or "", card.title or "", card.front]
     else:
         texts = [card.back]
     return tuple(proof.flat(t) for t in texts)

@@ -16,7 +16,7 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from . import project
+from . import printcolour, project
 from .errors import BuildError
 from .output import sha256
 
@@ -91,14 +91,18 @@ def to_document(html: str) -> weasyprint.Document:
         raise BuildError(f"{error} ({error.__cause__})") from None
 
 
-def to_pdf(document: weasyprint.Document, *, variant: str | None = None) -> bytes:
+def to_pdf(
+    document: weasyprint.Document, *, variant: str | None = None, print_colour: bool = False
+) -> bytes:
     """Write a laid-out document as PDF bytes, reproducibly (no creation date).
 
-    Inside ``fonts_embedded()``, the font programs the PDF embeds are noted.
+    ``print_colour``: a print file, whose RGB is declared sRGB (``printcolour``). Inside
+    ``fonts_embedded()``, the font programs the PDF embeds are noted.
     """
     document.metadata.created = None
     document.metadata.modified = None
-    data = document.write_pdf(pdf_variant=variant, uncompressed_pdf=False)
+    finisher = printcolour.finish if print_colour else None
+    data = document.write_pdf(pdf_variant=variant, uncompressed_pdf=False, finisher=finisher)
     if _embedded is not None:
         # WeasyPrint's Font objects of this document hold, once written, the (subset) font
         # program it embedded: the same bytes a reader of the PDF finds.

@@ -16,6 +16,7 @@ from pypdf.generic import (
     RectangleObject,
 )
 
+from . import printcolour
 from .impose import (
     Affine,
     Grid,
@@ -214,7 +215,8 @@ def use_forms(page: PageObject, forms: dict[str, IndirectObject]) -> None:
 
 
 def _write(writer: PdfWriter) -> bytes:
-    """Return the writer's PDF as bytes."""
+    """Return the writer's PDF as bytes, its RGB declared sRGB (every caller makes a print file)."""
+    printcolour.declare(writer)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

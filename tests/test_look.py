@@ -154,3 +154,26 @@ def test_each_theme_loads_only_bundled_fonts_with_their_licences(theme: str) -> 
         assert f'font-family: "{family}"' in css
     for folder in fonts.iterdir():
         assert any(p.name.upper().startswith(("LICENSE", "OFL")) for p in folder.iterdir()), folder
+
+
+@pytest.mark.parametrize("path", [*FIVE, UNLIKE], ids=lambda p: p.stem)
+def test_a_card_without_its_own_wording_carries_its_lists_lead_before_its_text(path: Path) -> None:
+    """A list item ('make change part of how we work') continues its lead ('As a leader I:'):
+    read alone, the card says both. A card with its own `card:` wording stands alone already."""
+    charter: Charter = load(path).charter
+    deck = cards.deck(charter, layouts.labels(charter.meta.language))
+    faces = _faces(path)
+    leads = 0
+    for section in charter.sections:
+        for _, block in section.lists:
+            for commitment in block.commitments or ():
+                card = next(c for c in deck if c.front == commitment.front)
+                text = " ".join(faces[2 * (card.number - 1)][1])
+                if block.lead and not commitment.card:
+                    leads += 1
+                    lead, body = " ".join(block.lead.split()), commitment.front.split()[0]
+                    assert lead in text and text.index(lead) < text.index(body), (card.number, text)
+                else:
+                    assert card.lead is None
+    if path == UNLIKE:
+        assert leads == 60
