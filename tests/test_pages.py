@@ -130,6 +130,26 @@ def test_the_build_checks_the_screen_and_the_print_booklet(path: Path) -> None:
 # --- Part openers ---------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("path", BOOKLETS, ids=lambda p: p.stem)
+def test_every_coloured_page_inside_a_built_booklet_is_an_opener(path: Path) -> None:
+    # A part page is an opener (its title, text and chapters), never a colour field with only
+    # the end of a list or of a text on it: every coloured page inside the booklet carries its
+    # title (or an untitled part's statement) in display type.
+    made = products_of(path, "booklet")
+    for name in (f"{path.stem}-booklet.pdf", f"{path.stem}-booklet-print.pdf"):
+        with pdfplumber.open(io.BytesIO(made[name].data)) as pdf:
+            for number, page in enumerate(pdf.pages[1:-1], 2):
+                field = any(
+                    r.get("fill")
+                    and r["width"] >= page.width * 0.9
+                    and r["height"] >= page.height * 0.9
+                    for r in page.rects
+                )
+                if field:
+                    sizes = [c["size"] for c in page.chars if c["text"].strip()]
+                    assert sizes and max(sizes) >= 14, (name, number, page.extract_text())
+
+
 def _long_preface(paragraphs: int, chapters: int):
     def change(data: dict) -> None:
         preface = data["sections"][0]["preface"]
