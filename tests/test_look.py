@@ -177,3 +177,28 @@ def test_a_card_without_its_own_wording_carries_its_lists_lead_before_its_text(p
                     assert card.lead is None
     if path == UNLIKE:
         assert leads == 60
+
+
+def test_a_word_broken_on_a_card_in_a_face_without_the_hyphen_takes_it_from_the_symbols_face(
+    tmp_path: Path,
+) -> None:
+    # League Spartan (signal) has no U+2010: the hyphen WeasyPrint draws at a broken word comes
+    # from the always-loaded symbols face, so the proof finds no host font and the build passes.
+    import yaml
+    from charterpress.pipeline import Options, make_products
+
+    data = yaml.safe_load((DATA / "booklet-english.yaml").read_text(encoding="utf-8"))
+    data["theme"]["name"] = "signal"
+    commitment = data["sections"][0]["body"][0]["commitments"][0]
+    commitment["text"] = commitment["card"] = "I build Interdepartmentalcollaboration into plans"
+    path = tmp_path / "signal-long-word.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    made = {p.name: p for p in make_products(load(path), Options(products=("cards",)))}
+    with pdfplumber.open(io.BytesIO(made["signal-long-word-cards-print.pdf"].data)) as pdf:
+        fonts = {
+            c["fontname"].split("+")[-1]
+            for p in pdf.pages
+            for c in p.chars
+            if c["text"] == "\u2010"
+        }
+    assert fonts and all(font.startswith("Inter") for font in fonts), fonts
