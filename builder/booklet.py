@@ -265,6 +265,7 @@ def environment(
     theme: str = layouts.DEFAULT_THEME,
     images: dict[str, Path] | None = None,
     variant: str = "print",
+    paper: str | None = None,
 ) -> jinja2.Environment:
     """Return the layout environment with the booklet's filters.
 
@@ -272,7 +273,7 @@ def environment(
     'image' turns an image named in the source into the URL of its checked file (for the
     screen, an RGB copy of a CMYK or palette image: ``assets.image_url``).
     """
-    env = layouts.environment(slug, theme=theme)
+    env = layouts.environment(slug, theme=theme, paper=paper)
     env.filters["hy"] = lambda text: hyphenate_but_last(str(text), language)
     env.filters["bind"] = lambda text: reading.bind(str(text), language)
     env.filters["style"] = style_of
@@ -382,7 +383,7 @@ def booklet_html(
     found = chapters(charter, labels)
     rows = mark_rows(charter)
     return render.render_html(
-        environment(source.slug, language, theme.name, source.images, variant),
+        environment(source.slug, language, theme.name, source.images, variant, theme.paper),
         TEMPLATE,
         charter=charter,
         meta=charter.meta,

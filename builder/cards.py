@@ -665,7 +665,11 @@ def cards_html(
     width = measure(charter, scale)
     return render_html(
         card_environment(
-            source.slug, charter.meta.language, charter.theme.name, measure(charter, scale)
+            source.slug,
+            charter.meta.language,
+            charter.theme.name,
+            measure(charter, scale),
+            charter.theme.paper,
         ),
         "cards.html",
         charter=charter,
@@ -686,7 +690,11 @@ def cards_html(
 
 
 def card_environment(
-    slug: str, language: str, theme: str = DEFAULT_THEME, measure_mm: float = 74.0
+    slug: str,
+    language: str,
+    theme: str = DEFAULT_THEME,
+    measure_mm: float = 74.0,
+    paper: str | None = None,
 ) -> jinja2.Environment:
     """Return the layout environment with the cards' filter.
 
@@ -694,7 +702,7 @@ def card_environment(
     broken only when it is longer than a line of ``measure_mm`` at ``size`` pt. 'keep' (for
     titles) only binds: a title shrinks rather than break a word.
     """
-    env = environment(slug, theme=theme)
+    env = environment(slug, theme=theme, paper=paper)
     env.filters["read"] = lambda text, size: reading.for_reading(
         str(text), language, measure_mm, float(size)
     )
@@ -807,7 +815,7 @@ def sheet_furniture(
         key=len,
     )
     html = render_html(
-        environment(source.slug, theme=charter.theme.name),
+        environment(source.slug, theme=charter.theme.name, paper=charter.theme.paper),
         "cards-sheet.html",
         charter=charter,
         labels=words,

@@ -60,12 +60,13 @@ def _file(layouts: Path | None, *parts: str) -> Path:
 
 
 def environment(
-    slug: str, layouts: Path | None = None, theme: str = DEFAULT_THEME
+    slug: str, layouts: Path | None = None, theme: str = DEFAULT_THEME, paper: str | None = None
 ) -> jinja2.Environment:
     """Return the Jinja environment for a charter: ``layouts/SLUG/``, then the theme, then the base.
 
     An override can extend the template it replaces as ``"base/NAME"`` (the packaged base) or
     ``"theme/NAME"``. Without ``layouts``, the project's folders come before the package's.
+    ``paper``: the source's paper tone (``theme.paper``), over the theme's.
     """
     own, themed, base = (_folders(layouts, *p) for p in ((slug,), ("themes", theme), ("base",)))
     loader = jinja2.ChoiceLoader(
@@ -88,7 +89,8 @@ def environment(
         lstrip_blocks=True,
     )
     env.filters["mm"] = lambda value: f"{float(value):g}mm"
-    env.globals["look"] = look(theme, layouts)
+    settings = look(theme, layouts)
+    env.globals["look"] = {**settings, "paper": paper} if paper else settings
     env.globals["outline"] = marks.outline
     return env
 

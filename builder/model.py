@@ -16,8 +16,11 @@ from pydantic import (
     Field,
     Strict,
     StringConstraints,
+    field_validator,
     model_validator,
 )
+
+from .colours import luminance
 
 _SPACE = re.compile(r"\s+")
 
@@ -38,6 +41,8 @@ SECTIONS_MAX = 40
 COMMITMENTS_MAX = 60
 """The most commitments one section (or the organisation) has."""
 CHARTER_COMMITMENTS_MAX = 600
+PAPER_MIN_LUMINANCE = 0.8
+"""The darkest paper tone a source may set (WCAG relative luminance; classic's #f7f3ea is 0.90)."""
 """The most commitments (cards) in the whole charter (a 500-commitment charter must build: issue 11)."""
 BLOCKS_MAX = 200
 """The most blocks in one body, intro or colophon, and items in one list."""
@@ -372,10 +377,24 @@ class Theme(_Frozen):
     municipality's initial."""
     colour: Colour = "#1f4e79"
     accent: Colour = "#c8963e"
+    paper: Colour | None = None
+    """The paper tone of a theme printed on paper (classic's covers, part pages and cards:
+    #f7f3ea by default); it must be light, since body text is black on it. Themes that print
+    on white ignore it."""
     card: Annotated[CardSize, BeforeValidator(_card_preset)] = CardSize(width=90, height=130)
     """A card size {width, height} in mm, or a name: standard (90×130), a6, a7, poker (63×88)."""
     sheet: Sheet = Sheet()
     logo: Logo | None = None
+
+    @field_validator("paper")
+    @classmethod
+    def _light_paper(cls, value: str | None) -> str | None:
+        if value is not None and luminance(value) < PAPER_MIN_LUMINANCE:
+            raise ValueError(
+                f"'{value}' is too dark for paper (text is printed black on it); "
+                "choose a light tone such as '#f7f3ea'"
+            )
+        return value
 
 
 class Charter(_Frozen):

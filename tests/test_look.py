@@ -202,3 +202,22 @@ def test_a_word_broken_on_a_card_in_a_face_without_the_hyphen_takes_it_from_the_
             if c["text"] == "\u2010"
         }
     assert fonts and all(font.startswith("Inter") for font in fonts), fonts
+
+
+@pytest.mark.parametrize("paper", [None, "#eaf1ec"])
+def test_a_source_sets_the_paper_tone_of_a_theme_printed_on_paper(tmp_path: Path, paper) -> None:
+    """Gentofte (classic) prints covers and card fronts on paper: the theme's tone, or its own."""
+    import pypdfium2
+    from charterpress import colours
+    from charterpress.pipeline import Options, make_products
+
+    text = (SOURCES / "gentofte.yaml").read_text(encoding="utf-8")
+    if paper:
+        text = text.replace("  monogram: Gt\n", f'  monogram: Gt\n  paper: "{paper}"\n', 1)
+    (tmp_path / "gentofte.yaml").write_text(text, encoding="utf-8")
+    made = {p.name: p.data for p in make_products(load(tmp_path / "gentofte.yaml"), Options())}
+    want = colours.rgb(paper or str(layouts.look("classic")["paper"]))
+    for name, page in (("gentofte-booklet.pdf", 0), ("gentofte-cards-print.pdf", 2)):
+        image = pypdfium2.PdfDocument(made[name])[page].render(scale=1).to_pil().convert("RGB")
+        corner = image.getpixel((image.width // 2, image.height - 3))  # paper below the text
+        assert max(abs(a - b) for a, b in zip(corner, want, strict=True)) <= 2, (name, corner, want)

@@ -22,6 +22,7 @@ NOT_IN_JSON_SCHEMA = {
     "image files": "a named image exists inside the project and is a whole PNG/JPEG/GIF/WebP",
     "folded length": "text limits count characters after white space is folded",
     "characters": "control characters, NUL, lone surrogates (the loader refuses them first)",
+    "paper tone": "theme.paper light enough for black text (relative luminance at least 0.8)",
 }
 """The rules only the tool checks; a bad-input case that tests one says `# schema: not comparable`."""
 
