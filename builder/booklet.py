@@ -17,7 +17,7 @@ import jinja2
 import weasyprint
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import RectangleObject
-from weasyprint.formatting_structure.boxes import LineBox, MarginBox, TextBox
+from weasyprint.formatting_structure.boxes import LineBox, MarginBox
 
 from . import assets, colours, layouts, pages, printcolour, proof, reading, render
 from .cards import deck_count
@@ -364,18 +364,30 @@ def part_contents(found: list[Chapter]) -> dict[str, list[Chapter]]:
     return parts
 
 
+@dataclass(frozen=True)
+class Fit:
+    """How a booklet is set beyond its design: what the screen layout settled, for every later
+    layout (the print variant) to repeat."""
+
+    tight: frozenset[str] = frozenset()
+    """Chapters set closer (each spilled a few lines onto a page of its own)."""
+    mark_shrink: float = 1.0
+    """How far the cover marks' boxes are lowered (``MARK_SHRINKS``)."""
+    turns: frozenset[int] = frozenset()
+    """Questions of My reflections that start a new page (none stands alone on one)."""
+    settled: pages.Pages = pages.UNSETTLED
+    """Part openers stepped down to fit one page, the bands' measured depth (builder/pages.py)."""
+
+
 def booklet_html(
     source: Source,
     variant: Variant,
     notes: int = 0,
-    tight: frozenset[str] = frozenset(),
-    mark_shrink: float = 1.0,
-    turns: frozenset[int] = frozenset(),
-    settled: pages.Pages = pages.UNSETTLED,
+    fit: Fit = Fit(),
 ) -> str:
-    """Return the booklet's HTML: ``notes`` ruled pages before the back cover, ``tight`` chapters
-    set closer, the questions of My reflections numbered in ``turns`` moved to a new page, part
-    openers and bands as ``settled`` (builder/pages.py)."""
+    """Return the booklet's HTML: ``notes`` ruled pages before the back cover, set as ``fit``
+    says (chapters set closer, questions turned to a new page, part openers and bands)."""
+    settled = fit.settled
     charter = source.charter
     language = charter.meta.language
     labels = layouts.labels(language)
@@ -391,7 +403,7 @@ def booklet_html(
         deck_count=deck_count(charter, labels),
         variant=variant,
         notes=notes,
-        tight=tight,
+        tight=fit.tight,
         end=END_PREFIX,
         chapters=found,
         parts=part_contents(found),
@@ -400,11 +412,11 @@ def booklet_html(
         part_step=pages.PART_STEPS[0],
         intro_prefix=pages.INTRO_PREFIX,
         rules=MINE_RULES,
-        turns=turns,
+        turns=fit.turns,
         question_prefix=QUESTION_PREFIX,
         contents=contents(charter, labels),
         monogram=charter.monogram,
-        mark={side: mark(rows, side, mark_shrink) for side in ("cover", "back")},
+        mark={side: mark(rows, side, fit.mark_shrink) for side in ("cover", "back")},
         theme={**palette(theme.colour), "--accent": theme.accent},
         ids={"contents": CONTENTS_ID, "values": VALUES_ID, "mine": MINE_ID},
         ink={"body": BODY_INK_PRINT if variant == "print" else INK_DARK},
@@ -415,15 +427,10 @@ def render_booklet(
     source: Source,
     variant: Variant,
     notes: int = 0,
-    tight: frozenset[str] = frozenset(),
-    mark_shrink: float = 1.0,
-    turns: frozenset[int] = frozenset(),
-    settled: pages.Pages = pages.UNSETTLED,
+    fit: Fit = Fit(),
 ) -> weasyprint.Document:
     """Lay out one variant of the booklet."""
-    return render.to_document(
-        booklet_html(source, variant, notes, tight, mark_shrink, turns, settled)
-    )
+    return render.to_document(booklet_html(source, variant, notes, fit))
 
 
 def short_spills(document: weasyprint.Document) -> frozenset[str]:
@@ -445,30 +452,19 @@ MARK_SHRINKS = (1.0, 0.6, 0.35)
 """How far the marks' boxes are lowered, in turn, when a cover's text runs into its mark."""
 
 
-@dataclass(frozen=True)
-class Fit:
-    """What the screen layout settled, for the print layout to repeat."""
-
-    tight: frozenset[str]
-    mark_shrink: float
-    turns: frozenset[int] = frozenset()
-    """Questions of My reflections that start a new page (none stands alone on one)."""
-    settled: pages.Pages = pages.Pages()
-    """Part openers stepped down to fit one page, the bands' measured depth (builder/pages.py)."""
-
-
 def render_screen(source: Source) -> tuple[weasyprint.Document, Fit]:
     """Lay out the screen variant, then mend what would look like a mistake.
 
     If a cover's text (a long title) runs into its mark, the mark is made lower until it does
-    not. A chapter that spills a few lines onto a page of its own is set closer (once); a page
-    of My reflections that would hold one question alone gets the last question of the page
-    before it (that question turns to the new page), so both pages hold two or more. The last
-    question keeps to the one before it in CSS, so that mend is rarely needed; the two mends
-    are made together in one more layout, and none when nothing needs mending.
+    not. Then what the first layout shows is mended, all in one more layout (none when nothing
+    needs mending): a chapter that spills a few lines onto a page of its own is set closer; a
+    page of My reflections that would hold one question alone gets the last question of the
+    page before it (the last question keeps to the one before it in CSS, so that is rare); a
+    part opener that runs past its page steps down, and the bands take the deepest depth
+    measured (builder/pages.py).
     """
     for shrink in MARK_SHRINKS:
-        document = render_booklet(source, "screen", mark_shrink=shrink)
+        document = render_booklet(source, "screen", fit=Fit(mark_shrink=shrink))
         if not covers_overlap(document):
             break
     else:
@@ -484,23 +480,26 @@ def render_screen(source: Source) -> tuple[weasyprint.Document, Fit]:
     # no chapter's end: all the mends are found in the first layout and made in one more (at
     # most; a band made deeper is the rare case that may ask for another).
     parts = part_ids(source.charter)
-    settled = pages.settle(document, parts)
-    tight, turns = short_spills(document), question_turns(document)
-    fitted = (pages.UNSETTLED, frozenset(), frozenset())  # what `document` has
+    fitted = Fit(mark_shrink=shrink)  # what `document` has
+    wanted = Fit(
+        short_spills(document), shrink, question_turns(document), pages.settle(document, parts)
+    )
     for _ in range(3 + len(pages.PART_STEPS)):
-        if (settled, tight, turns) == fitted:
+        if wanted == fitted:
             break
         log.debug("%s: setting closer: %s; questions turned: %s; pages: %s", source.slug,
-                  ", ".join(sorted(tight)) or "-", sorted(turns) or "-", settled)  # fmt: skip
-        document = render_booklet(
-            source, "screen", tight=tight, mark_shrink=shrink, turns=turns, settled=settled
-        )
-        fitted = (settled, tight, turns)
+                  ", ".join(sorted(wanted.tight)) or "-", sorted(wanted.turns) or "-",
+                  wanted.settled)  # fmt: skip
+        document = render_booklet(source, "screen", fit=wanted)
+        fitted = wanted
         # Guards: the laid-out pages decide.
-        settled = pages.settle(document, parts, settled)
-        tight, turns = tight | short_spills(document), turns | question_turns(document)
-    settled, tight, turns = fitted
-    return document, Fit(tight, shrink, turns, settled)
+        wanted = Fit(
+            fitted.tight | short_spills(document),
+            shrink,
+            fitted.turns | question_turns(document),
+            pages.settle(document, parts, fitted.settled),
+        )
+    return document, fitted
 
 
 def part_ids(charter: Charter) -> list[str]:
@@ -521,7 +520,7 @@ def covers_overlap(document: weasyprint.Document) -> bool:
 
 
 def _overlaps(page_box: object) -> bool:
-    rects = [(_rect(box), True) for box in _boxes(page_box) if _is_mark_row(box)]
+    rects = [(_rect(box), True) for box in pages.boxes(page_box) if _is_mark_row(box)]
     rects += [(_rect(line), False) for line in _line_boxes(page_box)]
     for i, (a, a_mark) in enumerate(rects):
         for b, b_mark in rects[i + 1 :]:
@@ -535,7 +534,7 @@ def _overlaps(page_box: object) -> bool:
 def _rect(box: object) -> tuple[float, float, float, float]:
     x, y = box.position_x, box.position_y
     if isinstance(box, LineBox):
-        texts = _text_boxes(box)
+        texts = pages.text_boxes(box)
         left = min((t.position_x for t in texts), default=x)
         right = max((t.position_x + t.width for t in texts), default=x)
         return (left, y, right, y + box.height)
@@ -543,24 +542,13 @@ def _rect(box: object) -> tuple[float, float, float, float]:
             box.border_box_y() + box.border_height())  # fmt: skip
 
 
-def _boxes(box: object) -> list:
-    found = []
-    for child in getattr(box, "children", ()):
-        if isinstance(child, MarginBox):
-            continue
-        found.append(child)
-        found.extend(_boxes(child))
-    return found
-
-
 def _line_boxes(box: object) -> list[LineBox]:
-    return [b for b in _boxes(box) if isinstance(b, LineBox) and any(
-        t.text.strip() for t in _text_boxes(b))]  # fmt: skip
+    return [b for b in pages.boxes(box) if isinstance(b, LineBox) and any(
+        t.text.strip() for t in pages.text_boxes(b))]  # fmt: skip
 
 
 def _is_mark_row(box: object) -> bool:
-    element = getattr(box, "element", None)
-    return element is not None and "mark-row" in (element.get("class") or "").split()
+    return "mark-row" in pages.classes(box)
 
 
 def question_turns(document: weasyprint.Document) -> frozenset[int]:
@@ -592,9 +580,7 @@ def render_print(source: Source, pages: int, fit: Fit) -> weasyprint.Document:
     """
     notes = notes_needed(pages)
     for _ in range(4):
-        document = render_booklet(
-            source, "print", notes, fit.tight, fit.mark_shrink, fit.turns, fit.settled
-        )
+        document = render_booklet(source, "print", notes, fit)
         if len(document.pages) % 4 == 0:
             return document
         notes += notes_needed(len(document.pages))
@@ -675,7 +661,7 @@ def _lines(box: object, heading: str | None) -> list[tuple[str | None, str]]:
     if _is_heading(box):
         heading = box.element_tag
     if isinstance(box, LineBox):
-        text = "".join(t.text for t in _text_boxes(box)).strip()
+        text = "".join(t.text for t in pages.text_boxes(box)).strip()
         return [(heading, text)] if text else []
     return [line for child in getattr(box, "children", ()) for line in _lines(child, heading)]
 
@@ -687,13 +673,6 @@ def _is_heading(box: object) -> bool:
         return False
     classes = set((element.get("class") or "").split())
     return box.element_tag in STRANDED or bool(classes & STRANDED_CLASSES)
-
-
-def _text_boxes(box: object) -> list[TextBox]:
-    """Return the text boxes below ``box``, depth first."""
-    if isinstance(box, TextBox):
-        return [box]
-    return [t for child in getattr(box, "children", ()) for t in _text_boxes(child)]
 
 
 def page_notes(source: Source, document: weasyprint.Document, name: str) -> tuple[str, ...]:

@@ -14,7 +14,7 @@ from weasyprint.formatting_structure.boxes import BlockContainerBox, LineBox, Ma
 
 from . import colours, impose, layouts, proof, reading, sheets
 from .errors import BuildError, Problem
-from .hyphenate import PATTERNS
+from .hyphenate import HYPHEN_BREAK, PATTERNS, SOFT_HYPHEN
 from .layouts import DEFAULT_THEME, environment, labels, look
 from .model import Charter
 from .output import Product, Shrunk
@@ -589,11 +589,6 @@ def shrink_notes(cards: list[Card], shrunk: tuple[Shrunk, ...]) -> tuple[str, ..
     return tuple(notes)
 
 
-SOFT = "\u00ad"
-HYPHEN_DRAWN = "\u2010"
-"""The hyphen WeasyPrint draws where it breaks a word at a line end (CSS hyphenate-character)."""
-
-
 def broken_words(document: weasyprint.Document) -> dict[str, list[str]]:
     """Return {face id: the words broken at a line end on it}, read from the laid-out deck.
 
@@ -604,12 +599,12 @@ def broken_words(document: weasyprint.Document) -> dict[str, list[str]]:
     for fid, indexes in faces_on_pages(document).items():
         for index in indexes:
             lines = [
-                "".join(t.text for t in _descendants(line, TextBox)).replace(SOFT, "").strip()
-                for line in _descendants_not_margin(document.pages[index]._page_box, LineBox)
+                line.replace(SOFT_HYPHEN, "").strip()
+                for line in proof.line_texts(document.pages[index]._page_box)
             ]
             for line, after in zip(lines, lines[1:], strict=False):
                 head = line.split()[-1] if line else ""
-                if len(head) > 1 and head.endswith(HYPHEN_DRAWN) and head[-2].isalpha():
+                if len(head) > 1 and head.endswith(HYPHEN_BREAK) and head[-2].isalpha():
                     tail = after.split()[0] if after else ""
                     found.setdefault(fid, []).append(head[:-1] + tail)
     return found

@@ -29,6 +29,9 @@ from . import project
 from .errors import Problem
 
 SOFT_HYPHEN = "\u00ad"
+HYPHEN_BREAK = "\u2010"
+"""What WeasyPrint draws at a line end where it breaks a word at a soft hyphen (CSS
+hyphenate-character): how a laid-out line shows a broken word."""
 WORD = re.compile(r"[^\W\d_]+")
 """A run of letters: the unit that gets hyphenated."""
 VOWELS = frozenset("aeiouyæøåéèêáàäöü")

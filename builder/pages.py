@@ -23,15 +23,14 @@ from dataclasses import dataclass, replace
 import weasyprint
 from weasyprint.formatting_structure.boxes import InlineBox, LineBox, MarginBox, TextBox
 
+from .hyphenate import HYPHEN_BREAK, SOFT_HYPHEN
+
 CSS_PX_PER_MM = 96 / 25.4
 PART_PAGE = "part"
 """The named page of a part opener (booklet.css)."""
 INTRO_PREFIX = "cp_intro_"
 """The id of a part's introduction set apart: cp_intro_ and the part's id (a source's ids hold no '_')."""
 BAND_CLASS = "chapter-head"
-SOFT_HYPHEN = "\u00ad"
-HYPHEN_BREAK = "\u2010"
-"""What WeasyPrint sets at a line end where it breaks a word at a soft hyphen (hyphenate-character)."""
 
 
 # --- Part openers ------------------------------------------------------------------------
@@ -119,10 +118,10 @@ def part_measures(document: weasyprint.Document, parts: list[str]) -> dict[str, 
         box = page._page_box
         if box.page_type.name != PART_PAGE:
             continue
-        for part_box in _boxes(box):
+        for part_box in boxes(box):
             element = getattr(part_box, "element", None)
             ident = element.get("id") if element is not None and _own(part_box) else None
-            if ident not in parts or "part" not in _classes(part_box):
+            if ident not in parts or "part" not in classes(part_box):
                 continue
             m = found.setdefault(
                 ident, {"pages": 0, "body": 0.0, "toc": 0.0, "compact": 0.0, "head": -1.0}
@@ -130,13 +129,13 @@ def part_measures(document: weasyprint.Document, parts: list[str]) -> dict[str, 
             m["pages"] += 1
             m["capacity"] = _mm(box.height)
             for child in part_box.children:
-                classes = _classes(child) if _own(child) else set()
-                if "part-toc" in classes:
+                kinds = classes(child) if _own(child) else set()
+                if "part-toc" in kinds:
                     m["toc"] += _mm(child.margin_height())
                     m["compact"] += sum(map(_compact_height, child.children))
-                elif "body" in classes:
+                elif "body" in kinds:
                     m["body"] += _mm(child.margin_height())
-                if m["head"] < 0 and classes & {"body", "part-toc"}:
+                if m["head"] < 0 and kinds & {"body", "part-toc"}:
                     m["head"] = _mm(child.position_y - part_box.position_y)
     return {
         ident: PartMeasure(
@@ -213,8 +212,8 @@ def band_heights(document: weasyprint.Document) -> list[tuple[int, float]]:
     return [
         (number, _mm(box.border_height()))
         for number, page in enumerate(document.pages, 1)
-        for box in _boxes(page._page_box)
-        if _own(box) and BAND_CLASS in _classes(box)
+        for box in boxes(page._page_box)
+        if _own(box) and BAND_CLASS in classes(box)
     ]
 
 
@@ -240,7 +239,7 @@ def hyphenated_ends(document: weasyprint.Document) -> list[tuple[int, str]]:
     lines: dict[int, list[tuple[int, str, object]]] = {}
     for number, page in enumerate(document.pages, 1):
         for parent, line in _parent_lines(page._page_box):
-            text = "".join(t.text for t in _text_boxes(line)).strip()
+            text = "".join(t.text for t in text_boxes(line)).strip()
             if text:
                 lines.setdefault(id(parent), []).append((number, text, parent))
     found = []
@@ -276,13 +275,13 @@ def _parent_lines(box: object, parent: object = None) -> Iterator[tuple[object, 
 # --- Reading the layout tree -------------------------------------------------------------
 
 
-def _boxes(box: object) -> Iterator[object]:
+def boxes(box: object) -> Iterator[object]:
     """Yield every box below ``box``, depth first, margin boxes left out."""
     for child in getattr(box, "children", ()):
         if isinstance(child, MarginBox):
             continue
         yield child
-        yield from _boxes(child)
+        yield from boxes(child)
 
 
 def _own(box: object) -> bool:
@@ -290,15 +289,17 @@ def _own(box: object) -> bool:
     return "::" not in (getattr(box, "element_tag", "") or "")
 
 
-def _classes(box: object) -> set[str]:
+def classes(box: object) -> set[str]:
+    """Return the classes of a box's element (none for an anonymous box)."""
     element = getattr(box, "element", None)
     return set((element.get("class") or "").split()) if element is not None else set()
 
 
-def _text_boxes(box: object) -> list[TextBox]:
+def text_boxes(box: object) -> list[TextBox]:
+    """Return the text boxes below ``box``, depth first."""
     if isinstance(box, TextBox):
         return [box]
-    return [t for child in getattr(box, "children", ()) for t in _text_boxes(child)]
+    return [t for child in getattr(box, "children", ()) for t in text_boxes(child)]
 
 
 def _mm(px: float) -> float:
