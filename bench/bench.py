@@ -158,7 +158,7 @@ def _timed(function, part: str):
 
 
 def pipeline_seconds(sources: list, options) -> float:
-    from charterpress.pipeline import make_products
+    from charterpress.commands.build import make_products
 
     SPENT.clear()
     started = time.perf_counter()
@@ -182,7 +182,8 @@ def bare_seconds(documents: list[tuple[str, str, dict]]) -> float:
 def overhead() -> dict[str, float]:
     """Return the pipeline's and bare WeasyPrint's best of two runs over sources/, one process."""
     from charterpress import project
-    from charterpress.pipeline import Options, load_sources
+    from charterpress.commands.build import load_sources
+    from charterpress.values import Options
 
     project.use(ROOT)
     sources = load_sources([], ROOT / "sources")
@@ -211,7 +212,7 @@ def overhead() -> dict[str, float]:
 def _count_layouts(sources: list) -> int:
     """Return how many documents the pipeline lays out for ``sources`` (final ones and trials)."""
     import weasyprint
-    from charterpress.pipeline import Options
+    from charterpress.values import Options
 
     count = 0
     render = weasyprint.HTML.render

@@ -26,7 +26,7 @@ THINGS = (
 
 def starter_data() -> dict:
     """Return the starter source as plain data."""
-    from charterpress.starter import write_starter
+    from charterpress.commands.new import write_starter
 
     with tempfile.TemporaryDirectory() as tmp:
         path = write_starter("starter", Path(tmp))

@@ -200,8 +200,8 @@ def _logging(args: argparse.Namespace) -> None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate sources, see that their cards' text fits, print one summary line per charter."""
+    from .commands.build import check_cards, read_sources, validate_sources
     from .errors import BuildError
-    from .pipeline import check_cards, read_sources, validate_sources
 
     raws = read_sources(args.sources, args.sources_dir)
     sources = validate_sources(raws)
@@ -224,7 +224,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _options(args: argparse.Namespace, *, previews: bool = True, force: bool = False):
-    from .pipeline import Options
+    from .values import Options
 
     return Options(
         marks=args.marks,
@@ -241,8 +241,8 @@ def _out(args: argparse.Namespace) -> Path:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Build every charter, print the paths written, and sum up what was done."""
-    from .pipeline import build
-    from .progress import for_terminal, print_summary
+    from .commands.build import build
+    from .commands.progress import for_terminal, print_summary
 
     options = _options(args, previews=args.previews, force=args.force)
     started = time.perf_counter()
@@ -258,7 +258,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def _print_index(out: Path, results: list) -> None:
     """Print the path of dist/index.html when this build changed what it lists."""
-    from .index import INDEX
+    from .products.index import INDEX
 
     if (out / INDEX).is_file() and any(not b.skipped for b in results):
         print((out / INDEX).resolve())
@@ -266,9 +266,9 @@ def _print_index(out: Path, results: list) -> None:
 
 def cmd_preview(args: argparse.Namespace) -> int:
     """Make the previews (and the PDFs they show, where those are stale); print their paths."""
-    from .output import PREVIEWS
-    from .pipeline import build
-    from .progress import for_terminal, print_summary
+    from .commands.build import build
+    from .commands.progress import for_terminal, print_summary
+    from .output.write import PREVIEWS
 
     started = time.perf_counter()
     out = _out(args)
@@ -284,7 +284,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
 def cmd_watch(args: argparse.Namespace) -> int:
     """Build, then rebuild on every save until interrupted."""
-    from .watch import watch
+    from .commands.watch import watch
 
     watch(
         args.sources,
@@ -298,7 +298,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 def cmd_new(args: argparse.Namespace) -> int:
     """Write a starter source for a new charter."""
-    from .starter import write_starter
+    from .commands.new import write_starter
 
     path = write_starter(args.slug, args.dir if args.dir is not None else args.sources_dir)
     if not args.quiet:

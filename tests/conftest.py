@@ -9,10 +9,10 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from charterpress.load import read_source
-from charterpress.output import Product
-from charterpress.pipeline import Options, make_products
-from charterpress.schema import Source, validate_source
+from charterpress.commands.build import make_products
+from charterpress.source.load import read_source
+from charterpress.source.schema import validate_source
+from charterpress.values import Options, Product, Source
 from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,7 +69,7 @@ def cached_make_products(source: Source, options: Options) -> list[Product]:
 @pytest.fixture(scope="session")
 def built_dist(tmp_path_factory) -> Path:
     """Return a dist/ of every charter in sources/: PDFs, previews and index.html, via the pipeline."""
-    from charterpress import pipeline
+    from charterpress.commands import build as pipeline
 
     out = tmp_path_factory.mktemp("built") / "dist"
     patch = pytest.MonkeyPatch()

@@ -30,7 +30,8 @@ MOVED = 0.02
 def pages(theme: str) -> dict[str, Image.Image]:
     """Return the reference pages of the golden charter set in ``theme``, as images."""
     sys.path.insert(0, str(HERE))
-    from charterpress.pipeline import Options, make_products
+    from charterpress.commands.build import make_products
+    from charterpress.values import Options
     from conftest import load
 
     source = load(CHARTER)

@@ -10,7 +10,7 @@ import zlib
 
 import pytest
 import weasyprint
-from charterpress import assets
+from charterpress.source import images as assets
 from PIL import Image
 
 
@@ -154,9 +154,10 @@ def test_an_image_printed_under_300_dpi_is_named_with_its_dpi(project):
 
 def test_a_booklet_gets_an_rgb_logo_on_screen_and_a_dpi_warning_for_print(tmp_path, monkeypatch):
     from charterpress import project
-    from charterpress.load import read_source
-    from charterpress.pipeline import Options, make_products
-    from charterpress.schema import validate_source
+    from charterpress.commands.build import make_products
+    from charterpress.source.load import read_source
+    from charterpress.source.schema import validate_source
+    from charterpress.values import Options
     from conftest import DATA
     from pypdf import PdfReader
 

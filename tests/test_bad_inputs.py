@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from charterpress.__main__ import main
-from charterpress.load import MAX_SOURCE_BYTES
+from charterpress.source.load import MAX_SOURCE_BYTES
 from conftest import DATA, ROOT, load
 
 BAD = DATA / "bad"
@@ -176,7 +176,8 @@ def test_html_css_and_jinja_in_a_source_print_literally():
     """Untrusted text is escaped, never executed: it reaches the deck and the booklet as typed."""
     import io
 
-    from charterpress.pipeline import Options, make_products
+    from charterpress.commands.build import make_products
+    from charterpress.values import Options
     from pypdf import PdfReader
 
     made = make_products(load(DATA / "hostile-text.yaml"), Options())

@@ -12,8 +12,14 @@ import pdfplumber
 import pypdf
 import pypdfium2
 import pytest
-from charterpress import booklet, colours, layouts, pages
-from charterpress.hyphenate import (
+from charterpress.layout import templates as layouts
+from charterpress.layout.render import to_document, to_pdf
+from charterpress.prepress.impose import saddle_order
+from charterpress.products.booklet import handbook as booklet
+from charterpress.products.booklet import pages
+from charterpress.source.model import Block, Charter, Logo, Passage
+from charterpress.text import colours
+from charterpress.text.hyphenate import (
     SOFT_HYPHEN,
     breaks_of,
     hyphenate,
@@ -22,10 +28,7 @@ from charterpress.hyphenate import (
     pattern_breaks,
     word_breaks,
 )
-from charterpress.impose import saddle_order
-from charterpress.model import Block, Charter, Logo, Passage
-from charterpress.pipeline import Options
-from charterpress.render import to_document, to_pdf
+from charterpress.values import Options
 from conftest import DATA, SLUGS, SOURCES, load, products_of
 
 MM = 72 / 25.4

@@ -10,11 +10,14 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-from charterpress import cards, colours, impose, reading
+from charterpress.commands.build import make_products
 from charterpress.errors import BuildError
-from charterpress.layouts import labels
-from charterpress.pipeline import Options, make_products
-from charterpress.sheets import mm
+from charterpress.layout.templates import labels
+from charterpress.prepress import impose
+from charterpress.prepress.sheets import mm
+from charterpress.products.cards import deck as cards
+from charterpress.text import colours, reading
+from charterpress.values import Options
 from conftest import DATA, SLUGS, SOURCES, load, products_of
 from pypdf import PdfReader
 
@@ -221,7 +224,7 @@ def test_a_word_that_cannot_break_counts_as_too_wide() -> None:
         '<section id="card-1-front"><p style="font-size: 30pt">Ledelsesgrundlagsarbejdet</p>'
         "</section></html>"
     )
-    from charterpress.render import to_document
+    from charterpress.layout.render import to_document
 
     assert cards.overflowing(to_document(html)) == {"card-1-front"}
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from charterpress.colours import BLACK, WHITE, contrast, ink, luminance, mix, readable, rgb
+from charterpress.text.colours import BLACK, WHITE, contrast, ink, luminance, mix, readable, rgb
 
 
 def test_rgb_reads_a_hex_colour_with_or_without_the_hash() -> None:

@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from charterpress.model import Block, Charter, Passage, Section
+from charterpress.source.model import Block, Charter, Passage, Section
 from conftest import ROOT, load
 
 ORIGINALS = ROOT / "tests" / "originals"

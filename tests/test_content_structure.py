@@ -14,9 +14,9 @@ import re
 from pathlib import Path
 
 import pytest
-from charterpress import layouts
-from charterpress.cards import deck
-from charterpress.model import Charter, Passage, Section
+from charterpress.layout import templates as layouts
+from charterpress.products.cards.deck import deck
+from charterpress.source.model import Charter, Passage, Section
 from conftest import ROOT, load, products_of
 from pypdf import PdfReader
 

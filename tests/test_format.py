@@ -18,8 +18,8 @@ import pypdf
 import pytest
 from charterpress import project
 from charterpress.__main__ import main
-from charterpress.load import RawSource
-from charterpress.schema import validate_source
+from charterpress.source.load import RawSource
+from charterpress.source.schema import validate_source
 from conftest import DATA, load, products_of
 from pdfplumber.structure import PDFStructElement, PDFStructTree
 
@@ -324,8 +324,8 @@ def test_a_logo_is_checked_relative_to_the_source_not_the_working_directory(tmp_
 def test_every_band_of_a_deck_is_set_alike() -> None:
     """Spaced capitals for a deck of short labels, plain lines for all when one label is long:
     a deck never switches between the two from card to card."""
-    from charterpress import cards
-    from charterpress.layouts import labels
+    from charterpress.layout.templates import labels
+    from charterpress.products.cards import deck as cards
     from conftest import SOURCES
 
     charter = load(SOURCES / "glostrup.yaml").charter
@@ -343,8 +343,8 @@ def test_every_band_of_a_deck_is_set_alike() -> None:
 
 
 def test_the_docs_state_every_limit_of_the_model() -> None:
-    from charterpress import load as loader
-    from charterpress import model
+    from charterpress.source import load as loader
+    from charterpress.source import model
     from conftest import ROOT
 
     docs = (ROOT / "docs" / "source-format.md").read_text(encoding="utf-8")

@@ -6,9 +6,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from charterpress import booklet
 from charterpress.__main__ import main
-from charterpress.hyphenate import (
+from charterpress.commands.build import inputs_key
+from charterpress.products.booklet import handbook as booklet
+from charterpress.source.load import read_source
+from charterpress.source.schema import validate_source
+from charterpress.text.hyphenate import (
     LEFT,
     LIGATURES,
     RIGHT,
@@ -25,9 +28,7 @@ from charterpress.hyphenate import (
     suspicious,
     word_breaks,
 )
-from charterpress.load import read_source
-from charterpress.pipeline import Options, inputs_key
-from charterpress.schema import validate_source
+from charterpress.values import Options
 from conftest import DATA, SLUGS, SOURCES, load
 
 # Known-good English breaks: Merriam-Webster's end-of-line division (American), Collins for the

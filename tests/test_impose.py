@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from charterpress.impose import (
+from charterpress.prepress.impose import (
     MARGIN_MM,
     PAPER_MM,
     apply,

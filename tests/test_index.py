@@ -6,9 +6,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from charterpress import index
-from charterpress.layouts import labels
-from charterpress.output import MANIFEST, Manifest
+from charterpress.layout.templates import labels
+from charterpress.output.write import MANIFEST, Manifest
+from charterpress.products import index
 from conftest import SLUGS, SOURCES, load
 
 

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-from charterpress import booklet, cards, layouts
-from charterpress.model import Charter
+from charterpress.layout import templates as layouts
+from charterpress.products.booklet import handbook as booklet
+from charterpress.products.cards import deck as cards
+from charterpress.source.model import Charter
 from conftest import DATA, SOURCES, load, products_of
 
 FIVE = sorted(SOURCES.glob("*.yaml"))
@@ -185,7 +187,8 @@ def test_a_word_broken_on_a_card_in_a_face_without_the_hyphen_takes_it_from_the_
     # League Spartan (signal) has no U+2010: the hyphen WeasyPrint draws at a broken word comes
     # from the always-loaded symbols face, so the proof finds no host font and the build passes.
     import yaml
-    from charterpress.pipeline import Options, make_products
+    from charterpress.commands.build import make_products
+    from charterpress.values import Options
 
     data = yaml.safe_load((DATA / "booklet-english.yaml").read_text(encoding="utf-8"))
     data["theme"]["name"] = "signal"
@@ -208,8 +211,9 @@ def test_a_word_broken_on_a_card_in_a_face_without_the_hyphen_takes_it_from_the_
 def test_a_source_sets_the_paper_tone_of_a_theme_printed_on_paper(tmp_path: Path, paper) -> None:
     """Gentofte (classic) prints covers and card fronts on paper: the theme's tone, or its own."""
     import pypdfium2
-    from charterpress import colours
-    from charterpress.pipeline import Options, make_products
+    from charterpress.commands.build import make_products
+    from charterpress.text import colours
+    from charterpress.values import Options
 
     text = (SOURCES / "gentofte.yaml").read_text(encoding="utf-8")
     if paper:

@@ -15,8 +15,8 @@ import os
 import re
 
 from charterpress.__main__ import main
-from charterpress.load import RawSource, parse
-from charterpress.schema import validate
+from charterpress.source.load import RawSource, parse
+from charterpress.source.schema import validate
 from conftest import DATA
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

@@ -8,10 +8,11 @@ import subprocess
 import sys
 
 import pytest
-from charterpress import pipeline, project
+from charterpress import project
 from charterpress.__main__ import main
-from charterpress.output import Product
-from charterpress.render import ProjectFetcher
+from charterpress.commands import build as pipeline
+from charterpress.layout.render import ProjectFetcher
+from charterpress.values import Product
 from conftest import ROOT, SOURCES
 
 HEAVY = ("pydantic", "weasyprint", "pypdf", "jinja2", "PIL", "fontTools")

@@ -9,9 +9,11 @@ import threading
 import time
 
 import pytest
-from charterpress import output, pipeline
+from charterpress.commands import build as pipeline
 from charterpress.errors import BuildError, SourceError
-from charterpress.output import MANIFEST, Product, locked, write_all
+from charterpress.output import write as output
+from charterpress.output.write import MANIFEST, locked, write_all
+from charterpress.values import Product
 from conftest import SOURCES
 
 RENDERED: list[str] = []

@@ -13,8 +13,9 @@ from pathlib import Path
 import pdfplumber
 import pytest
 import yaml
-from charterpress import booklet, pages
-from charterpress.render import to_document
+from charterpress.layout.render import to_document
+from charterpress.products.booklet import handbook as booklet
+from charterpress.products.booklet import pages
 from conftest import DATA, SOURCES, load, products_of
 
 MM = 72 / 25.4

@@ -5,8 +5,9 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from charterpress import pipeline
-from charterpress.output import MANIFEST, Product
+from charterpress.commands import build as pipeline
+from charterpress.output.write import MANIFEST
+from charterpress.values import Product
 from conftest import SOURCES
 
 CALLS: list[str] = []

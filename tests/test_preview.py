@@ -8,10 +8,11 @@ import shutil
 
 import pypdfium2 as pdfium
 import pytest
-from charterpress import pipeline, preview
 from charterpress.__main__ import main
-from charterpress.layouts import labels
-from charterpress.output import MANIFEST, Manifest
+from charterpress.commands import build as pipeline
+from charterpress.layout.templates import labels
+from charterpress.output.write import MANIFEST, Manifest
+from charterpress.products import previews as preview
 from conftest import DATA, SLUGS, SOURCES, cached_make_products, load, products_of
 from PIL import Image, ImageChops, ImageStat
 

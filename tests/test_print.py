@@ -79,7 +79,7 @@ def _body_colours(pdf: bytes, font: str) -> dict[tuple, int]:
 @pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)
 def test_body_text_in_the_print_booklet_is_black_ink_only(path: Path) -> None:
     made = products_of(path, "booklet")
-    from charterpress import layouts
+    from charterpress.layout import templates as layouts
     from conftest import load
 
     face = layouts.look(load(path).charter.theme.name)["fonts"]["text"].replace(" ", "-")

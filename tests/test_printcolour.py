@@ -8,7 +8,8 @@ from pathlib import Path
 import pdfplumber
 import pytest
 import weasyprint
-from charterpress import printcolour, render
+from charterpress.layout import render
+from charterpress.prepress import printcolour
 from conftest import DATA, SOURCES, products_of
 from PIL import ImageCms
 from pypdf import PdfReader, PdfWriter

@@ -6,9 +6,10 @@ import io
 import shutil
 
 import pytest
-from charterpress import pipeline, progress
 from charterpress.__main__ import main
-from charterpress.output import Product
+from charterpress.commands import build as pipeline
+from charterpress.commands import progress
+from charterpress.values import Product
 from conftest import SOURCES
 
 

@@ -17,11 +17,13 @@ from pathlib import Path
 import pdfplumber
 import pytest
 import yaml
-from charterpress import cards, fonts, proof, render
+from charterpress.commands.build import make_products
+from charterpress.commands.new import write_starter
 from charterpress.errors import BuildError
-from charterpress.pipeline import Options, make_products
-from charterpress.sheets import mm
-from charterpress.starter import write_starter
+from charterpress.layout import fonts, proof, render
+from charterpress.prepress.sheets import mm
+from charterpress.products.cards import deck as cards
+from charterpress.values import Options
 from conftest import SLUGS, SOURCES, load, products_of
 from pypdf import PdfReader
 

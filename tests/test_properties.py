@@ -25,7 +25,7 @@ import pypdf
 import pytest
 import yaml
 from charterpress.__main__ import main
-from charterpress.model import CHARTER_COMMITMENTS_MAX, COMMITMENTS_MAX, TEXT_MAX
+from charterpress.source.model import CHARTER_COMMITMENTS_MAX, COMMITMENTS_MAX, TEXT_MAX
 from conftest import FUZZ
 from hypothesis import HealthCheck, event, example, given, note, settings
 from hypothesis import strategies as st

@@ -5,8 +5,8 @@ from __future__ import annotations
 import jinja2
 import pytest
 from charterpress.errors import BuildError
-from charterpress.layouts import environment, labels
-from charterpress.render import render_html, to_document
+from charterpress.layout.render import render_html, to_document
+from charterpress.layout.templates import environment, labels
 
 
 @pytest.fixture

@@ -12,9 +12,10 @@ import sys
 
 import pypdf
 import pytest
-from charterpress import reproducible
+from charterpress.commands.build import make_products
 from charterpress.errors import BuildError
-from charterpress.pipeline import Options, make_products
+from charterpress.output import reproducible
+from charterpress.values import Options
 from conftest import DATA, ROOT, load
 from fontTools.misc.timeTools import epoch_diff
 from fontTools.ttLib import TTFont
@@ -39,9 +40,10 @@ class Catch(logging.Handler):
         records.append(record.getMessage())
 logging.getLogger("weasyprint").addHandler(Catch())
 from pathlib import Path
-from charterpress.load import read_source
-from charterpress.pipeline import Options, make_products
-from charterpress.schema import validate_source
+from charterpress.source.load import read_source
+from charterpress.commands.build import make_products
+from charterpress.values import Options
+from charterpress.source.schema import validate_source
 source, problems = validate_source(read_source(Path(sys.argv[1])))
 products = make_products(source, Options(products=kinds))
 print(json.dumps({

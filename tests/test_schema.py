@@ -6,8 +6,8 @@ import json
 import textwrap
 
 import pytest
-from charterpress.load import RawSource
-from charterpress.schema import json_schema_text, validate_source
+from charterpress.source.load import RawSource
+from charterpress.source.schema import json_schema_text, validate_source
 from conftest import DATA, SOURCES
 
 GOOD = """\

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from charterpress.load import RawSource, parse
-from charterpress.schema import json_schema, validate
+from charterpress.source.load import RawSource, parse
+from charterpress.source.schema import json_schema, validate
 from conftest import DATA, SOURCES
 from jsonschema import Draft202012Validator
 

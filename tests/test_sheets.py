@@ -7,7 +7,7 @@ import io
 import pdfplumber
 import pytest
 import weasyprint
-from charterpress.sheets import add_crop_marks, mm
+from charterpress.prepress.sheets import add_crop_marks, mm
 from pypdf import PdfReader
 
 TRIM = (90, 130)
@@ -82,8 +82,8 @@ def test_crop_marks_use_the_registration_colour(marked: bytes) -> None:
 def test_place_cards_clips_each_face_to_its_trim_plus_the_room_between_cards(
     bled_pdf: bytes,
 ) -> None:
-    from charterpress.impose import PAPER_MM, grid
-    from charterpress.sheets import place_cards
+    from charterpress.prepress.impose import PAPER_MM, grid
+    from charterpress.prepress.sheets import place_cards
 
     g = grid(PAPER_MM["A4"], TRIM)
     furniture = weasyprint.HTML(

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pyphen
 
-from . import project
-from .errors import Problem
+from .. import project
+from ..errors import Problem
 
 SOFT_HYPHEN = "\u00ad"
 HYPHEN_BREAK = "\u2010"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .errors import UsageError
-from .output import write_atomic
+from ..errors import UsageError
+from ..output.write import write_atomic
 
 SCHEMA = "charter.schema.json"
 """The JSON Schema beside the sources; the starter's first line points editors to it."""
@@ -86,7 +86,7 @@ def write_starter(slug: str, folder: Path) -> Path:
     write_atomic(path, STARTER.format(slug=slug, name=name).encode("utf-8"))
     schema = folder / SCHEMA
     if not schema.exists():
-        from .schema import json_schema_text
+        from ..source.schema import json_schema_text
 
         write_atomic(schema, json_schema_text().encode("utf-8"))
     return path

@@ -19,10 +19,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from .errors import BuildError
+from ..errors import BuildError
 
 if TYPE_CHECKING:  # the model imports pydantic; a no-change build computes its key without it
-    from .model import Charter
+    from ..source.model import Charter
 
 VARIABLE = "SOURCE_DATE_EPOCH"
 FALLBACK_YEAR = 1980

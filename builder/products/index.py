@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
-from .output import PREVIEWS, Manifest, write_atomic
+from ..output.write import PREVIEWS, Manifest, write_atomic
 
 INDEX = "index.html"
 TEMPLATE = "index.html"
@@ -91,8 +91,8 @@ def render(out_dir: Path, manifest: Manifest) -> str:
     """Return the page's HTML."""
     import jinja2
 
-    from . import project
-    from .layouts import labels
+    from .. import project
+    from ..layout.templates import labels
 
     entries = [
         entry
@@ -127,7 +127,7 @@ def _page_language(entries: list[Entry]) -> str:
 
 def _entry(out_dir: Path, slug: str, data: dict) -> Entry | None:
     """Return the page's entry for one charter, or None if its files are not all there."""
-    from .layouts import labels
+    from ..layout.templates import labels
 
     info = data.get("info")
     folder = out_dir / slug

@@ -17,7 +17,8 @@ import jinja2
 import jinja2.bccache
 import yaml
 
-from . import marks, project
+from .. import project
+from . import marks
 
 DEFAULT_THEME = "civic"
 

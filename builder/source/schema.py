@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import difflib
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from . import assets, project
-from .errors import Problem
-from .hyphenate import Exceptions, parse_exceptions
+from .. import project
+from ..errors import Problem
+from ..text.hyphenate import Exceptions, parse_exceptions
+from ..values import Source, sha256
+from . import images as assets
 from .load import Loaded, Path_, RawSource, format_path, parse
 from .model import (
     BLOCK_KINDS,
@@ -23,32 +24,6 @@ from .model import (
     REQUIRED_OPTIONS,
     Charter,
 )
-from .output import sha256
-
-
-@dataclass(frozen=True)
-class Source:
-    """A validated charter and where it came from."""
-
-    name: str
-    slug: str
-    charter: Charter
-    digest: str
-    """SHA-256 of the source bytes: the cache key of everything built from it."""
-    lines: dict[str, int]
-    """Field path -> line, so later stages can point at the source ('sections[1].body[0].commitments[2]')."""
-    images: dict[str, Path] = field(default_factory=dict)
-    """Each image file named in the source (logo, figures) -> its checked absolute path."""
-    hyphenation: Exceptions = field(default_factory=Exceptions)
-    """The charter's own hyphenation exceptions (``SLUG.hyphenation.txt``), added to its language's."""
-
-    def line_of(self, path: str) -> int | None:
-        """Return the source line of a field path, if known."""
-        return self.lines.get(path)
-
-    def problem(self, path: str, message: str) -> Problem:
-        """Return a problem with the field at ``path``, located at its source line."""
-        return Problem(self.name, self.line_of(path), None, path, message)
 
 
 def validate_source(raw: RawSource) -> tuple[Source | None, list[Problem]]:

@@ -26,9 +26,9 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
+from ..errors import BuildError, Problem
+from ..values import Source
 from . import fonts
-from .errors import BuildError, Problem
-from .schema import Source
 
 SOFT_BREAK = re.compile("\u00ad\u2010?")
 """A soft hyphen, with the hyphen WeasyPrint draws after it where it breaks the line there."""

@@ -16,8 +16,8 @@ from yaml.reader import Reader
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
-from .errors import Problem, SourceError
-from .paths import slug_problem
+from ..errors import Problem, SourceError
+from .slugs import slug_problem
 
 MAX_SOURCE_BYTES = 256 * 1024
 """The largest source file read: 256 KiB (the longest charter so far is 16 kB)."""

@@ -16,8 +16,10 @@ from functools import lru_cache
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFont
 
-from . import layouts, project
-from .output import PREVIEWS, Product, Shrunk
+from .. import project
+from ..layout import templates
+from ..output.write import PREVIEWS
+from ..values import Product, Shrunk
 
 FACE_PX = 280
 """The longer side of a card face on the contact sheet, in pixels (~55 dpi for a 130 mm card)."""
@@ -192,7 +194,7 @@ def contact_sheet(
         by_card: dict[int, list[Shrunk]] = {}
         for face in shrunk:
             by_card.setdefault(face.card, []).append(face)
-        heading = fitted(f"{title} – {layouts.deck_count(words, count - 1)}", layout)
+        heading = fitted(f"{title} – {templates.deck_count(words, count - 1)}", layout)
         draw.text((PAD, 14), heading, font=font("SemiBold", 20), fill=INK)
         if by_card:
             legend = str(words["preview_shrunk_legend"]).format(n=len(by_card))

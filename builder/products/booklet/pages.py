@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 import weasyprint
 from weasyprint.formatting_structure.boxes import InlineBox, LineBox, MarginBox, TextBox
 
-from .hyphenate import HYPHEN_BREAK, SOFT_HYPHEN
+from ...text.hyphenate import HYPHEN_BREAK, SOFT_HYPHEN
 
 CSS_PX_PER_MM = 96 / 25.4
 PART_PAGE = "part"

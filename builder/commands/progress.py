@@ -12,7 +12,7 @@ import sys
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from .pipeline import Built
+    from ..values import Built
 
 
 class Progress:

@@ -16,49 +16,22 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__, index, project, reproducible
-from .errors import BuildError, CharterError, Problem, SourceError
-from .load import RawSource, find_sources, read_source
-from .output import PREVIEWS, Manifest, Product, Shrunk, locked, sha256, tree_digest, write_all
+from .. import __version__, project
+from ..errors import BuildError, CharterError, Problem, SourceError
+from ..output import reproducible
+from ..output.write import PREVIEWS, Manifest, locked, tree_digest, write_all
+from ..products import index
+from ..source.load import RawSource, find_sources, read_source
+from ..values import Built, Options, Product, Shrunk, sha256
 from .progress import Progress
 
 if TYPE_CHECKING:  # schema.py imports pydantic: a no-change build does without it
-    from .schema import Source
+    from ..values import Source
 
 log = logging.getLogger(__name__)
 
 PR_SET_PDEATHSIG = 1
 """prctl(2): the signal a process gets when its parent dies (linux/prctl.h)."""
-
-
-@dataclass(frozen=True)
-class Options:
-    """What the user asked of a build beyond the sources themselves."""
-
-    marks: bool = False
-    """Crop marks outside the bleed on the print-shop PDFs."""
-    products: tuple[str, ...] = ("cards", "booklet")
-    force: bool = False
-    """Rebuild even when nothing changed."""
-    jobs: int = 1
-    """How many charters to render at once (processes)."""
-    previews: bool = True
-    """Make PNG previews (dist/SLUG/preview/) and keep them current."""
-
-
-@dataclass
-class Built:
-    """What happened to one charter in a build."""
-
-    slug: str
-    products: list[Product] = field(default_factory=list)
-    """The PDFs made (empty when they were current)."""
-    paths: list[Path] = field(default_factory=list)
-    seconds: float = 0.0
-    skipped: bool = False
-    """Nothing was made: PDFs and previews were current."""
-    previews: list[Product] = field(default_factory=list)
-    preview_paths: list[Path] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -119,7 +92,7 @@ def read_sources(paths: list[Path], default_dir: Path) -> list[RawSource]:
 
 def validate_sources(raws: list[RawSource]) -> list[Source]:
     """Validate every source; raise one SourceError with all problems of all files."""
-    from .schema import validate_source
+    from ..source.schema import validate_source
 
     problems: list[Problem] = []
     sources: list[Source] = []
@@ -145,7 +118,8 @@ def check_cards(raws: list[RawSource], sources: list[Source], out_dir: Path) -> 
     build. The others have their card faces laid out (no booklet, no PDF written): about a
     tenth of a build. Shrunk cards are logged as warnings, as a build does.
     """
-    from . import cards, hyphenate
+    from ..products.cards import deck
+    from ..text import hyphenate
 
     manifest = Manifest.read(out_dir) if out_dir.is_dir() else Manifest()
     problems: list[Problem] = []
@@ -155,7 +129,7 @@ def check_cards(raws: list[RawSource], sources: list[Source], out_dir: Path) -> 
             continue
         try:
             with hyphenate.charter_exceptions(source.hyphenation):  # as make_products
-                notes = cards.check_fit(source)
+                notes = deck.check_fit(source)
         except CharterError as error:
             problems.extend(error.problems)
             continue
@@ -171,10 +145,13 @@ def make_products(source: Source, options: Options) -> list[Product]:
     layout; every card face and the screen booklet holding their texts (inside ``cards`` and
     ``booklet``, on the layout they made); every embedded font a bundled one.
     """
-    from . import booklet, cards, hyphenate, proof, render
+    from ..layout import proof, render
+    from ..products.booklet import handbook
+    from ..products.cards import deck
+    from ..text import hyphenate
 
     proof.check_glyphs(source)
-    makers = {"cards": cards.make, "booklet": booklet.make}
+    makers = {"cards": deck.make, "booklet": handbook.make}
     products: list[Product] = []
     with (
         reproducible.source_date(source.charter),  # fonts subset by fontTools get this date
@@ -361,7 +338,7 @@ def _remove_old_previews(folder: Path, written: list[Path]) -> None:
 
 def _work(job: Job) -> Rendered:
     """Do one charter's job (in a worker process when building in parallel)."""
-    from .render import project_files_read
+    from ..layout.render import project_files_read
 
     started = time.perf_counter()
     options = job.options
@@ -380,8 +357,8 @@ def _work(job: Job) -> Rendered:
         language, title = job.info.get("language", "en"), job.info.get("title", job.slug)
     previews: list[Product] = []
     if options.previews:
-        from . import preview
-        from .layouts import labels
+        from ..layout.templates import labels
+        from ..products import previews as preview
 
         previews = preview.make(job.slug, pdfs, words=labels(language), title=title, shrunk=shrunk)
     seconds = time.perf_counter() - started

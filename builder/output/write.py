@@ -15,9 +15,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import project
-from .errors import BuildError
-from .paths import SLUG_PATTERN, inside
+from .. import project
+from ..errors import BuildError
+from ..source.slugs import SLUG_PATTERN, inside
+from ..values import Product, Shrunk, sha256
 
 log = logging.getLogger(__name__)
 
@@ -30,32 +31,6 @@ MAX_INPUT_BYTES = 200_000_000
 """The largest file a manifest's inputs may name (an image)."""
 _FILE_NAME = re.compile(rf"({PREVIEWS}/)?[a-z0-9][a-z0-9.-]*")
 """A file name in the manifest: ``glostrup-booklet.pdf``, ``preview/glostrup-cards.png``."""
-
-
-@dataclass(frozen=True)
-class Shrunk:
-    """A card face whose text the fitting step set smaller than designed."""
-
-    card: int
-    """The card's number in the deck (1 is the title card)."""
-    side: str
-    """'front' or 'back'."""
-    size: float
-    """The size the text got, in pt."""
-
-
-@dataclass(frozen=True)
-class Product:
-    """One file a build makes, in memory until it is written."""
-
-    name: str
-    """File name inside ``dist/SLUG/``, e.g. ``glostrup-cards-print.pdf``."""
-    data: bytes
-    pages: int
-    notes: tuple[str, ...] = ()
-    """What the build wants the user to know (e.g. which cards were shrunk)."""
-    shrunk: tuple[Shrunk, ...] = ()
-    """The card faces set smaller to fit (the previews mark them)."""
 
 
 @dataclass
@@ -251,11 +226,6 @@ def _check_files(slug: str, entry: dict) -> None:
             raise ValueError(f"bad {table} for {slug!r}")
         if not all(type(v) is int for v in values.values()):
             raise ValueError(f"bad {table} for {slug!r}")
-
-
-def sha256(data: bytes) -> str:
-    """Return the hex SHA-256 of ``data``."""
-    return hashlib.sha256(data).hexdigest()
 
 
 def write_atomic(path: Path, data: bytes) -> None:

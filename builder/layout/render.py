@@ -16,9 +16,10 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from . import printcolour, project
-from .errors import BuildError
-from .output import sha256
+from .. import project
+from ..errors import BuildError
+from ..prepress import printcolour
+from ..values import sha256
 
 log = logging.getLogger(__name__)
 

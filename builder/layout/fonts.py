@@ -14,7 +14,7 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
-from . import project
+from .. import project
 
 SUFFIXES = (".otf", ".ttf")
 IGNORED = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")

@@ -19,18 +19,28 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import RectangleObject
 from weasyprint.formatting_structure.boxes import LineBox, MarginBox
 
-from . import assets, colours, layouts, pages, printcolour, proof, reading, render
-from .cards import deck_count
-from .errors import BuildError
-from .hyphenate import hyphenate
-from .impose import Affine, Line, saddle_order
-from .model import Block, Charter, Passage, Section
-from .output import Product
-from .schema import Source
-from .sheets import add_crop_marks, append_content, draw_form, lines_content, page_form, use_forms
+from ...errors import BuildError
+from ...layout import proof, render, templates
+from ...prepress import printcolour
+from ...prepress.impose import Affine, Line, saddle_order
+from ...prepress.sheets import (
+    add_crop_marks,
+    append_content,
+    draw_form,
+    lines_content,
+    page_form,
+    use_forms,
+)
+from ...source import images as assets
+from ...source.model import Block, Charter, Passage, Section
+from ...text import colours, reading
+from ...text.hyphenate import hyphenate
+from ...values import Product, Source
+from ..cards.deck import deck_count
+from . import pages
 
 if TYPE_CHECKING:
-    from .pipeline import Options
+    from ...values import Options
 
 log = logging.getLogger(__name__)
 
@@ -262,7 +272,7 @@ def style_of(properties: dict[str, str]) -> str:
 def environment(
     slug: str,
     language: str,
-    theme: str = layouts.DEFAULT_THEME,
+    theme: str = templates.DEFAULT_THEME,
     images: dict[str, Path] | None = None,
     variant: str = "print",
     paper: str | None = None,
@@ -273,7 +283,7 @@ def environment(
     'image' turns an image named in the source into the URL of its checked file (for the
     screen, an RGB copy of a CMYK or palette image: ``assets.image_url``).
     """
-    env = layouts.environment(slug, theme=theme, paper=paper)
+    env = templates.environment(slug, theme=theme, paper=paper)
     env.filters["hy"] = lambda text: hyphenate_but_last(str(text), language)
     env.filters["bind"] = lambda text: reading.bind(str(text), language)
     env.filters["style"] = style_of
@@ -390,7 +400,7 @@ def booklet_html(
     settled = fit.settled
     charter = source.charter
     language = charter.meta.language
-    labels = layouts.labels(language)
+    labels = templates.labels(language)
     theme = charter.theme
     found = chapters(charter, labels)
     rows = mark_rows(charter)

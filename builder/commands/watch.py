@@ -15,10 +15,11 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from . import project
-from .errors import CharterError
-from .load import find_sources
-from .pipeline import Options, build
+from .. import project
+from ..errors import CharterError
+from ..source.load import find_sources
+from ..values import Options
+from .build import build
 from .progress import describe
 
 SOURCE_SUFFIXES = {".yaml", ".yml"}

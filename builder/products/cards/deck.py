@@ -12,17 +12,18 @@ import pyphen
 import weasyprint
 from weasyprint.formatting_structure.boxes import BlockContainerBox, LineBox, MarginBox, TextBox
 
-from . import colours, impose, layouts, proof, reading, sheets
-from .errors import BuildError, Problem
-from .hyphenate import HYPHEN_BREAK, PATTERNS, SOFT_HYPHEN
-from .layouts import DEFAULT_THEME, environment, labels, look
-from .model import Charter
-from .output import Product, Shrunk
-from .render import render_html, to_document, to_pdf
-from .schema import Source
+from ...errors import BuildError, Problem
+from ...layout import proof, templates
+from ...layout.render import render_html, to_document, to_pdf
+from ...layout.templates import DEFAULT_THEME, environment, labels, look
+from ...prepress import impose, sheets
+from ...source.model import Charter
+from ...text import colours, reading
+from ...text.hyphenate import HYPHEN_BREAK, PATTERNS, SOFT_HYPHEN
+from ...values import Product, Shrunk, Source
 
 if TYPE_CHECKING:
-    from .pipeline import Options
+    from ...values import Options
 
 log = logging.getLogger(__name__)
 
@@ -222,7 +223,7 @@ def deck_count(charter: Charter, words: dict[str, object]) -> str:
     The one count the title card, the office sheets and the booklet all print: one dialogue
     card per commitment (``Charter.commitment_count``), and the title card named apart.
     """
-    return layouts.deck_count(words, charter.commitment_count)
+    return templates.deck_count(words, charter.commitment_count)
 
 
 def card_size(charter: Charter) -> tuple[float, float]:

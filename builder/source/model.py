@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from .colours import luminance
+from ..text.colours import luminance
 
 _SPACE = re.compile(r"\s+")
 
@@ -416,7 +416,7 @@ class Charter(_Frozen):
 
     def section_colour(self, index: int) -> str:
         """Return section ``index``'s colour: its own, else a shade of the theme's (the organisation: -1)."""
-        from .colours import WHITE, readable, section_shades
+        from ..text.colours import WHITE, readable, section_shades
 
         if index < 0:  # the organisation: the accent, deepened until white reads on it
             own = self.organisation.colour if self.organisation else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .errors import BuildError
+from ..errors import BuildError
 
 SLUG_MAX = 40
 """The longest slug (a source's file name without ``.yaml``)."""

@@ -1,0 +1,1 @@
+"""The commands the CLI runs: build (the pipeline), watch, new, and the progress display."""

@@ -1,0 +1,1 @@
+"""HTML through Jinja and WeasyPrint: templates, rendering, fonts, marks, the proof."""

@@ -1,0 +1,1 @@
+"""dist/: atomic writes, the manifest, reproducible bytes."""

@@ -1,0 +1,1 @@
+"""After layout: page arithmetic, pypdf sheets and boxes, print colour."""

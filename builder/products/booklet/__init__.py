@@ -1,0 +1,1 @@
+"""The booklet: the charter as an A5 handbook."""

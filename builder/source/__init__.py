@@ -1,0 +1,1 @@
+"""Read a charter: find sources, load YAML with positions, validate, the model, its images."""
