@@ -27,7 +27,7 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix builder tests bench
 
 schema: $(VENV)/.installed  ## regenerate sources/charter.schema.json from the model
-	$(BIN)/python -c "from charterpress.schema import json_schema_text; open('sources/charter.schema.json','w',encoding='utf-8').write(json_schema_text())"
+	$(BIN)/python -c "from charterpress.source.schema import json_schema_text; open('sources/charter.schema.json','w',encoding='utf-8').write(json_schema_text())"
 
 golden: $(VENV)/.installed-test system  ## regenerate the visual-regression references (tests/golden/): look at them
 	$(BIN)/python tests/golden.py

@@ -64,7 +64,11 @@ def main() -> int:
     differ = 0
     for name in sorted(before.keys() | after.keys()):
         old, new = before.get(name), after.get(name)
-        verdict = "same" if old == new else ("missing" if new is None else "new" if old is None else "DIFFERS")
+        verdict = (
+            "same"
+            if old == new
+            else ("missing" if new is None else "new" if old is None else "DIFFERS")
+        )
         differ += verdict != "same"
         print(f"{verdict:8} {name}")
     print(f"{len(before)} PDFs before, {len(after)} after, {differ} not byte-identical")

@@ -45,11 +45,11 @@ def test_check_says_which_cards_shrink(tmp_path, capsys):
 def test_check_trusts_an_up_to_date_build(tmp_path, capsys, monkeypatch):
     assert main(["new", "roskilde", "-q", "--project", str(tmp_path)]) == 0
     assert main(["build", "-q", "--project", str(tmp_path)]) == 0
-    import charterpress.cards
+    import charterpress.products.cards.deck
 
     def no_layout(source):
         raise AssertionError("laid out a charter whose build is up to date")
 
-    monkeypatch.setattr(charterpress.cards, "check_fit", no_layout)
+    monkeypatch.setattr(charterpress.products.cards.deck, "check_fit", no_layout)
     assert main(["check", "-q", "--project", str(tmp_path)]) == 0
     assert capsys.readouterr() == ("", "")

@@ -1,0 +1,123 @@
+"""The package's shape: stage subpackages, and no import circle between its modules.
+
+Read from the source with the AST, not by importing: every ``import`` and ``from … import``
+of the package counts, at module level or inside a function, except those under
+``if TYPE_CHECKING:`` (annotations only, never run).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "builder"
+STAGES = ("source", "text", "layout", "products", "prepress", "output", "commands")
+
+
+def _name(path: Path, package: Path = PACKAGE) -> str:
+    parts = ["charterpress", *path.relative_to(package).with_suffix("").parts]
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _type_checking_nodes(tree: ast.AST) -> set[int]:
+    skipped: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            skipped.update(id(n) for n in ast.walk(node))
+    return skipped
+
+
+def import_graph(package: Path = PACKAGE) -> dict[str, set[str]]:
+    """Return {module: the package's modules it imports}, read from the source files."""
+    modules = {_name(p, package): p for p in package.rglob("*.py") if "__pycache__" not in p.parts}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        here = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+        skipped = _type_checking_nodes(tree)
+        found: set[str] = set()
+        for node in ast.walk(tree):
+            if id(node) in skipped:
+                continue
+            if isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = here[: len(here) - (node.level - 1)]
+                    target = ".".join(base + ([node.module] if node.module else []))
+                else:
+                    target = node.module or ""
+                for alias in node.names:
+                    full = f"{target}.{alias.name}"
+                    found.add(full if full in modules else target)
+            elif isinstance(node, ast.Import):
+                found.update(a.name for a in node.names)
+        graph[name] = {m for m in found if m in modules and m != name}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Return the strongly connected groups of more than one module (Tarjan), or self-loops."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_the_package_has_no_import_circle():
+    found = cycles(import_graph())
+    assert not found, "import circles: " + "; ".join(" -> ".join(c) for c in found)
+
+
+def test_the_cycle_check_finds_a_circle(tmp_path):
+    (tmp_path / "a.py").write_text("from . import b\n")
+    (tmp_path / "b.py").write_text("def f():\n    from .a import x\n")
+    (tmp_path / "c.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from . import a\n"
+    )
+    (tmp_path / "__init__.py").write_text("")
+    graph = import_graph(tmp_path)
+    assert cycles(graph) == [["charterpress.a", "charterpress.b"]]
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_each_stage_is_a_subpackage(stage):
+    assert (PACKAGE / stage / "__init__.py").is_file()
+
+
+def test_the_top_level_holds_only_the_cli_and_the_shared_leaves():
+    top = sorted(p.name for p in PACKAGE.glob("*.py"))
+    assert top == ["__init__.py", "__main__.py", "errors.py", "project.py", "values.py"]
+
+
+def test_values_imports_nothing_of_the_package_but_errors():
+    graph = import_graph()
+    assert graph["charterpress.values"] <= {"charterpress.errors"}
+    assert graph["charterpress.errors"] == set()
