@@ -1,0 +1,868 @@
+"""`charterpress import FILE`: a draft source from the document an organisation already has.
+
+Reads a Word file (.docx), the text layer of a PDF, Markdown or plain text, repairs the
+damage of the trip out of a PDF (words broken across lines, list markers left behind, page
+furniture, blocks printed twice, repeated pull quotes, a sentence resumed after a page
+break) and recognises the charter's structure: title, chapters and headings, paragraphs,
+lists and their lead-ins. Each list item becomes a commitment; a commitment that ends a
+sentence begun by its lead-in gets a ``card:`` wording where the rule is mechanical.
+
+The stages are plain functions: ``read_lines`` (file → lines with the hints a format
+gives), ``blocks`` (lines → repaired blocks), ``elements`` (blocks → headings, paragraphs,
+lists), ``charter`` (elements → the source's data) and ``dump`` (data → YAML text).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import Problem, SourceError, UsageError
+
+FORMATS = (".docx", ".pdf", ".md", ".markdown", ".txt")
+
+TERMINAL = ".!?…"
+"""A line ending in one of these ends a sentence."""
+
+LEAD_END = re.compile(r"(:|…|\.\.\.|,\s*(at|that|to))\s*$", re.IGNORECASE)
+"""How a lead-in ends: a colon, an ellipsis, or a clause that the items complete (', at')."""
+
+BULLET = re.compile(r"^\s*(?:[•●▪◦■►✓·*]+|[-–—]{1,2}(?=\s)|\(?\d{1,2}[.)](?=\s))\s*")
+"""A list marker at the start of a line (bullets, dashes, '1.' or '1)')."""
+
+NUMBERED = re.compile(r"^\s*\(?\d{1,2}[.)]\s")
+
+TRAILING = re.compile(r"(?:\s+[-–—]{1,2}|\s*[•●▪]+)\s*$")
+"""A list marker left at the end of a line (some PDFs put the bullet after the text)."""
+
+FURNITURE = re.compile(r"^\s*(?:\d{1,3}|/{2,}|[•●▪◦·*–—-]{1,3}|side \d+( af \d+)?|page \d+( of \d+)?)\s*$", re.I)
+"""A line that is page furniture: a page number, '//', a marker alone."""
+
+CONJUNCTIONS = {"og", "eller", "samt", "and", "or", "nor", "to", "til"}
+"""Words after which 'feedback- og' keeps its hyphen (a shared second part: 'feedback- og
+forbedringskultur')."""
+
+CONTACT = re.compile(r"@|\b(tlf|telefon|phone|tel|mail|e-mail|www)\b|^\d{4}\s+\w|\+?\d\d(\s?\d\d){3}", re.I)
+
+WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
+
+
+@dataclass
+class Line:
+    """One line of the document, with what the format says about it."""
+
+    text: str
+    kind: str = ""  # "", "heading", "title", "bullet", "numbered", "break" (a paragraph ends)
+    level: int = 0
+
+
+@dataclass
+class Element:
+    """A recognised piece of the document: a heading, a paragraph or a list."""
+
+    kind: str  # "heading", "paragraph", "list"
+    text: str = ""
+    level: int = 2  # headings: 1 a chapter (capitals, Word's Heading 1), 2 a sub-heading
+    subtitle: str = ""
+    lead: str = ""
+    items: list[str] = field(default_factory=list)
+    numbered: bool = False
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+def read_lines(path: Path) -> list[Line]:
+    """Return the document's lines with the hints its format gives."""
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        return _docx_lines(path)
+    if suffix == ".pdf":
+        return _pdf_lines(path)
+    text = _text(path)
+    if suffix in (".md", ".markdown"):
+        return _markdown_lines(text)
+    return [Line(t) for t in text.replace("\f", "\n\f\n").split("\n")]
+
+
+def _text(path: Path) -> str:
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def _markdown_lines(text: str) -> list[Line]:
+    lines: list[Line] = []
+    for raw in text.split("\n"):
+        heading = re.match(r"^(#{1,6})\s+(.*?)\s*#*\s*$", raw)
+        if heading:
+            level = len(heading[1])
+            lines += [Line(""), Line(heading[2], "title" if level == 1 else "heading", level - 1)]
+            lines.append(Line(""))
+        elif re.match(r"^\s*[-*+]\s+", raw):
+            lines.append(Line(re.sub(r"^\s*[-*+]\s+", "", raw), "bullet"))
+        elif re.match(r"^\s*\d+[.)]\s+", raw):
+            lines.append(Line(re.sub(r"^\s*\d+[.)]\s+", "", raw), "numbered"))
+        else:
+            lines.append(Line(re.sub(r"[*_`]{1,2}([^*_`]+)[*_`]{1,2}", r"\1", raw)))
+    return lines
+
+
+def _docx_lines(path: Path) -> list[Line]:
+    import docx  # python-docx; imported here so that only `import` pays for it
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, KeyError, ValueError) as error:
+        raise SourceError([Problem(str(path), None, None, "", f"not a Word file python-docx can read ({error})")])
+    lines: list[Line] = []
+    for paragraph in document.paragraphs:
+        text = paragraph.text.replace("\v", " ").strip()
+        if not text:
+            continue
+        style = (paragraph.style.name if paragraph.style is not None else "") or ""
+        numbered = paragraph._p.pPr is not None and paragraph._p.pPr.numPr is not None
+        heading = re.match(r"(?i)heading (\d)", style)
+        if style.lower() == "title":
+            lines.append(Line(text, "title", 0))
+        elif heading:
+            lines.append(Line(text, "heading", int(heading[1])))
+        elif "list number" in style.lower():
+            lines.append(Line(text, "numbered"))
+        elif "list" in style.lower() or numbered:
+            lines.append(Line(text, "bullet"))
+        else:
+            lines.append(Line(text))
+        lines.append(Line("", "break"))
+    return lines
+
+
+def _pdf_lines(path: Path) -> list[Line]:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        pages = [page.extract_text() or "" for page in PdfReader(str(path)).pages]
+    except (PdfReadError, ValueError, OSError) as error:
+        raise SourceError([Problem(str(path), None, None, "", f"not a PDF pypdf can read ({error})")])
+    if not any(p.strip() for p in pages):
+        raise SourceError(
+            [Problem(str(path), None, None, "", "the PDF has no text layer (a scan?): nothing to import")]
+        )
+    return [Line(t) for t in "\n\f\n".join(pages).split("\n")]
+
+
+# ---------------------------------------------------------------------------- repairing
+
+
+def _clean(text: str) -> str:
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\u00a0", " ").replace("\t", " ").replace("\u00ad", "").replace("\r", "")
+    return text.rstrip()
+
+
+def _strip_furniture(lines: list[Line]) -> list[Line]:
+    """Drop page numbers, '//' markers, lone bullets and running heads; mark page breaks."""
+    pages: list[list[int]] = [[]]
+    for i, line in enumerate(lines):
+        if line.text.strip() == "\f":
+            pages.append([])
+        elif line.text.strip():
+            pages[-1].append(i)
+    heads: Counter[str] = Counter()
+    for page in pages:
+        for i in page[:2] + page[-2:]:
+            heads[re.sub(r"\d+", "#", lines[i].text.strip())] += 1
+    running = {t for t, n in heads.items() if len(pages) >= 4 and n >= max(3, len(pages) // 2) and len(t) <= 80}
+    out: list[Line] = []
+    for line in lines:
+        text = _clean(line.text)
+        if text.strip() == "\f":
+            out.append(Line("", "break"))
+            continue
+        text = re.sub(r"\s*/{2,}\s*$", "", text)
+        if line.kind not in ("heading", "title") and (FURNITURE.match(text) and text.strip()):
+            continue
+        if re.sub(r"\d+", "#", text.strip()) in running and not line.kind:
+            continue
+        out.append(Line(text, line.kind, line.level))
+    return out
+
+
+def _ends_sentence(text: str) -> bool:
+    text = TRAILING.sub("", text.rstrip()).rstrip(" \"'”“»«)")
+    return bool(text) and (text[-1] in TERMINAL or text.endswith(":"))
+
+
+def _starts_lower(text: str) -> bool:
+    stripped = BULLET.sub("", text) if not BULLET.match(text) else ""
+    stripped = text.lstrip(" „\"'“(")
+    return bool(stripped) and stripped[0].islower()
+
+
+def _blocks(lines: list[Line]) -> list[list[Line]]:
+    """Group lines into blocks at blank lines; a block that goes on a sentence joins it."""
+    blocks: list[list[Line]] = [[]]
+    for line in lines:
+        if not line.text.strip() or line.kind == "break":
+            if blocks[-1]:
+                blocks.append([])
+        else:
+            blocks[-1].append(line)
+    blocks = [b for b in blocks if b]
+    merged: list[list[Line]] = []
+    for block in blocks:
+        first = block[0]
+        if merged and not first.kind and _starts_lower(first.text) and not BULLET.match(first.text):
+            prev = merged[-1]
+            if (
+                len(merged) >= 2
+                and _heading_only(prev)
+                and not _ends_sentence(merged[-2][-1].text)
+                and len(merged[-2][-1].text.split()) >= 4
+                and not merged[-2][-1].kind
+            ):
+                # a sentence cut by a page break and resumed after a heading
+                merged[-2].extend(block)
+                continue
+            if not _ends_sentence(prev[-1].text) and prev[-1].kind not in ("heading", "title"):
+                prev.extend(block)
+                continue
+        merged.append(list(block))
+    return merged
+
+
+def _heading_only(block: list[Line]) -> bool:
+    if block[0].kind in ("heading", "title"):
+        return True
+    words = sum(len(line.text.split()) for line in block)
+    return (
+        len(block) <= 3
+        and words <= 14
+        and not _ends_sentence(block[-1].text)
+        and not any(BULLET.match(line.text) or TRAILING.search(line.text) for line in block)
+        and not CONTACT.search(" ".join(line.text for line in block))
+    )
+
+
+def join_lines(parts: list[str], vocabulary: set[str] | frozenset[str] = frozenset()) -> str:
+    """Join lines into one text, mending words broken across lines with a hyphen."""
+    text = ""
+    for part in parts:
+        part = part.strip()
+        if not part:
+            continue
+        if not text:
+            text = part
+            continue
+        broken = re.search(r"([^\W\d_]+)-\s*$", text)
+        nxt = re.match(r"([^\W\d_]+)", part)
+        if broken and nxt and nxt[1][0].islower() and nxt[1].lower() not in CONJUNCTIONS:
+            head = broken[1]
+            if head.isupper() and len(head) > 1 or (head + "-" + nxt[1]).lower() in vocabulary:
+                text = text.rstrip() + part  # MED-udvalg: a real hyphen
+            else:
+                text = text[: broken.end(1)] + part
+        else:
+            text = text.rstrip() + " " + part
+    return _mend_inline(re.sub(r"\s+", " ", text).strip(), vocabulary)
+
+
+def _mend_inline(text: str, vocabulary) -> str:
+    """Mend 'arbejds- miljø' (a line break lost in extraction) unless a conjunction follows."""
+
+    def mend(match: re.Match) -> str:
+        head, tail = match[1], match[2]
+        if tail.lower() in CONJUNCTIONS or head.isupper() and len(head) > 1:
+            return match[0]
+        if (head + "-" + tail).lower() in vocabulary:
+            return f"{head}-{tail}"
+        return head + tail
+
+    return re.sub(r"\b([^\W\d_]{2,})- ([^\W\d_A-ZÆØÅ][^\W\d_]*)", mend, text)
+
+
+def _vocabulary(lines: list[Line]) -> set[str]:
+    """Return the hyphenated words the document writes whole on one line (kept as written)."""
+    words: set[str] = set()
+    for line in lines:
+        words.update(m.lower() for m in re.findall(r"[^\W\d_]+-[^\W\d_]+", line.text))
+    return words
+
+
+# ---------------------------------------------------------------------------- structure
+
+
+def _split_paragraphs(block: list[Line]) -> list[list[Line]]:
+    """Split a block where a new paragraph starts without a blank line (an indent, a short
+    last line before a capital)."""
+    width = max(len(line.text.strip()) for line in block)
+    parts: list[list[Line]] = [[]]
+    for i, line in enumerate(block):
+        if parts[-1] and i > 0 and not line.kind and not block[i - 1].kind:
+            prev = block[i - 1].text
+            indented = line.text[:1].isspace() and line.text.strip()[:1].isupper()
+            short = len(block) >= 3 and len(prev.strip()) < 0.6 * width
+            if _ends_sentence(prev) and (indented or short) and line.text.strip()[:1].isupper():
+                parts.append([])
+            elif (
+                indented
+                and not block[i - 1].text[:1].isspace()
+                and len(line.text.strip()) >= 40
+                and not TRAILING.search(line.text)
+                and not BULLET.match(line.text)
+            ):
+                parts.append([])  # an indented first line after a list's last item
+        parts[-1].append(line)
+    return [p for p in parts if p]
+
+
+def _heading_run(block: list[Line]) -> int:
+    """Return how many lines at the block's start are a heading (0: none)."""
+    first = block[0]
+    if first.kind in ("heading", "title"):
+        return 1
+    if first.kind:
+        return 0
+    text = first.text.strip()
+    numbered = NUMBERED.match(first.text)
+    if BULLET.match(first.text) and not numbered or TRAILING.search(first.text):
+        return 0
+    if len(block) == 1:
+        return 1 if _heading_only(block) else 0
+    run = 1
+    while run < len(block) and not block[run].kind and _starts_lower(block[run].text) and not BULLET.match(block[run].text):
+        if _ends_sentence(block[run - 1].text):
+            break
+        run += 1
+    head = " ".join(line.text.strip() for line in block[:run])
+    if run >= len(block):
+        return run if _heading_only(block) else 0
+    nxt = block[run].text.strip()
+    if len(head.split()) > 12 or len(head) > 90 or head[-1] in ".,;" or (head.endswith(":") and not numbered):
+        return 0
+    widest = max(len(line.text.strip()) for line in block[:run])
+    if re.match(r"^\s*[–—]\s+[^\W\d_]", block[run].text) and _starts_lower(nxt[1:].strip()):
+        return run  # a subtitle follows: 'Ledelse opad / – om at give med- og modspil'
+    if BULLET.match(block[run].text) or TRAILING.search(block[run].text):
+        return run if text.isupper() else 0  # the list's lead-in, not a heading
+    if text.isupper() or numbered or head.endswith("?") or not _ends_sentence(head):
+        short = widest <= 0.8 * len(nxt) or text.isupper() or numbered
+        if short and (nxt[:1].isupper() or nxt[:1] in "–—-"):
+            return run
+    return 0
+
+
+def _items(lines: list[Line], vocabulary) -> tuple[list[str], list[str], bool]:
+    """Split list lines into (lines before the list, items, numbered?)."""
+    trailing = sum(1 for line in lines if TRAILING.search(line.text) and not line.kind) >= 2
+    before: list[str] = []
+    items: list[list[str]] = []
+    numbered = False
+    for line in lines:
+        text = line.text
+        if line.kind in ("bullet", "numbered"):
+            items.append([text])
+            numbered = numbered or line.kind == "numbered"
+        elif trailing and TRAILING.search(text):
+            items.append([TRAILING.sub("", text)])
+        elif not trailing and BULLET.match(text):
+            numbered = numbered or bool(NUMBERED.match(text))
+            items.append([BULLET.sub("", text)])
+        elif items:
+            items[-1].append(text)
+        else:
+            before.append(text)
+    return before, [join_lines(i, vocabulary) for i in items], numbered
+
+
+def _is_list(block: list[Line]) -> bool:
+    marked = [
+        line
+        for line in block
+        if line.kind in ("bullet", "numbered")
+        or (not line.kind and BULLET.match(line.text) and not NUMBERED.match(line.text))
+    ]
+    trailing = [line for line in block if not line.kind and TRAILING.search(line.text)]
+    return bool(marked) or len(trailing) >= 2
+
+
+def _heading(text: str, level: int) -> Element:
+    text = re.sub(r"\s+", " ", text).strip()
+    caps = re.sub(r"[^\w]", "", text)
+    return Element("heading", text, 1 if level == 1 or (caps.isupper() and len(caps) > 2) else level or 2)
+
+
+def elements(lines: list[Line]) -> list[Element]:
+    """Return the document's headings, paragraphs and lists, repaired, in reading order."""
+    lines = _strip_furniture(lines)
+    vocabulary = _vocabulary(lines)
+    out: list[Element] = []
+    for block in _blocks(lines):
+        for part in _split_paragraphs(block):
+            _block_elements(part, vocabulary, out)
+    out = _attach_leads(out)
+    return _drop_repeats(out)
+
+
+def _block_elements(block: list[Line], vocabulary, out: list[Element]) -> None:
+    while block:
+        run = _heading_run(block)
+        if not run:
+            break
+        numbered = NUMBERED.match(block[0].text)
+        text = join_lines([BULLET.sub("", block[0].text) if numbered else block[0].text] + [l.text for l in block[1:run]])
+        element = _heading(text, block[0].level)
+        if numbered:
+            element.level = 1
+        block = block[run:]
+        if block and re.match(r"^\s*[–—]\s+\S", block[0].text) and _starts_lower(block[0].text.strip()[1:].strip()):
+            # 'Ledelse på tværs / – om at binde løsninger …': a subtitle under its heading
+            end = 1
+            while end < len(block) and _starts_lower(block[end].text) and not BULLET.match(block[end].text):
+                end += 1
+            element.subtitle = join_lines([BULLET.sub("", block[0].text)] + [l.text for l in block[1:end]])
+            block = block[end:]
+        out.append(element)
+    if not block:
+        return
+    if _is_list(block):
+        before, items, numbered = _items(block, vocabulary)
+        lead = join_lines(before, vocabulary)
+        if lead and not LEAD_END.search(lead) and _ends_sentence(lead):
+            out.append(Element("paragraph", lead))
+            lead = ""
+        out.append(Element("list", lead=lead, items=[i for i in items if i], numbered=numbered))
+        return
+    text = join_lines([line.text for line in block], vocabulary)
+    if text:
+        out.append(Element("paragraph", text))
+
+
+def _attach_leads(elements_: list[Element]) -> list[Element]:
+    """Give a list its lead-in when the lead stands in its own block just before it, and
+    join the blocks of one list that blank lines split."""
+    out: list[Element] = []
+    for element in elements_:
+        prev = out[-1] if out else None
+        if element.kind == "list" and prev is not None:
+            if prev.kind == "list" and not element.lead and prev.numbered == element.numbered:
+                prev.items += element.items
+                continue
+            if prev.kind == "paragraph" and LEAD_END.search(prev.text):
+                if not element.lead:
+                    element.lead = prev.text
+                    out.pop()
+                else:  # 'Vi vil lede:' standing over lists with leads of their own
+                    out[-1] = Element("heading", prev.text, 2)
+        out.append(element)
+    return out
+
+
+def words(text: str) -> list[str]:
+    """Return the words of a text, lowercased, without punctuation (the measure's unit)."""
+    return [w.lower() for w in WORD.findall(text)]
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:4] for w in words(text) if len(w) > 2}
+
+
+def _similar(a: str, b: str) -> bool:
+    sa, sb = _stems(a), _stems(b)
+    return bool(sa and sb) and len(sa & sb) / len(sa | sb) >= 0.6
+
+
+def _drop_repeats(elements_: list[Element]) -> list[Element]:
+    """Drop blocks printed twice and pull quotes that repeat text printed elsewhere."""
+    out: list[Element] = []
+    seen_lists: list[Element] = []
+    seen_heads: set[str] = set()
+    for element in elements_:
+        if element.kind == "list" and element.items:
+            repeat = any(
+                sum(any(_similar(i, j) for j in old.items) for i in element.items) >= 0.8 * len(element.items)
+                for old in seen_lists
+            )
+            if repeat:
+                while out and out[-1].kind == "heading" and _key(out[-1].text) in seen_heads:
+                    out.pop()
+                continue
+            seen_lists.append(element)
+            if element.lead:
+                seen_heads.add(_key(element.lead))
+        if element.kind == "heading":
+            seen_heads.add(_key(element.text))
+        out.append(element)
+    texts = [" ".join(words(_element_text(e))) for e in out]
+    kept: list[Element] = []
+    for i, element in enumerate(out):
+        if element.kind == "heading" and len(words(element.text)) >= 5:
+            mine = " " + texts[i] + " "
+            if any(j != i and (out[j].kind == "list" and mine in " " + texts[j].replace(" | ", " ") + " ") for j in range(len(out))):
+                continue  # a pull quote set like a heading, repeating a list item
+        if element.kind == "paragraph" and len(words(element.text)) >= 4:
+            mine = " " + texts[i] + " "
+            if any(j != i and mine in " " + texts[j] + " " and (len(texts[j]) > len(texts[i]) or j < i) for j in range(len(out))):
+                continue  # a pull quote, or a paragraph printed twice
+        kept.append(element)
+    return kept
+
+
+def _key(text: str) -> str:
+    return " ".join(words(text))
+
+
+def _element_text(element: Element) -> str:
+    if element.kind == "list":
+        return " | ".join([element.lead, *element.items])
+    return element.text
+
+
+# ---------------------------------------------------------------------------- the source
+
+
+SUBJECTS = {
+    "da": [(r"(?:^|,\s*)at (jeg|vi)(?: [^:,]*)?:$", None), (r"^(jeg|vi)(?: \w+)?:$", None)],
+    "en": [(r"(?:^|,\s*)(?:that )?(I|we)(?: [^:,]*)?:$", None), (r"^(I|we)(?: \w+)?:$", None)],
+}
+
+
+def card_wording(lead: str, item: str, language: str) -> str | None:
+    """Return the card's wording of an item that completes its lead-in, where mechanical.
+
+    'Det indebærer, at jeg:' + 'er bevidst om …' gives 'Jeg er bevidst om …'; an item that
+    starts with the pronoun already ('vi har øje for …') is only given its capital; 'Vi
+    vil:' + 'skabe …' gives 'Vi vil skabe …'. Anything else gets no card wording.
+    """
+    pronouns = {"da": ("jeg", "vi"), "en": ("i", "we")}[language]
+    first = item.split(" ", 1)[0].lower()
+    if first in pronouns and item[:1].islower():
+        return item[:1].upper() + item[1:]
+    lead = lead.strip()
+    subject = re.search(r"(?:^|,\s*|\bat\s+|\bthat\s+)((?:jeg|vi|I|we)\b[^,:.]*?)\s*:$", lead, re.IGNORECASE)
+    if not subject or len(subject[1].split()) > 8:
+        return None
+    phrase = subject[1]
+    if re.search(r"\bsom\b|\bas\b", phrase) and phrase.split()[0].lower() in pronouns:
+        phrase = phrase.split()[0]  # 'at jeg som leder i Ishøj Kommune:' → 'Jeg …'
+    if not item[:1].isalpha():
+        return None
+    body = item[:1].lower() + item[1:] if not re.match(r"[A-ZÆØÅ]{2}", item) else item
+    phrase = phrase[:1].upper() + phrase[1:]
+    if phrase.lower() == "i":
+        phrase = "I"
+    return f"{phrase} {body}"
+
+
+def slugify(text: str) -> str:
+    """Return an id made of a text: lowercase ascii letters, digits and single '-'."""
+    text = text.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = "-".join(re.findall(r"[a-z0-9]+", text))
+    return slug[:40].strip("-") or "x"
+
+
+class _Ids:
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def __call__(self, text: str, fallback: str) -> str:
+        base = slugify(" ".join(text.split()[:5])) if text else fallback
+        base = base[:36].strip("-") or fallback
+        candidate, n = base, 2
+        while candidate in self.used:
+            candidate, n = f"{base}-{n}", n + 1
+        self.used.add(candidate)
+        return candidate
+
+
+def _municipality(elements_: list[Element], language: str) -> str | None:
+    names: Counter[str] = Counter()
+    pattern = r"\b((?:[A-ZÆØÅ][\wæøåÆØÅ-]+ )+)(Kommune|Municipality|Council|County|Region)\b"
+    for element in elements_:
+        for m in re.finditer(pattern, _element_text(element)):
+            first = m[1].split()
+            names[" ".join(first[-1:]) + " " + m[2]] += 1
+        for m in re.finditer(r"\b(City|Town|Borough) of ([A-Z][\w-]+)", _element_text(element)):
+            names[m[0]] += 1
+    return names.most_common(1)[0][0] if names else None
+
+
+def _block_of(element: Element, language: str, commitments: bool):
+    if element.kind == "heading":
+        return {"heading": element.text}
+    if element.kind == "paragraph":
+        return element.text
+    block: dict = {}
+    if element.lead:
+        block["lead"] = element.lead
+    if element.numbered:
+        block["style"] = "numbered"
+    if commitments:
+        items = []
+        for item in element.items:
+            commitment = {"text": item}
+            card = card_wording(element.lead, item, language)
+            if card and card != item:
+                commitment["card"] = card
+            items.append(commitment)
+        block["commitments"] = items
+    else:
+        block["items"] = element.items
+    return block
+
+
+def _questions_only(element: Element) -> bool:
+    return element.kind == "list" and all(i.rstrip().endswith("?") for i in element.items)
+
+
+def _leading_headings(elements_: list[Element]) -> bool:
+    """Whether headings stand before their text (else, as in some brochures, at its foot)."""
+    trimmed = list(elements_)
+    return not (trimmed and trimmed[-1].kind == "heading" and sum(e.kind == "heading" for e in trimmed) > 2)
+
+
+@dataclass
+class _Chunk:
+    headings: list[Element]
+    body: list[Element]
+
+    @property
+    def has_commitments(self) -> bool:
+        return any(e.kind == "list" and not _questions_only(e) for e in self.body)
+
+
+def _chunks(elements_: list[Element]) -> tuple[list[Element], list[_Chunk]]:
+    """Split elements into the title headings and chunks (headings + the text they head)."""
+    title: list[Element] = []
+    i = 0
+    while i < len(elements_) and elements_[i].kind == "heading" and len(title) < 2:
+        title.append(elements_[i])
+        i += 1
+    rest = elements_[i:]
+    chunks: list[_Chunk] = []
+    if _leading_headings(rest):
+        for element in rest:
+            if element.kind == "heading":
+                if chunks and not chunks[-1].body:
+                    chunks[-1].headings.append(element)
+                else:
+                    chunks.append(_Chunk([element], []))
+            else:
+                if not chunks:
+                    chunks.append(_Chunk([], []))
+                chunks[-1].body.append(element)
+    else:
+        body: list[Element] = []
+        heads: list[Element] = []
+        for element in rest + [Element("end")]:
+            if element.kind == "heading":
+                heads.append(element)
+                continue
+            if heads:
+                if body:
+                    chunks.append(_Chunk(heads, body))
+                    body = []
+                else:
+                    chunks.append(_Chunk(heads, []))
+                heads = []
+            if element.kind != "end":
+                body.append(element)
+        if body:
+            chunks.append(_Chunk([], body))
+    return title, chunks
+
+
+def _naming(chunk: _Chunk, fallback: str) -> dict:
+    """Return kicker, title, subtitle and headline of a chunk from its headings."""
+    out: dict = {}
+    heads = chunk.headings
+    if not heads:
+        return {"title": fallback}
+    first = heads[0]
+    m = re.match(r"^([A-ZÆØÅ0-9 .]{3,40}?)\s+[–—-]\s+(.+)$", first.text)
+    if m and m[1].strip().isupper():
+        out["kicker"], out["title"] = m[1].strip(), m[2].strip()
+    else:
+        out["title"] = first.text
+    if first.subtitle:
+        out["subtitle"] = first.subtitle
+    extra = heads[1:]
+    if extra and "kicker" in out:
+        out["headline"] = extra[0].text
+        extra = extra[1:]
+    elif extra and not first.subtitle:
+        out["subtitle"] = extra[0].text
+        extra = extra[1:]
+    chunk.body[:0] = [Element("heading", e.text) for e in extra]
+    return out
+
+
+def charter(elements_: list[Element], slug: str, language: str) -> dict:
+    """Return the draft source's data: meta, front passages, sections, back passages."""
+    title, chunks = _chunks(elements_)
+    ids = _Ids()
+    if not any(c.has_commitments for c in chunks):
+        raise SourceError(
+            [Problem("", None, None, "", "found no list in the document: a charter's commitments are its list items, and none was recognised")]
+        )
+    municipality = _municipality(elements_, language)
+    name = slug.replace("-", " ").title()
+    meta: dict = {
+        "municipality": municipality or (f"{name} Kommune" if language == "da" else name),
+        "title": title[0].text if title else name,
+    }
+    if len(title) > 1:
+        meta["subtitle"] = title[1].text
+    meta["language"] = language
+    front: list[dict] = []
+    sections: list[dict] = []
+    back: list[dict] = []
+    pending: list[_Chunk] = []
+    for chunk in chunks:
+        if chunk.has_commitments:
+            naming = _naming(chunk, "Afsnit" if language == "da" else "Section")
+            section = {"id": ids(naming.get("kicker") or naming["title"], "afsnit"), **naming}
+            section["body"] = [_block_of(e, language, not _questions_only(e)) for e in chunk.body]
+            if not sections:
+                front += [_passage(c, ids, language) for c in pending]
+            else:
+                for c in pending:
+                    sections[-1]["body"] += _inline(c, language)
+            pending = []
+            sections.append(section)
+        else:
+            pending.append(chunk)
+    for c in pending:
+        if c.headings and c.headings[0].level == 1:
+            back.append(_passage(c, ids, language))
+        else:
+            sections[-1]["body"] += _inline(c, language)
+    for section in sections:
+        _limit(section)
+    data: dict = {"meta": meta}
+    if front:
+        data["front"] = front
+    data["sections"] = sections
+    if back:
+        data["back"] = back
+    return data
+
+
+def _inline(chunk: _Chunk, language: str) -> list:
+    return [{"heading": h.text} for h in chunk.headings] + [
+        _block_of(e, language, not _questions_only(e)) for e in chunk.body
+    ]
+
+
+def _passage(chunk: _Chunk, ids: _Ids, language: str) -> dict:
+    passage: dict = {}
+    if chunk.headings:
+        naming = _naming(chunk, "")
+        passage["id"] = ids(naming.get("kicker") or naming["title"], "tekst")
+        passage.update({k: v for k, v in naming.items() if k in ("kicker", "title", "subtitle")})
+        if "headline" in naming:
+            chunk.body.insert(0, Element("heading", naming["headline"]))
+    else:
+        passage["id"] = ids("intro" if language == "da" else "introduction", "intro")
+    passage["body"] = [_block_of(e, language, False) for e in chunk.body] or [passage.get("title", "…")]
+    return passage
+
+
+def _limit(section: dict) -> None:
+    """Keep a section within the format's limits (60 commitments, 2000 characters a text)."""
+    count = 0
+    for block in section["body"]:
+        if isinstance(block, dict) and "commitments" in block:
+            keep = block["commitments"][: max(0, 60 - count)]
+            count += len(keep)
+            block["commitments"] = keep
+    section["body"] = [b for b in section["body"] if not (isinstance(b, dict) and b.get("commitments") == [])]
+
+
+# ---------------------------------------------------------------------------- writing
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str(dumper: yaml.SafeDumper, value: str):
+    style = ">" if len(value) > 70 and "\n" not in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+HEADER = """\
+# yaml-language-server: $schema=charter.schema.json
+# A draft made by `charterpress import` from {name}.
+# Read it against the original: the headings, the lists and what is a commitment are
+# guesses. Every commitment needs a `question:` (`charterpress check` lists them).
+"""
+
+
+def dump(data: dict, original: str) -> str:
+    """Return the draft as YAML text, with a header saying what it is."""
+    body = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=88, indent=2)
+    return HEADER.format(name=original) + body
+
+
+def draft(path: Path, slug: str, language: str) -> tuple[dict, list[Element]]:
+    """Return the draft source's data made from a document, and its elements."""
+    if path.suffix.lower() not in FORMATS:
+        raise UsageError(f"{path}: cannot import a '{path.suffix}' file (use .docx, .pdf, .md or .txt)")
+    found = elements(read_lines(path))
+    try:
+        return charter(found, slug, language), found
+    except SourceError as error:
+        raise SourceError([Problem(str(path), None, None, "", p.message) for p in error.problems]) from None
+
+
+def slug_of(path: Path) -> str:
+    """Return the slug a document's file name gives."""
+    return slugify(path.stem) or "charter"
+
+
+def guess_language(elements_: list[Element]) -> str:
+    """Return 'da' or 'en' from the commonest short words."""
+    counts = Counter(w for e in elements_ for w in words(_element_text(e)))
+    danish = sum(counts[w] for w in ("og", "at", "er", "det", "til", "jeg", "vi", "af", "på", "med"))
+    english = sum(counts[w] for w in ("and", "the", "to", "of", "is", "we", "in", "our", "with", "that"))
+    return "en" if english > danish else "da"
+
+
+def import_document(path: Path, sources: Path, slug: str | None, language: str | None) -> Path:
+    """Write ``sources/SLUG.yaml``, a draft made from a document; never overwrite."""
+    from .output import write_atomic
+    from .starter import SCHEMA
+
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file")
+    slug = slug or slug_of(path)
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug) or len(slug) > 40:
+        raise UsageError(f"'{slug}' is not a usable slug: use lowercase letters, digits and '-'")
+    target = sources / f"{slug}.yaml"
+    if target.exists():
+        raise UsageError(f"{target} already exists: choose another slug (--slug) or remove that file")
+    language = language or guess_language(elements(read_lines(path)))
+    data, _ = draft(path, slug, language)
+    write_atomic(target, dump(data, path.name).encode("utf-8"))
+    schema = sources / SCHEMA
+    if not schema.exists():
+        from .schema import json_schema_text
+
+        write_atomic(schema, json_schema_text().encode("utf-8"))
+    return target
