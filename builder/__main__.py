@@ -172,6 +172,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     new.add_argument("--dir", type=Path, help="where to write it (default: sources in the project)")
     _global_options(new, after=True)
+
+    from .importer import add_parser as add_import
+
+    _global_options(add_import(sub), after=True)
     return parser
 
 
@@ -306,6 +310,13 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """Write a draft source made from a document (or, with --compare, measure it)."""
+    from .importer import run
+
+    return run(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     try:
@@ -324,6 +335,7 @@ def main(argv: list[str] | None = None) -> int:
             "preview": cmd_preview,
             "watch": cmd_watch,
             "new": cmd_new,
+            "import": cmd_import,
         }[args.command]
         return command(args)
     except CharterError as error:

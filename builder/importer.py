@@ -72,6 +72,7 @@ class Element:
     lead: str = ""
     items: list[str] = field(default_factory=list)
     numbered: bool = False
+    prose: bool = False  # a list the document prints as paragraphs after its lead-in
 
 
 # ---------------------------------------------------------------------------- reading
@@ -246,10 +247,11 @@ def _heading_only(block: list[Line]) -> bool:
     if block[0].kind in ("heading", "title"):
         return True
     words = sum(len(line.text.split()) for line in block)
+    last = block[-1].text.rstrip()
     return (
         len(block) <= 3
         and words <= 14
-        and not _ends_sentence(block[-1].text)
+        and (not _ends_sentence(last) or last.endswith("?") and words <= 8)
         and not any(BULLET.match(line.text) or TRAILING.search(line.text) for line in block)
         and not CONTACT.search(" ".join(line.text for line in block))
     )
@@ -317,6 +319,7 @@ def _split_paragraphs(block: list[Line]) -> list[list[Line]]:
                 parts.append([])
             elif (
                 indented
+                and not _ends_sentence(prev)
                 and not block[i - 1].text[:1].isspace()
                 and len(line.text.strip()) >= 40
                 and not TRAILING.search(line.text)
@@ -363,20 +366,31 @@ def _heading_run(block: list[Line]) -> int:
     return 0
 
 
+def _marker(lines: list[Line], i: int) -> bool:
+    """Whether line i starts with a list marker (a dash only after a sentence's end or an item)."""
+    text = lines[i].text
+    if not BULLET.match(text) or lines[i].kind:
+        return False
+    if re.match(r"^\s*[-–—]", text) and i > 0 and not lines[i - 1].kind:
+        prev = lines[i - 1].text
+        return _ends_sentence(prev) or bool(BULLET.match(prev)) or LEAD_END.search(prev) is not None
+    return True
+
+
 def _items(lines: list[Line], vocabulary) -> tuple[list[str], list[str], bool]:
     """Split list lines into (lines before the list, items, numbered?)."""
     trailing = sum(1 for line in lines if TRAILING.search(line.text) and not line.kind) >= 2
     before: list[str] = []
     items: list[list[str]] = []
     numbered = False
-    for line in lines:
+    for n, line in enumerate(lines):
         text = line.text
         if line.kind in ("bullet", "numbered"):
             items.append([text])
             numbered = numbered or line.kind == "numbered"
         elif trailing and TRAILING.search(text):
             items.append([TRAILING.sub("", text)])
-        elif not trailing and BULLET.match(text):
+        elif not trailing and _marker(lines, n):
             numbered = numbered or bool(NUMBERED.match(text))
             items.append([BULLET.sub("", text)])
         elif items:
@@ -389,9 +403,9 @@ def _items(lines: list[Line], vocabulary) -> tuple[list[str], list[str], bool]:
 def _is_list(block: list[Line]) -> bool:
     marked = [
         line
-        for line in block
+        for n, line in enumerate(block)
         if line.kind in ("bullet", "numbered")
-        or (not line.kind and BULLET.match(line.text) and not NUMBERED.match(line.text))
+        or (not line.kind and _marker(block, n) and not NUMBERED.match(line.text))
     ]
     trailing = [line for line in block if not line.kind and TRAILING.search(line.text)]
     return bool(marked) or len(trailing) >= 2
@@ -423,6 +437,8 @@ def _block_elements(block: list[Line], vocabulary, out: list[Element]) -> None:
         numbered = NUMBERED.match(block[0].text)
         text = join_lines([BULLET.sub("", block[0].text) if numbered else block[0].text] + [l.text for l in block[1:run]])
         element = _heading(text, block[0].level)
+        if block[0].kind == "title":
+            element.level = 0
         if numbered:
             element.level = 1
         block = block[run:]
@@ -609,6 +625,8 @@ def _block_of(element: Element, language: str, commitments: bool):
         block["lead"] = element.lead
     if element.numbered:
         block["style"] = "numbered"
+    if element.prose:
+        block["style"] = "paragraphs"
     if commitments:
         items = []
         for item in element.items:
@@ -647,7 +665,13 @@ def _chunks(elements_: list[Element]) -> tuple[list[Element], list[_Chunk]]:
     """Split elements into the title headings and chunks (headings + the text they head)."""
     title: list[Element] = []
     i = 0
-    while i < len(elements_) and elements_[i].kind == "heading" and len(title) < 2:
+    while (
+        i < len(elements_)
+        and elements_[i].kind == "heading"
+        and len(title) < 2
+        and not elements_[i].text.endswith(("?", ":"))
+        and (i + 1 < len(elements_) and elements_[i + 1].kind == "heading" or elements_[i].level == 0 and i == 0)
+    ):
         title.append(elements_[i])
         i += 1
     rest = elements_[i:]
@@ -684,6 +708,57 @@ def _chunks(elements_: list[Element]) -> tuple[list[Element], list[_Chunk]]:
     return title, chunks
 
 
+def sentences(text: str) -> list[str]:
+    """Split a paragraph into its sentences (not after 'bl.a.', 'fx.', 'e.g.' and the like)."""
+    out: list[str] = []
+    start = 0
+    for m in re.finditer(r"[.!?…](?:[”\"'»)]*)\s+(?=[„“\"'«(]?[A-ZÆØÅ0-9])", text):
+        before = text[start : m.start() + 1].split()
+        last = before[-1] if before else ""
+        if "." in last[:-1] or len(last.rstrip(".")) <= 2 and last.endswith("."):
+            continue
+        out.append(text[start : m.end()].strip())
+        start = m.end()
+    out.append(text[start:].strip())
+    return [t for t in out if t]
+
+
+def _prose_lists(elements_: list[Element]) -> list[Element]:
+    """In a document without lists, read the paragraphs after a lead-in that ends with ':'
+    (up to the next heading) as its list, one commitment a sentence."""
+    out: list[Element] = []
+    current: Element | None = None
+    for element in elements_:
+        if current is not None and element.kind == "paragraph":
+            current.items += sentences(element.text)
+            continue
+        current = None
+        if element.kind == "paragraph" and element.text.rstrip().endswith(":"):
+            current = Element("list", lead=element.text, prose=True)
+            out.append(current)
+            continue
+        out.append(element)
+    return [e for e in out if not (e.kind == "list" and not e.items)] if any(e.kind == "list" and e.items for e in out) else elements_
+
+
+def _split_chunk(chunk: _Chunk) -> list[_Chunk]:
+    """Split a chunk holding lists with different lead-ins into one chunk per list: each lead
+    names its own chapter ('Vi vil lede innovative fællesskaber:'), where the document has
+    no heading of its own for it."""
+    lists = [e for e in chunk.body if e.kind == "list" and not _questions_only(e)]
+    if len(lists) < 2 or len({_key(e.lead) for e in lists}) < len(lists):
+        return [chunk]
+    parts = [_Chunk(chunk.headings, [])]
+    seen = False
+    for element in chunk.body:
+        if element.kind == "list" and not _questions_only(element):
+            if seen and len(element.lead.split()) <= 14:
+                parts.append(_Chunk([Element("heading", element.lead.rstrip(":").strip())], []))
+            seen = True
+        parts[-1].body.append(element)
+    return parts
+
+
 def _naming(chunk: _Chunk, fallback: str) -> dict:
     """Return kicker, title, subtitle and headline of a chunk from its headings."""
     out: dict = {}
@@ -711,7 +786,10 @@ def _naming(chunk: _Chunk, fallback: str) -> dict:
 
 def charter(elements_: list[Element], slug: str, language: str) -> dict:
     """Return the draft source's data: meta, front passages, sections, back passages."""
+    if not any(e.kind == "list" and not _questions_only(e) for e in elements_):
+        elements_ = _prose_lists(elements_)
     title, chunks = _chunks(elements_)
+    chunks = [part for chunk in chunks for part in _split_chunk(chunk)]
     ids = _Ids()
     if not any(c.has_commitments for c in chunks):
         raise SourceError(
@@ -866,3 +944,54 @@ def import_document(path: Path, sources: Path, slug: str | None, language: str |
 
         write_atomic(schema, json_schema_text().encode("utf-8"))
     return target
+
+
+# ---------------------------------------------------------------------------- command line
+
+
+def add_parser(sub) -> object:
+    """Add `charterpress import` to the command line's subparsers; return its parser."""
+    from pathlib import Path as _Path
+
+    parser = sub.add_parser(
+        "import",
+        help="make a draft source from a .docx, a PDF, Markdown or text",
+        description="Read a Word file, the text of a PDF, Markdown or plain text and write a "
+        "draft sources/SLUG.yaml: its title, chapters, paragraphs and lists, each list item a "
+        "commitment, the damage of PDF extraction repaired. It never overwrites a file. Every "
+        "commitment still needs a question: `charterpress check` lists them.",
+    )
+    parser.add_argument("file", type=_Path, metavar="FILE", help="the document (.docx, .pdf, .md, .txt)")
+    parser.add_argument("--slug", help="the charter's short name (default: from the file name)")
+    parser.add_argument("--language", choices=("da", "en"), help="the charter's language (default: guessed)")
+    parser.add_argument(
+        "--compare",
+        type=_Path,
+        metavar="SOURCE",
+        help="write nothing: measure the draft against a hand-made source and print the figures",
+    )
+    return parser
+
+
+def run(args) -> int:
+    """Run `charterpress import` with parsed arguments; return the exit code."""
+    if args.compare is not None:
+        from .measure import compare
+
+        if not args.compare.is_file():
+            raise UsageError(f"--compare {args.compare}: no such file")
+        language = args.language or guess_language(elements(read_lines(args.file)))
+        data, _ = draft(args.file, args.slug or slug_of(args.file), language)
+        figures = compare(data, yaml.safe_load(args.compare.read_text(encoding="utf-8")))
+        print(figures.line(args.slug or slug_of(args.file)))
+        for text in figures.missing_commitments:
+            print(f"  commitment not found: {text}")
+        for text in figures.missing_paragraphs:
+            print(f"  paragraph not found: {text}")
+        for line in figures.damage:
+            print(f"  damage: {line}")
+        return 0
+    path = import_document(args.file, args.sources_dir, args.slug, args.language)
+    if not args.quiet:
+        print(path)
+    return 0
