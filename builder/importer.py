@@ -73,6 +73,7 @@ class Element:
     items: list[str] = field(default_factory=list)
     numbered: bool = False
     prose: bool = False  # a list the document prints as paragraphs after its lead-in
+    styled: bool = False  # a heading the document marks as one (a Word style, Markdown '#')
 
 
 # ---------------------------------------------------------------------------- reading
@@ -149,18 +150,68 @@ def _docx_lines(path: Path) -> list[Line]:
 
 
 def _pdf_lines(path: Path) -> list[Line]:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    """Return a PDF's text layer as lines, with a blank line where the space between two
+    lines is wider than the page's usual line spacing (a paragraph ends) and a page break
+    between pages. The text comes from PDFium's text segments, put in lines by position."""
+    import pypdfium2
 
     try:
-        pages = [page.extract_text() or "" for page in PdfReader(str(path)).pages]
-    except (PdfReadError, ValueError, OSError) as error:
-        raise SourceError([Problem(str(path), None, None, "", f"not a PDF pypdf can read ({error})")])
-    if not any(p.strip() for p in pages):
+        document = pypdfium2.PdfDocument(str(path))
+    except pypdfium2.PdfiumError as error:
+        raise SourceError([Problem(str(path), None, None, "", f"not a PDF that can be read ({error})")]) from None
+    lines: list[Line] = []
+    try:
+        for index in range(len(document)):
+            if index:
+                lines.append(Line("\f"))
+            lines += _page_lines(document[index])
+    finally:
+        document.close()
+    if not any(line.text.strip() and line.text != "\f" for line in lines):
         raise SourceError(
             [Problem(str(path), None, None, "", "the PDF has no text layer (a scan?): nothing to import")]
         )
-    return [Line(t) for t in "\n\f\n".join(pages).split("\n")]
+    return lines
+
+
+def _page_lines(page) -> list[Line]:
+    textpage = page.get_textpage()
+    segments = []
+    for i in range(textpage.count_rects()):
+        left, bottom, right, top = textpage.get_rect(i)
+        text = textpage.get_text_bounded(left, bottom, right, top).replace("\r", " ").replace("\n", " ")
+        text = text.replace("\x02", "-").replace("\ufffe", "-")
+        if text.strip():
+            segments.append([left, bottom, right, top, text])
+    rows: list[list] = []
+    for seg in sorted(segments, key=lambda s: -s[3]):
+        middle = (seg[1] + seg[3]) / 2
+        for row in rows:
+            if row[0] <= middle <= row[1]:
+                row[2].append(seg)
+                row[0], row[1] = min(row[0], seg[1]), max(row[1], seg[3])
+                break
+        else:
+            rows.append([seg[1], seg[3], [seg]])
+    rows.sort(key=lambda r: -r[1])
+    out: list[Line] = []
+    gaps = sorted(prev[0] - row[1] for prev, row in zip(rows, rows[1:]))
+    usual = gaps[len(gaps) // 2] if gaps else 0
+    heights = sorted(r[1] - r[0] for r in rows)
+    height = heights[len(heights) // 2] if heights else 10
+    for n, row in enumerate(rows):
+        if n and rows[n - 1][0] - row[1] > max(usual, 0) + 0.45 * height:
+            out.append(Line(""))
+        parts = sorted(row[2], key=lambda s: s[0])
+        text = ""
+        for seg in parts:
+            piece = seg[4].strip() if not text else seg[4]
+            if text and not text.endswith(" ") and not piece.startswith(" "):
+                text += " "
+            text += piece
+        out.append(Line(text.rstrip()))
+    textpage.close()
+    return out
 
 
 # ---------------------------------------------------------------------------- repairing
@@ -168,7 +219,7 @@ def _pdf_lines(path: Path) -> list[Line]:
 
 def _clean(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
-    text = text.replace("\u00a0", " ").replace("\t", " ").replace("\u00ad", "").replace("\r", "")
+    text = text.replace("\u2010", "-").replace("\u00a0", " ").replace("\t", " ").replace("\u00ad", "").replace("\r", "")
     return text.rstrip()
 
 
@@ -176,7 +227,7 @@ def _strip_furniture(lines: list[Line]) -> list[Line]:
     """Drop page numbers, '//' markers, lone bullets and running heads; mark page breaks."""
     pages: list[list[int]] = [[]]
     for i, line in enumerate(lines):
-        if line.text.strip() == "\f":
+        if line.text.strip(" ") == "\f":
             pages.append([])
         elif line.text.strip():
             pages[-1].append(i)
@@ -186,15 +237,16 @@ def _strip_furniture(lines: list[Line]) -> list[Line]:
             heads[re.sub(r"\d+", "#", lines[i].text.strip())] += 1
     running = {t for t, n in heads.items() if len(pages) >= 4 and n >= max(3, len(pages) // 2) and len(t) <= 80}
     out: list[Line] = []
-    for line in lines:
+    first = next((i for i, line in enumerate(lines) if line.text.strip()), -1)
+    for i, line in enumerate(lines):
         text = _clean(line.text)
-        if text.strip() == "\f":
+        if text.strip(" ") == "\f":
             out.append(Line("", "break"))
             continue
         text = re.sub(r"\s*/{2,}\s*$", "", text)
         if line.kind not in ("heading", "title") and (FURNITURE.match(text) and text.strip()):
             continue
-        if re.sub(r"\d+", "#", text.strip()) in running and not line.kind:
+        if re.sub(r"\d+", "#", text.strip()) in running and not line.kind and i != first:
             continue
         out.append(Line(text, line.kind, line.level))
     return out
@@ -267,7 +319,7 @@ def join_lines(parts: list[str], vocabulary: set[str] | frozenset[str] = frozens
         if not text:
             text = part
             continue
-        broken = re.search(r"([^\W\d_]+)-\s*$", text)
+        broken = re.search(r"([^\W\d_]+)[-\u2010]\s*$", text)
         nxt = re.match(r"([^\W\d_]+)", part)
         if broken and nxt and nxt[1][0].islower() and nxt[1].lower() not in CONJUNCTIONS:
             head = broken[1]
@@ -439,6 +491,7 @@ def _block_elements(block: list[Line], vocabulary, out: list[Element]) -> None:
         element = _heading(text, block[0].level)
         if block[0].kind == "title":
             element.level = 0
+        element.styled = bool(block[0].kind)
         if numbered:
             element.level = 1
         block = block[run:]
@@ -566,6 +619,14 @@ def card_wording(lead: str, item: str, language: str) -> str | None:
     if first in pronouns and item[:1].islower():
         return item[:1].upper() + item[1:]
     lead = lead.strip()
+    inverted = re.search(r"\b(vil|skal|kan|will|shall|can)\s+(jeg|vi|I|we)\s*:$", lead)
+    if inverted:
+        pronoun = inverted[2] if inverted[2] == "I" else inverted[2].capitalize()
+        return f"{pronoun} {inverted[1].lower()} {item[:1].lower() + item[1:]}"
+    alone = re.search(r"(?:^|\s)(jeg|vi|I|we)\s*:$", lead)
+    if alone and item[:1].isalpha():
+        pronoun = alone[1] if alone[1] == "I" else alone[1].capitalize()
+        return f"{pronoun} {item[:1].lower() + item[1:]}"
     subject = re.search(r"(?:^|,\s*|\bat\s+|\bthat\s+)((?:jeg|vi|I|we)\b[^,:.]*?)\s*:$", lead, re.IGNORECASE)
     if not subject or len(subject[1].split()) > 8:
         return None
@@ -765,6 +826,9 @@ def _naming(chunk: _Chunk, fallback: str) -> dict:
     heads = chunk.headings
     if not heads:
         return {"title": fallback}
+    if len(heads) >= 2 and heads[0].styled and heads[1].styled and heads[0].level == heads[1].level:
+        out["preface"] = {"title": heads[0].text}  # a part's title over its first chapter
+        heads = heads[1:]
     first = heads[0]
     m = re.match(r"^([A-ZÆØÅ0-9 .]{3,40}?)\s+[–—-]\s+(.+)$", first.text)
     if m and m[1].strip().isupper():
@@ -812,6 +876,9 @@ def charter(elements_: list[Element], slug: str, language: str) -> dict:
         if chunk.has_commitments:
             naming = _naming(chunk, "Afsnit" if language == "da" else "Section")
             section = {"id": ids(naming.get("kicker") or naming["title"], "afsnit"), **naming}
+            if "preface" in naming:
+                preface = naming["preface"]
+                section["preface"] = {"id": ids(preface["title"], "del"), **preface}
             section["body"] = [_block_of(e, language, not _questions_only(e)) for e in chunk.body]
             if not sections:
                 front += [_passage(c, ids, language) for c in pending]
@@ -850,6 +917,8 @@ def _passage(chunk: _Chunk, ids: _Ids, language: str) -> dict:
         naming = _naming(chunk, "")
         passage["id"] = ids(naming.get("kicker") or naming["title"], "tekst")
         passage.update({k: v for k, v in naming.items() if k in ("kicker", "title", "subtitle")})
+        if "preface" in naming:
+            chunk.body.insert(0, Element("heading", naming["preface"]["title"]))
         if "headline" in naming:
             chunk.body.insert(0, Element("heading", naming["headline"]))
     else:
@@ -901,7 +970,7 @@ def dump(data: dict, original: str) -> str:
 def draft(path: Path, slug: str, language: str) -> tuple[dict, list[Element]]:
     """Return the draft source's data made from a document, and its elements."""
     if path.suffix.lower() not in FORMATS:
-        raise UsageError(f"{path}: cannot import a '{path.suffix}' file (use .docx, .pdf, .md or .txt)")
+        raise UsageError(Problem(str(path), None, None, "", f"cannot import a '{path.suffix}' file (use .docx, .pdf, .md or .txt)"))
     found = elements(read_lines(path))
     try:
         return charter(found, slug, language), found
@@ -928,13 +997,13 @@ def import_document(path: Path, sources: Path, slug: str | None, language: str |
     from .starter import SCHEMA
 
     if not path.is_file():
-        raise UsageError(f"{path}: no such file")
+        raise UsageError(Problem(str(path), None, None, "", "no such file"))
     slug = slug or slug_of(path)
     if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug) or len(slug) > 40:
         raise UsageError(f"'{slug}' is not a usable slug: use lowercase letters, digits and '-'")
     target = sources / f"{slug}.yaml"
     if target.exists():
-        raise UsageError(f"{target} already exists: choose another slug (--slug) or remove that file")
+        raise UsageError(Problem(str(target), None, None, "", "already exists: choose another slug (--slug) or remove that file"))
     language = language or guess_language(elements(read_lines(path)))
     data, _ = draft(path, slug, language)
     write_atomic(target, dump(data, path.name).encode("utf-8"))
