@@ -751,16 +751,17 @@ def _chunks(elements_: list[Element]) -> tuple[list[Element], list[_Chunk]]:
     else:
         body: list[Element] = []
         heads: list[Element] = []
+        opening: list[Element] = []
         for element in rest + [Element("end")]:
             if element.kind == "heading":
                 heads.append(element)
                 continue
             if heads:
                 if body:
-                    chunks.append(_Chunk(heads, body))
-                    body = []
+                    chunks.append(_Chunk(heads + opening, body))
+                    body, opening = [], []
                 else:
-                    chunks.append(_Chunk(heads, []))
+                    opening += heads  # headings before any text head the first chunk
                 heads = []
             if element.kind != "end":
                 body.append(element)
@@ -863,11 +864,14 @@ def charter(elements_: list[Element], slug: str, language: str) -> dict:
     name = slug.replace("-", " ").title()
     meta: dict = {
         "municipality": municipality or (f"{name} Kommune" if language == "da" else name),
-        "title": title[0].text if title else name,
+        "title": title[0].text if title else ("Ledelsesgrundlag" if language == "da" else "Leadership charter"),
     }
     if len(title) > 1:
         meta["subtitle"] = title[1].text
     meta["language"] = language
+    contact = _contact(chunks)
+    if contact:
+        meta["contact"] = contact
     front: list[dict] = []
     sections: list[dict] = []
     back: list[dict] = []
@@ -903,6 +907,49 @@ def charter(elements_: list[Element], slug: str, language: str) -> dict:
     if back:
         data["back"] = back
     return data
+
+
+def _contact(chunks: list[_Chunk]) -> dict | None:
+    """Take the contact block at the document's end (short lines with an e-mail address or a
+    phone number) out of the text; return it as meta.contact."""
+    if not chunks:
+        return None
+    last = chunks[-1]
+    lines: list[Element] = []
+    for element in reversed(last.body):
+        if element.kind != "paragraph" or len(element.text.split()) > 8:
+            break
+        lines.insert(0, element)
+    heads = [h for h in last.headings if len(h.text.split()) <= 6] if len(lines) == len(last.body) else []
+    texts = [e.text for e in heads + lines] if heads and last.headings[-1] is heads[-1] else [e.text for e in lines]
+    if not any(CONTACT.search(t) for t in texts):
+        return None
+    contact: dict = {}
+    address: list[str] = []
+    for text in texts:
+        email = re.search(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", text)
+        phone = re.search(r"(?i)(?:tlf\.?|telefon|phone|tel\.?)\s*:?\s*(\+?[\d ]{8,})", text)
+        web = re.search(r"(?i)\b(www\.[\w.-]+|https?://\S+)", text)
+        if email:
+            contact["email"] = email[0]
+        elif phone:
+            contact["phone"] = phone[1].strip()
+        elif web:
+            contact["web"] = web[1]
+        elif re.search(r"\d", text):
+            address.append(text)
+        elif "name" not in contact:
+            contact["name"] = text
+        elif "unit" not in contact:
+            contact["unit"] = text
+        else:
+            address.append(text)
+    if address:
+        contact["address"] = address
+    used = set(map(id, heads + lines)) if texts and heads else set(map(id, lines))
+    last.body = [e for e in last.body if id(e) not in used]
+    last.headings = [h for h in last.headings if id(h) not in used]
+    return contact
 
 
 def _inline(chunk: _Chunk, language: str) -> list:
