@@ -126,6 +126,12 @@ def _parser() -> argparse.ArgumentParser:
     rendering(build)
     build.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     build.add_argument(
+        "--draft",
+        action="store_true",
+        help="build even where questions are missing: every page marked DRAFT, files named "
+        "SLUG-draft-… in dist/drafts/ (or --out)",
+    )
+    build.add_argument(
         "--no-preview",
         dest="previews",
         action="store_false",
@@ -231,6 +237,7 @@ def _options(args: argparse.Namespace, *, previews: bool = True, force: bool = F
     from .pipeline import Options
 
     return Options(
+        draft=getattr(args, "draft", False),
         marks=args.marks,
         products=tuple(args.only) if args.only else ("cards", "booklet"),
         force=force,
@@ -240,6 +247,8 @@ def _options(args: argparse.Namespace, *, previews: bool = True, force: bool = F
 
 
 def _out(args: argparse.Namespace) -> Path:
+    if args.out is None and getattr(args, "draft", False):
+        return args.base / DIST / "drafts"  # a draft never lands beside the print files
     return args.out if args.out is not None else args.base / DIST
 
 

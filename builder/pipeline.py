@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import logging
 import multiprocessing
 import os
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__, index, project, reproducible
+from .draft import drafting as _drafting
 from .errors import BuildError, CharterError, Problem, SourceError
 from .load import RawSource, find_sources, read_source
 from .output import PREVIEWS, Manifest, Product, Shrunk, locked, sha256, tree_digest, write_all
@@ -44,6 +46,8 @@ class Options:
     """How many charters to render at once (processes)."""
     previews: bool = True
     """Make PNG previews (dist/SLUG/preview/) and keep them current."""
+    draft: bool = False
+    """Build drafts: questions may be missing, every page is marked (builder/draft.py)."""
 
 
 @dataclass
@@ -184,6 +188,12 @@ def make_products(source: Source, options: Options) -> list[Product]:
         for name in options.products:
             products.extend(makers[name](source, options))
     proof.check_embedded_fonts(source, embedded, products)
+    if options.draft:
+        from . import draft
+        from .layouts import labels
+
+        word = str(labels(source.charter.meta.language)["draft_mark"])
+        products = [dataclasses.replace(p, data=draft.stamp(p.data, word)) for p in products]
     return products
 
 
@@ -204,6 +214,7 @@ def inputs_key(raw: RawSource, options: Options) -> str:
                 _code_digest(project.root()),
                 repr(options.marks),
                 ",".join(options.products),
+                "draft" if options.draft else "",
                 repr(reproducible.from_environment()),
             )
         ).encode()
@@ -256,6 +267,10 @@ def build(
     charter is done.
     """
     raws = read_sources(paths, default_dir)
+    if options.draft:
+        from .draft import renamed
+
+        raws = renamed(raws)
     progress = progress or Progress()
     with locked(out_dir):
         manifest = Manifest.read(out_dir)
@@ -264,7 +279,8 @@ def build(
             r for r in raws if options.force or not manifest.fresh(out_dir, r.slug, keys[r.slug])
         ]
         names = {r.slug for r in changed}
-        stale = {s.slug: s for s in validate_sources(changed)} if changed else {}
+        with _drafting(options.draft):
+            stale = {s.slug: s for s in validate_sources(changed)} if changed else {}
         jobs: list[Job] = []
         results: dict[str, Built] = {}
         for raw in raws:

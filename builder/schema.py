@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from . import assets, project
+from . import assets, draft, project
 from .errors import Problem
 from .hyphenate import Exceptions, parse_exceptions
 from .load import Loaded, Path_, RawSource, format_path, parse
@@ -57,6 +57,7 @@ def validate_source(raw: RawSource) -> tuple[Source | None, list[Problem]]:
     if loaded is None:
         return None, problems
     charter, problems = validate(loaded, raw.name)
+    problems += draft.missing_questions(loaded, raw.name)  # none while drafting
     hyphenation, found = _hyphenation(raw)
     images, bad_images = check_images(loaded, raw)  # also when the rest has problems: all at once
     problems = _dedupe(
@@ -359,6 +360,8 @@ def json_schema() -> dict:
     if "Section" in defs:  # at least one block of a section's body is a list of commitments
         body = defs["Section"]["properties"]["body"]
         body["contains"] = {"type": "object", "required": ["commitments"]}
+    if "Commitment" in defs:  # optional only for `build --draft`: editors require it
+        draft.require_question(defs["Commitment"])
     if "CardSize" in defs:
         size = defs["CardSize"]
         defs["CardSize"] = {
