@@ -47,7 +47,7 @@ def missing_questions(loaded: Loaded, name: str) -> list[Problem]:
     problems: list[Problem] = []
     for path in _commitments(loaded.data, ()):
         line, col = loaded.where(path)
-        problems.append(Problem(name, line, col, format_path(path), "needs a question"))
+        problems.append(Problem(name, line, col, format_path((*path, "question")), "needs a question"))
     return problems
 
 
@@ -70,9 +70,12 @@ def require_question(commitment: dict) -> None:
     """Make the JSON Schema require a commitment's question, as `check` does."""
     prop = commitment["properties"]["question"]
     options = [o for o in prop.pop("anyOf", []) if o != {"type": "null"}]
+    prop.pop("default", None)
     if options:
         prop.update(options[0])
-    prop.pop("default", None)
+        ordered = dict(sorted(prop.items()))  # as pydantic writes a plain field's keys
+        prop.clear()
+        prop.update(ordered)
     required = commitment.setdefault("required", [])
     if "question" not in required:
         required.append("question")

@@ -57,8 +57,8 @@ def test_check_lists_each_commitment_without_a_question_at_its_line(tmp_path):
     second = next(i for i, t in enumerate(source) if "make time" in t) + 1
     name = str(Path("sources") / "north.yaml")
     assert result.stderr.splitlines() == [
-        f"{name}:{first}:13: sections[0].body[0].commitments[0]: needs a question",
-        f"{name}:{second}:13: sections[0].body[0].commitments[1]: needs a question",
+        f"{name}:{first}:13: sections[0].body[0].commitments[0].question: needs a question",
+        f"{name}:{second}:13: sections[0].body[0].commitments[1].question: needs a question",
     ]
     result = _cli("build", "-j", "1", cwd=project)  # a plain build refuses it too, writes nothing
     assert result.returncode == 1 and "needs a question" in result.stderr
