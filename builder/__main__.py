@@ -182,6 +182,12 @@ def _parser() -> argparse.ArgumentParser:
     from .importer import add_parser as add_import
 
     _global_options(add_import(sub), after=True)
+
+    from .questions import add_parser as add_questions
+
+    questions, actions = add_questions(sub)
+    for p in (questions, *actions):
+        _global_options(p, after=True)
     return parser
 
 
@@ -326,6 +332,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def cmd_questions(args: argparse.Namespace) -> int:
+    """Export the cards' questions to a spreadsheet, or import them back."""
+    from .questions import run
+
+    return run(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     try:
@@ -345,6 +358,7 @@ def main(argv: list[str] | None = None) -> int:
             "watch": cmd_watch,
             "new": cmd_new,
             "import": cmd_import,
+            "questions": cmd_questions,
         }[args.command]
         return command(args)
     except CharterError as error:
