@@ -167,6 +167,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     _global_options(watch, after=True)
 
+    from .serve import add_parser as add_serve
+
+    _global_options(add_serve(sub, sources, rendering), after=True)
+
     new = sub.add_parser(
         "new",
         help="start a charter: write a commented starter source that builds",
@@ -332,6 +336,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Build, serve dist/ on localhost, rebuild on save and reload the browser."""
+    from .serve import serve
+
+    return serve(args, _options(args, previews=args.previews))
+
+
 def cmd_questions(args: argparse.Namespace) -> int:
     """Export the cards' questions to a spreadsheet, or import them back."""
     from .questions import run
@@ -359,6 +370,7 @@ def main(argv: list[str] | None = None) -> int:
             "new": cmd_new,
             "import": cmd_import,
             "questions": cmd_questions,
+            "serve": cmd_serve,
         }[args.command]
         return command(args)
     except CharterError as error:

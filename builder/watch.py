@@ -36,8 +36,13 @@ def watch(
     out: TextIO | None = None,
     err: TextIO | None = None,
     verbose: bool = False,
+    on_rebuild=None,
 ) -> None:
-    """Build the sources, then rebuild on every save until interrupted (or ``stop`` is set)."""
+    """Build the sources, then rebuild on every save until interrupted (or ``stop`` is set).
+
+    ``on_rebuild(slug, problems)``, if given, is told of each rebuild (``problems`` empty when
+    it succeeded): `charterpress serve` reloads the browser with it.
+    """
     from watchfiles import DefaultFilter
     from watchfiles import watch as changes_of
 
@@ -65,14 +70,14 @@ def watch(
             if not started:
                 started = True
                 for source in find_sources(paths, default_dir):
-                    _rebuild(source, default_dir, out_dir, options, out, err)
+                    _rebuild(source, default_dir, out_dir, options, out, err, on_rebuild)
                 print(f"watching {shown} (Ctrl-C stops)", file=out, flush=True)
                 continue
             output = out_dir.resolve()  # our own writes are no reason to rebuild
             changed = {Path(p).resolve() for _, p in batch}
             changed = {p for p in changed if not p.is_relative_to(output)}
             for source in _affected(changed, paths, default_dir, data) if changed else []:
-                _rebuild(source, default_dir, out_dir, options, out, err)
+                _rebuild(source, default_dir, out_dir, options, out, err, on_rebuild)
     except KeyboardInterrupt:
         pass
 
@@ -118,7 +123,13 @@ def forget_caches() -> None:
 
 
 def _rebuild(
-    source: Path, default_dir: Path, out_dir: Path, options: Options, out: TextIO, err: TextIO
+    source: Path,
+    default_dir: Path,
+    out_dir: Path,
+    options: Options,
+    out: TextIO,
+    err: TextIO,
+    on_rebuild=None,
 ) -> None:
     """Rebuild one charter and print one line; on problems print them and keep the last PDFs."""
     stamp = time.strftime("%H:%M:%S")
@@ -134,8 +145,14 @@ def _rebuild(
             file=out,
             flush=True,
         )
+        if on_rebuild:
+            on_rebuild(source.stem, [str(p) for p in error.problems])
         return
     except OSError as error:
         print(f"{stamp} {source.stem}: {error.filename or ''}: {error.strerror or error}", file=err)
+        if on_rebuild:
+            on_rebuild(source.stem, [f"{error.filename or ''}: {error.strerror or error}"])
         return
     print(f"{stamp} {describe(built)}", file=out, flush=True)
+    if on_rebuild:
+        on_rebuild(source.stem, [])
