@@ -198,12 +198,12 @@ def serve(args, options) -> int:
     host, port = server.server_address[:2]
     print(f"serving http://{host}:{port}/ (dist/ from {out_dir})", flush=True)
     stop = threading.Event()
-    try:
+    try:  # Ctrl-C: watch raises KeyboardInterrupt, and the command exits 130
         watch(args.sources, args.sources_dir, out_dir, options, stop=stop, verbose=args.verbose > 0, on_rebuild=state.rebuilt)
     finally:
         server.shutdown()
         server.server_close()
-    raise KeyboardInterrupt  # watch returns only when interrupted: exit 130, as build does
+    return 0
 
 
 def add_parser(sub, sources, rendering) -> object:

@@ -50,36 +50,80 @@ def watch(
     err = err or sys.stderr
     roots = _source_roots(paths, default_dir)
     data = [*project.layers("layouts"), *project.layers("assets")]
-    watched = [*roots, *data]
+    watched = [*roots, *data, *_image_folders(find_sources(paths, default_dir))]
     shown = ", ".join(_shown(p) for p in watched)
     if not verbose:  # the products' notes ('card 4 shrunk …') are counted in each line
         logging.getLogger("charterpress.pipeline").setLevel(logging.ERROR)
     logging.getLogger("watchfiles").setLevel(logging.ERROR)
     started = False
-    try:
-        # The first (empty) batch comes once the watcher runs: build then, so that a save made
-        # during the first build is seen too.
-        for batch in changes_of(
-            *[p for p in watched if p.exists()],
-            watch_filter=DefaultFilter(),
-            stop_event=stop,
-            raise_interrupt=False,
-            rust_timeout=WAKE_MS,
-            yield_on_timeout=True,
-        ):
-            if not started:
-                started = True
-                for source in find_sources(paths, default_dir):
-                    _rebuild(source, default_dir, out_dir, options, out, err, on_rebuild)
-                print(f"watching {shown} (Ctrl-C stops)", file=out, flush=True)
-                continue
-            output = out_dir.resolve()  # our own writes are no reason to rebuild
-            changed = {Path(p).resolve() for _, p in batch}
-            changed = {p for p in changed if not p.is_relative_to(output)}
-            for source in _affected(changed, paths, default_dir, data) if changed else []:
+    # The first (empty) batch comes once the watcher runs: build then, so that a save made
+    # during the first build is seen too.
+    for batch in changes_of(
+        *_existing(watched),
+        watch_filter=DefaultFilter(),
+        stop_event=stop,
+        raise_interrupt=False,
+        rust_timeout=WAKE_MS,
+        yield_on_timeout=True,
+    ):
+        if not started:
+            started = True
+            for source in find_sources(paths, default_dir):
                 _rebuild(source, default_dir, out_dir, options, out, err, on_rebuild)
-    except KeyboardInterrupt:
-        pass
+            print(f"watching {shown} (Ctrl-C stops)", file=out, flush=True)
+            continue
+        output = out_dir.resolve()  # our own writes are no reason to rebuild
+        changed = {Path(p).resolve() for _, p in batch}
+        changed = {p for p in changed if not p.is_relative_to(output)}
+        if any(root.resolve() in changed for root in roots):
+            # a sources/ made after the start: a file saved into it at once may come before
+            # the watcher sees the folder, so everything in it counts as changed
+            changed |= {s.resolve() for s in find_sources(paths, default_dir)}
+        for source in _affected(changed, paths, default_dir, data) if changed else []:
+            _rebuild(source, default_dir, out_dir, options, out, err, on_rebuild)
+    if stop is None or not stop.is_set():
+        raise KeyboardInterrupt  # Ctrl-C ended the watcher: exit 130, as build does
+
+
+def _existing(paths: list[Path]) -> list[Path]:
+    """Return the folders to hand the watcher: a folder not made yet (a sources/ created after
+    watch started) is watched through its nearest existing parent."""
+    found: list[Path] = []
+    for path in paths:
+        while not path.exists() and path.parent != path:
+            path = path.parent
+        if path.exists() and path.resolve() not in [f.resolve() for f in found]:
+            found.append(path)
+    return found
+
+
+def _uses(source: Path) -> set[Path]:
+    """Return the files besides the source a charter is built from: its hyphenation list and
+    the images it names (read from the YAML as it stands; a broken source names none)."""
+    import yaml
+
+    from .schema import image_fields
+
+    used = {source.with_name(f"{source.stem}.hyphenation.txt").resolve()}
+    try:
+        data = yaml.safe_load(source.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return used
+    for _, file in image_fields(data):
+        used.add((source.parent / file).resolve())
+    return used
+
+
+def _image_folders(sources: list[Path]) -> list[Path]:
+    """Return the folders of the images the sources name (those outside sources/ too)."""
+    root = project.root().resolve()
+    folders: list[Path] = []
+    for source in sources:
+        for used in _uses(source):
+            folder = used.parent
+            if folder.is_relative_to(root) and folder not in folders:
+                folders.append(folder)
+    return folders
 
 
 def _source_roots(paths: list[Path], default_dir: Path) -> list[Path]:
@@ -106,7 +150,11 @@ def _affected(
     if any(p.is_relative_to(root.resolve()) for p in changed for root in data):
         forget_caches()
         return sources
-    return [s for s in sources if s.resolve() in changed and s.suffix in SOURCE_SUFFIXES]
+    return [
+        s
+        for s in sources
+        if (s.resolve() in changed and s.suffix in SOURCE_SUFFIXES) or changed & _uses(s)
+    ]
 
 
 def forget_caches() -> None:
@@ -142,7 +190,7 @@ def _rebuild(
             f"{stamp} {source.stem}: not rebuilt ({len(error.problems)} problem"
             f"{'' if len(error.problems) == 1 else 's'}); the last good files stay; "
             "waiting for the next save",
-            file=out,
+            file=err,  # on the stream of the problem lines above it
             flush=True,
         )
         if on_rebuild:
