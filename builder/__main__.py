@@ -167,6 +167,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     _global_options(watch, after=True)
 
+    schema = sub.add_parser(
+        "schema",
+        help="write sources/charter.schema.json, the JSON Schema editors complete and check with",
+        description="Write charter.schema.json for this charterpress into the project's sources/ "
+        "(or --dir): every source's first line points an editor (yaml-language-server) to it.",
+    )
+    schema.add_argument("--dir", type=Path, help="where to write it (default: sources in the project)")
+    _global_options(schema, after=True)
+
     from .serve import add_parser as add_serve
 
     _global_options(add_serve(sub, sources, rendering), after=True)
@@ -223,7 +232,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .errors import BuildError
     from .pipeline import check_cards, read_sources, validate_sources
 
+    from .schema_words import stale_schema
+
     raws = read_sources(args.sources, args.sources_dir)
+    warning = stale_schema(args.sources_dir)
+    if warning:
+        print(warning, file=sys.stderr)
     sources = validate_sources(raws)
     if not args.quick:
         problems = check_cards(raws, sources, args.base / DIST)
@@ -336,6 +350,16 @@ def cmd_import(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Write the JSON Schema for editors into the project's sources/."""
+    from .schema_words import write_schema
+
+    path = write_schema(args.dir if args.dir is not None else args.sources_dir)
+    if not args.quiet:
+        print(path)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Build, serve dist/ on localhost, rebuild on save and reload the browser."""
     from .serve import serve
@@ -371,6 +395,7 @@ def main(argv: list[str] | None = None) -> int:
             "import": cmd_import,
             "questions": cmd_questions,
             "serve": cmd_serve,
+            "schema": cmd_schema,
         }[args.command]
         return command(args)
     except CharterError as error:

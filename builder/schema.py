@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from . import assets, draft, project
+from . import assets, draft, project, schema_words
 from .errors import Problem
 from .hyphenate import Exceptions, parse_exceptions
 from .load import Loaded, Path_, RawSource, format_path, parse
@@ -368,7 +368,7 @@ def json_schema() -> dict:
             "description": "A card size in mm, or a preset name.",
             "anyOf": [{"enum": sorted(CARD_PRESETS)}, size],
         }
-    return schema
+    return schema_words.annotate(schema)  # descriptions and plain pattern messages
 
 
 def _block_schema(block: dict) -> dict:
