@@ -114,6 +114,8 @@ def _markdown_lines(text: str) -> list[Line]:
             lines.append(Line(re.sub(r"^\s*[-*+]\s+", "", raw), "bullet"))
         elif re.match(r"^\s*\d+[.)]\s+", raw):
             lines.append(Line(re.sub(r"^\s*\d+[.)]\s+", "", raw), "numbered"))
+        elif re.fullmatch(r"\s*(\*\*|__)([^*_]+)\1\s*", raw):  # a line all in bold: a heading
+            lines += [Line(""), Line(raw.strip().strip("*_").strip(), "heading", 2), Line("")]
         else:
             lines.append(Line(re.sub(r"[*_`]{1,2}([^*_`]+)[*_`]{1,2}", r"\1", raw)))
     return lines
@@ -128,7 +130,7 @@ def _docx_lines(path: Path) -> list[Line]:
     except (PackageNotFoundError, KeyError, ValueError) as error:
         raise SourceError([Problem(str(path), None, None, "", f"not a Word file python-docx can read ({error})")])
     lines: list[Line] = []
-    for paragraph in document.paragraphs:
+    for paragraph in _docx_paragraphs(document):
         text = paragraph.text.replace("\v", " ").strip()
         if not text:
             continue
@@ -147,6 +149,33 @@ def _docx_lines(path: Path) -> list[Line]:
             lines.append(Line(text))
         lines.append(Line("", "break"))
     return lines
+
+
+def _docx_paragraphs(document):
+    """Yield the document's paragraphs in reading order, those in tables too (cell by cell)."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    def walk(parent, element):
+        for child in element.iterchildren():
+            tag = child.tag.rsplit("}", 1)[-1]
+            if tag == "p":
+                yield Paragraph(child, parent)
+            elif tag == "tbl":
+                table = Table(child, parent)
+                for row in table.rows:
+                    seen = set()
+                    for cell in row.cells:
+                        if id(cell._tc) in seen:  # a merged cell is listed once per column
+                            continue
+                        seen.add(id(cell._tc))
+                        yield from walk(cell, cell._tc)
+            elif tag == "sdt":  # content controls hold paragraphs too
+                content = child.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}sdtContent")
+                if content is not None:
+                    yield from walk(parent, content)
+
+    yield from walk(document, document.element.body)
 
 
 def _pdf_lines(path: Path) -> list[Line]:

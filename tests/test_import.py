@@ -372,3 +372,27 @@ def test_a_lead_in_completed_by_its_items_gives_card_wordings():
     assert importer.card_wording("Vi vil lede fællesskaber:", "vi skaber retning", "da") == "Vi skaber retning"
     assert importer.card_wording("As a leader I:", "listen first", "en") == "I listen first"
     assert importer.card_wording("Det indebærer især:", "et ledelsesrum", "da") is None
+
+
+def test_a_word_file_with_its_text_in_a_table_and_typed_bullets(tmp_path):
+    """Charters laid out in Word tables, with bullets typed by hand, import as well."""
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_paragraph("How we lead", style="Title")
+    table = document.add_table(rows=2, cols=1)
+    for row, (heading, items) in zip(table.rows, [("Direction", ["set clear goals", "explain why"]), ("People", ["listen first", "say thank you"])]):
+        cell = row.cells[0]
+        cell.paragraphs[0].text = heading
+        cell.paragraphs[0].style = document.styles["Heading 1"]
+        cell.add_paragraph("As a leader I:")
+        for item in items:
+            cell.add_paragraph(f"•\t{item}")
+    path = tmp_path / "table.docx"
+    document.save(str(path))
+    data, _ = importer.draft(path, "table", "en")
+    assert [s["title"] for s in data["sections"]] == ["Direction", "People"]
+    assert [[c["text"] for c in s["body"][0]["commitments"]] for s in data["sections"]] == [
+        ["set clear goals", "explain why"],
+        ["listen first", "say thank you"],
+    ]
+    assert data["sections"][1]["body"][0]["commitments"][0]["card"] == "I listen first"
