@@ -48,7 +48,7 @@ class State:
             return self.generation
 
 
-def page(state: State, sources: list[Path], out_dir: Path) -> str:
+def page(state: State, sources: list[Path], out_dir: Path, suffix: str = "") -> str:
     """Return the live page: each charter's previews and card texts, or its problem lines."""
     with state.changed:
         generation, problems = state.generation, dict(state.problems)
@@ -63,7 +63,7 @@ def page(state: State, sources: list[Path], out_dir: Path) -> str:
                 f'<pre class="problems" role="alert">{lines}</pre>'
             )
         else:
-            parts.append(_charter(source, slug, out_dir, generation))
+            parts.append(_charter(source, slug + suffix, out_dir, generation))
         parts.append("</section>")
     body = "\n".join(parts) or "<p>No charter in sources/ yet.</p>"
     return TEMPLATE.format(generation=generation, body=body, events=EVENTS)
@@ -126,7 +126,7 @@ events.onmessage = (event) => {{ if (event.data !== generation) location.reload(
 """
 
 
-def handler(state: State, sources_of, out_dir: Path):
+def handler(state: State, sources_of, out_dir: Path, suffix: str = ""):
     """Return the request handler class: the live page, the events, and dist/ as files."""
 
     class Handler(http.server.SimpleHTTPRequestHandler):
@@ -139,7 +139,7 @@ def handler(state: State, sources_of, out_dir: Path):
         def do_GET(self) -> None:  # noqa: N802 - the hook's name
             path = unquote(urlsplit(self.path).path)
             if path == "/":
-                self._send(page(state, sources_of(), out_dir).encode("utf-8"), "text/html; charset=utf-8")
+                self._send(page(state, sources_of(), out_dir, suffix).encode("utf-8"), "text/html; charset=utf-8")
             elif path == EVENTS:
                 self._events()
             else:
@@ -181,7 +181,9 @@ def serve(args, options) -> int:
     from .load import find_sources
     from .watch import watch
 
-    out_dir = args.out if args.out is not None else args.base / "dist"
+    from .draft import SUFFIX
+
+    out_dir = args.out if args.out is not None else args.base / "dist" / ("drafts" if options.draft else "")
     out_dir.mkdir(parents=True, exist_ok=True)
     state = State()
 
@@ -191,7 +193,8 @@ def serve(args, options) -> int:
         except Exception:  # a folder that is gone for a moment
             return []
 
-    server = http.server.ThreadingHTTPServer((args.host, args.port), handler(state, sources_of, out_dir))
+    suffix = SUFFIX if options.draft else ""
+    server = http.server.ThreadingHTTPServer((args.host, args.port), handler(state, sources_of, out_dir, suffix))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -220,4 +223,9 @@ def add_parser(sub, sources, rendering) -> object:
     parser.add_argument("--port", type=int, default=8000, help="the port (default 8000; 0: any free one)")
     parser.add_argument("--host", default="127.0.0.1", help="the address to bind (default 127.0.0.1: this machine only)")
     parser.add_argument("--no-preview", dest="previews", action="store_false", help="make no PNG previews")
+    parser.add_argument(
+        "--draft",
+        action="store_true",
+        help="build drafts, as `build --draft` (questions may be missing; dist/drafts/)",
+    )
     return parser

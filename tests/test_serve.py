@@ -109,3 +109,31 @@ def test_edit_break_and_fix_in_the_browser(served):
             browser.close()
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=20) == 130
+
+
+def test_serve_draft_shows_a_charter_whose_questions_are_not_written(tmp_path):
+    (tmp_path / "sources").mkdir()
+    text = SOURCE.replace("            question: What do you explain least well?\n", "")
+    (tmp_path / "sources" / "north.yaml").write_text(text, encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "charterpress", "serve", "--draft", "--port", "0", "--no-preview", "--only", "cards"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        url = re.match(r"serving (http://127\.0\.0\.1:\d+/)", process.stdout.readline())[1]
+        line = ""
+        while "watching" not in line:
+            line = process.stdout.readline()
+            assert line, process.stderr.read()
+        with urllib.request.urlopen(url, timeout=10) as response:
+            page = response.read().decode("utf-8")
+        assert "(no question yet)" in page and "pre class=\"problems\"" not in page
+        assert "/north-draft/north-draft-cards-print.pdf" in page
+        assert (tmp_path / "dist" / "drafts" / "north-draft" / "north-draft-cards-print.pdf").is_file()
+        assert not (tmp_path / "dist" / "north").exists()
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=20) == 130
