@@ -173,7 +173,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Write charter.schema.json for this charterpress into the project's sources/ "
         "(or --dir): every source's first line points an editor (yaml-language-server) to it.",
     )
-    schema.add_argument("--dir", type=Path, help="where to write it (default: sources in the project)")
+    schema.add_argument(
+        "--dir", type=Path, help="where to write it (default: sources in the project)"
+    )
     _global_options(schema, after=True)
 
     from .serve import add_parser as add_serve
@@ -231,7 +233,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Validate sources, see that their cards' text fits, print one summary line per charter."""
     from .errors import BuildError
     from .pipeline import check_cards, read_sources, validate_sources
-
     from .schema_words import stale_schema
 
     raws = read_sources(args.sources, args.sources_dir)

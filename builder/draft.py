@@ -14,9 +14,9 @@ from __future__ import annotations
 import dataclasses
 import io
 import math
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Iterator
 
 from .errors import Problem
 from .load import Loaded, Path_, RawSource, format_path
@@ -47,7 +47,9 @@ def missing_questions(loaded: Loaded, name: str) -> list[Problem]:
     problems: list[Problem] = []
     for path in _commitments(loaded.data, ()):
         line, col = loaded.where(path)
-        problems.append(Problem(name, line, col, format_path((*path, "question")), "needs a question"))
+        problems.append(
+            Problem(name, line, col, format_path((*path, "question")), "needs a question")
+        )
     return problems
 
 
@@ -107,7 +109,9 @@ class _PdfPen:
                 self.ops.append(f"{p[0]:.1f} {p[1]:.1f} l")
 
             def _curveToOne(self, a, b, c):
-                self.ops.append(f"{a[0]:.1f} {a[1]:.1f} {b[0]:.1f} {b[1]:.1f} {c[0]:.1f} {c[1]:.1f} c")
+                self.ops.append(
+                    f"{a[0]:.1f} {a[1]:.1f} {b[0]:.1f} {b[1]:.1f} {c[0]:.1f} {c[1]:.1f} c"
+                )
 
             def _closePath(self):
                 self.ops.append("h")
@@ -165,7 +169,12 @@ def stamp(data: bytes, word: str) -> bytes:
         )
         contents = page.get_contents()
         combined = ContentStream(None, None)
-        combined.set_data(b"q\n" + (contents.get_data() if contents is not None else b"") + b"\nQ\n" + ops.encode("ascii"))
+        combined.set_data(
+            b"q\n"
+            + (contents.get_data() if contents is not None else b"")
+            + b"\nQ\n"
+            + ops.encode("ascii")
+        )
         page[NameObject("/Contents")] = writer._add_object(combined)
     out = io.BytesIO()
     writer.write(out)

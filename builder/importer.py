@@ -40,14 +40,18 @@ NUMBERED = re.compile(r"^\s*\(?\d{1,2}[.)]\s")
 TRAILING = re.compile(r"(?:\s+[-–—]{1,2}|\s*[•●▪]+)\s*$")
 """A list marker left at the end of a line (some PDFs put the bullet after the text)."""
 
-FURNITURE = re.compile(r"^\s*(?:\d{1,3}|/{2,}|[•●▪◦·*–—-]{1,3}|side \d+( af \d+)?|page \d+( of \d+)?)\s*$", re.I)
+FURNITURE = re.compile(
+    r"^\s*(?:\d{1,3}|/{2,}|[•●▪◦·*–—-]{1,3}|side \d+( af \d+)?|page \d+( of \d+)?)\s*$", re.I
+)
 """A line that is page furniture: a page number, '//', a marker alone."""
 
 CONJUNCTIONS = {"og", "eller", "samt", "and", "or", "nor", "to", "til"}
 """Words after which 'feedback- og' keeps its hyphen (a shared second part: 'feedback- og
 forbedringskultur')."""
 
-CONTACT = re.compile(r"@|\b(tlf|telefon|phone|tel|mail|e-mail|www)\b|^\d{4}\s+\w|\+?\d\d(\s?\d\d){3}", re.I)
+CONTACT = re.compile(
+    r"@|\b(tlf|telefon|phone|tel|mail|e-mail|www)\b|^\d{4}\s+\w|\+?\d\d(\s?\d\d){3}", re.I
+)
 
 WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 
@@ -128,7 +132,9 @@ def _docx_lines(path: Path) -> list[Line]:
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, KeyError, ValueError) as error:
-        raise SourceError([Problem(str(path), None, None, "", f"not a Word file python-docx can read ({error})")])
+        raise SourceError(
+            [Problem(str(path), None, None, "", f"not a Word file python-docx can read ({error})")]
+        ) from None
     lines: list[Line] = []
     for paragraph in _docx_paragraphs(document):
         text = paragraph.text.replace("\v", " ").strip()
@@ -171,7 +177,9 @@ def _docx_paragraphs(document):
                         seen.add(id(cell._tc))
                         yield from walk(cell, cell._tc)
             elif tag == "sdt":  # content controls hold paragraphs too
-                content = child.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}sdtContent")
+                content = child.find(
+                    "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}sdtContent"
+                )
                 if content is not None:
                     yield from walk(parent, content)
 
@@ -187,7 +195,9 @@ def _pdf_lines(path: Path) -> list[Line]:
     try:
         document = pypdfium2.PdfDocument(str(path))
     except pypdfium2.PdfiumError as error:
-        raise SourceError([Problem(str(path), None, None, "", f"not a PDF that can be read ({error})")]) from None
+        raise SourceError(
+            [Problem(str(path), None, None, "", f"not a PDF that can be read ({error})")]
+        ) from None
     lines: list[Line] = []
     try:
         for index in range(len(document)):
@@ -198,7 +208,15 @@ def _pdf_lines(path: Path) -> list[Line]:
         document.close()
     if not any(line.text.strip() and line.text != "\f" for line in lines):
         raise SourceError(
-            [Problem(str(path), None, None, "", "the PDF has no text layer (a scan?): nothing to import")]
+            [
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    "",
+                    "the PDF has no text layer (a scan?): nothing to import",
+                )
+            ]
         )
     return lines
 
@@ -208,7 +226,11 @@ def _page_lines(page) -> list[Line]:
     segments = []
     for i in range(textpage.count_rects()):
         left, bottom, right, top = textpage.get_rect(i)
-        text = textpage.get_text_bounded(left, bottom, right, top).replace("\r", " ").replace("\n", " ")
+        text = (
+            textpage.get_text_bounded(left, bottom, right, top)
+            .replace("\r", " ")
+            .replace("\n", " ")
+        )
         text = text.replace("\x02", "-").replace("\ufffe", "-")
         if text.strip():
             segments.append([left, bottom, right, top, text])
@@ -224,7 +246,7 @@ def _page_lines(page) -> list[Line]:
             rows.append([seg[1], seg[3], [seg]])
     rows.sort(key=lambda r: -r[1])
     out: list[Line] = []
-    gaps = sorted(prev[0] - row[1] for prev, row in zip(rows, rows[1:]))
+    gaps = sorted(prev[0] - row[1] for prev, row in zip(rows, rows[1:], strict=False))
     usual = gaps[len(gaps) // 2] if gaps else 0
     heights = sorted(r[1] - r[0] for r in rows)
     height = heights[len(heights) // 2] if heights else 10
@@ -248,7 +270,13 @@ def _page_lines(page) -> list[Line]:
 
 def _clean(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
-    text = text.replace("\u2010", "-").replace("\u00a0", " ").replace("\t", " ").replace("\u00ad", "").replace("\r", "")
+    text = (
+        text.replace("\u2010", "-")
+        .replace("\u00a0", " ")
+        .replace("\t", " ")
+        .replace("\u00ad", "")
+        .replace("\r", "")
+    )
     return text.rstrip()
 
 
@@ -264,7 +292,11 @@ def _strip_furniture(lines: list[Line]) -> list[Line]:
     for page in pages:
         for i in page[:2] + page[-2:]:
             heads[re.sub(r"\d+", "#", lines[i].text.strip())] += 1
-    running = {t for t, n in heads.items() if len(pages) >= 4 and n >= max(3, len(pages) // 2) and len(t) <= 80}
+    running = {
+        t
+        for t, n in heads.items()
+        if len(pages) >= 4 and n >= max(3, len(pages) // 2) and len(t) <= 80
+    }
     out: list[Line] = []
     first = next((i for i, line in enumerate(lines) if line.text.strip()), -1)
     for i, line in enumerate(lines):
@@ -425,7 +457,12 @@ def _heading_run(block: list[Line]) -> int:
     if len(block) == 1:
         return 1 if _heading_only(block) else 0
     run = 1
-    while run < len(block) and not block[run].kind and _starts_lower(block[run].text) and not BULLET.match(block[run].text):
+    while (
+        run < len(block)
+        and not block[run].kind
+        and _starts_lower(block[run].text)
+        and not BULLET.match(block[run].text)
+    ):
         if _ends_sentence(block[run - 1].text):
             break
         run += 1
@@ -433,7 +470,12 @@ def _heading_run(block: list[Line]) -> int:
     if run >= len(block):
         return run if _heading_only(block) else 0
     nxt = block[run].text.strip()
-    if len(head.split()) > 12 or len(head) > 90 or head[-1] in ".,;" or (head.endswith(":") and not numbered):
+    if (
+        len(head.split()) > 12
+        or len(head) > 90
+        or head[-1] in ".,;"
+        or (head.endswith(":") and not numbered)
+    ):
         return 0
     widest = max(len(line.text.strip()) for line in block[:run])
     if re.match(r"^\s*[–—]\s+[^\W\d_]", block[run].text) and _starts_lower(nxt[1:].strip()):
@@ -495,7 +537,9 @@ def _is_list(block: list[Line]) -> bool:
 def _heading(text: str, level: int) -> Element:
     text = re.sub(r"\s+", " ", text).strip()
     caps = re.sub(r"[^\w]", "", text)
-    return Element("heading", text, 1 if level == 1 or (caps.isupper() and len(caps) > 2) else level or 2)
+    return Element(
+        "heading", text, 1 if level == 1 or (caps.isupper() and len(caps) > 2) else level or 2
+    )
 
 
 def elements(lines: list[Line]) -> list[Element]:
@@ -516,7 +560,10 @@ def _block_elements(block: list[Line], vocabulary, out: list[Element]) -> None:
         if not run:
             break
         numbered = NUMBERED.match(block[0].text)
-        text = join_lines([BULLET.sub("", block[0].text) if numbered else block[0].text] + [l.text for l in block[1:run]])
+        text = join_lines(
+            [BULLET.sub("", block[0].text) if numbered else block[0].text]
+            + [line.text for line in block[1:run]]
+        )
         element = _heading(text, block[0].level)
         if block[0].kind == "title":
             element.level = 0
@@ -524,12 +571,22 @@ def _block_elements(block: list[Line], vocabulary, out: list[Element]) -> None:
         if numbered:
             element.level = 1
         block = block[run:]
-        if block and re.match(r"^\s*[–—]\s+\S", block[0].text) and _starts_lower(block[0].text.strip()[1:].strip()):
+        if (
+            block
+            and re.match(r"^\s*[–—]\s+\S", block[0].text)
+            and _starts_lower(block[0].text.strip()[1:].strip())
+        ):
             # 'Ledelse på tværs / – om at binde løsninger …': a subtitle under its heading
             end = 1
-            while end < len(block) and _starts_lower(block[end].text) and not BULLET.match(block[end].text):
+            while (
+                end < len(block)
+                and _starts_lower(block[end].text)
+                and not BULLET.match(block[end].text)
+            ):
                 end += 1
-            element.subtitle = join_lines([BULLET.sub("", block[0].text)] + [l.text for l in block[1:end]])
+            element.subtitle = join_lines(
+                [BULLET.sub("", block[0].text)] + [line.text for line in block[1:end]]
+            )
             block = block[end:]
         out.append(element)
     if not block:
@@ -589,7 +646,8 @@ def _drop_repeats(elements_: list[Element]) -> list[Element]:
     for element in elements_:
         if element.kind == "list" and element.items:
             repeat = any(
-                sum(any(_similar(i, j) for j in old.items) for i in element.items) >= 0.8 * len(element.items)
+                sum(any(_similar(i, j) for j in old.items) for i in element.items)
+                >= 0.8 * len(element.items)
                 for old in seen_lists
             )
             if repeat:
@@ -607,11 +665,18 @@ def _drop_repeats(elements_: list[Element]) -> list[Element]:
     for i, element in enumerate(out):
         if element.kind == "heading" and len(words(element.text)) >= 5:
             mine = " " + texts[i] + " "
-            if any(j != i and (out[j].kind == "list" and mine in " " + texts[j].replace(" | ", " ") + " ") for j in range(len(out))):
+            if any(
+                j != i
+                and (out[j].kind == "list" and mine in " " + texts[j].replace(" | ", " ") + " ")
+                for j in range(len(out))
+            ):
                 continue  # a pull quote set like a heading, repeating a list item
         if element.kind == "paragraph" and len(words(element.text)) >= 4:
             mine = " " + texts[i] + " "
-            if any(j != i and mine in " " + texts[j] + " " and (len(texts[j]) > len(texts[i]) or j < i) for j in range(len(out))):
+            if any(
+                j != i and mine in " " + texts[j] + " " and (len(texts[j]) > len(texts[i]) or j < i)
+                for j in range(len(out))
+            ):
                 continue  # a pull quote, or a paragraph printed twice
         kept.append(element)
     return kept
@@ -656,7 +721,9 @@ def card_wording(lead: str, item: str, language: str) -> str | None:
     if alone and item[:1].isalpha():
         pronoun = alone[1] if alone[1] == "I" else alone[1].capitalize()
         return f"{pronoun} {item[:1].lower() + item[1:]}"
-    subject = re.search(r"(?:^|,\s*|\bat\s+|\bthat\s+)((?:jeg|vi|I|we)\b[^,:.]*?)\s*:$", lead, re.IGNORECASE)
+    subject = re.search(
+        r"(?:^|,\s*|\bat\s+|\bthat\s+)((?:jeg|vi|I|we)\b[^,:.]*?)\s*:$", lead, re.IGNORECASE
+    )
     if not subject or len(subject[1].split()) > 8:
         return None
     phrase = subject[1]
@@ -738,7 +805,9 @@ def _questions_only(element: Element) -> bool:
 def _leading_headings(elements_: list[Element]) -> bool:
     """Whether headings stand before their text (else, as in some brochures, at its foot)."""
     trimmed = list(elements_)
-    return not (trimmed and trimmed[-1].kind == "heading" and sum(e.kind == "heading" for e in trimmed) > 2)
+    return not (
+        trimmed and trimmed[-1].kind == "heading" and sum(e.kind == "heading" for e in trimmed) > 2
+    )
 
 
 @dataclass
@@ -760,7 +829,12 @@ def _chunks(elements_: list[Element]) -> tuple[list[Element], list[_Chunk]]:
         and elements_[i].kind == "heading"
         and len(title) < 2
         and not elements_[i].text.endswith(("?", ":"))
-        and (i + 1 < len(elements_) and elements_[i + 1].kind == "heading" or elements_[i].level == 0 and i == 0)
+        and (
+            i + 1 < len(elements_)
+            and elements_[i + 1].kind == "heading"
+            or elements_[i].level == 0
+            and i == 0
+        )
     ):
         title.append(elements_[i])
         i += 1
@@ -829,7 +903,11 @@ def _prose_lists(elements_: list[Element]) -> list[Element]:
             out.append(current)
             continue
         out.append(element)
-    return [e for e in out if not (e.kind == "list" and not e.items)] if any(e.kind == "list" and e.items for e in out) else elements_
+    return (
+        [e for e in out if not (e.kind == "list" and not e.items)]
+        if any(e.kind == "list" and e.items for e in out)
+        else elements_
+    )
 
 
 def _split_chunk(chunk: _Chunk) -> list[_Chunk]:
@@ -887,13 +965,23 @@ def charter(elements_: list[Element], slug: str, language: str) -> dict:
     ids = _Ids()
     if not any(c.has_commitments for c in chunks):
         raise SourceError(
-            [Problem("", None, None, "", "found no list in the document: a charter's commitments are its list items, and none was recognised")]
+            [
+                Problem(
+                    "",
+                    None,
+                    None,
+                    "",
+                    "found no list in the document: a charter's commitments are its list items, and none was recognised",
+                )
+            ]
         )
     municipality = _municipality(elements_, language)
     name = slug.replace("-", " ").title()
     meta: dict = {
         "municipality": municipality or (f"{name} Kommune" if language == "da" else name),
-        "title": title[0].text if title else ("Ledelsesgrundlag" if language == "da" else "Leadership charter"),
+        "title": title[0].text
+        if title
+        else ("Ledelsesgrundlag" if language == "da" else "Leadership charter"),
     }
     if len(title) > 1:
         meta["subtitle"] = title[1].text
@@ -949,8 +1037,16 @@ def _contact(chunks: list[_Chunk]) -> dict | None:
         if element.kind != "paragraph" or len(element.text.split()) > 8:
             break
         lines.insert(0, element)
-    heads = [h for h in last.headings if len(h.text.split()) <= 6] if len(lines) == len(last.body) else []
-    texts = [e.text for e in heads + lines] if heads and last.headings[-1] is heads[-1] else [e.text for e in lines]
+    heads = (
+        [h for h in last.headings if len(h.text.split()) <= 6]
+        if len(lines) == len(last.body)
+        else []
+    )
+    texts = (
+        [e.text for e in heads + lines]
+        if heads and last.headings[-1] is heads[-1]
+        else [e.text for e in lines]
+    )
     if not any(CONTACT.search(t) for t in texts):
         return None
     contact: dict = {}
@@ -999,7 +1095,9 @@ def _passage(chunk: _Chunk, ids: _Ids, language: str) -> dict:
             chunk.body.insert(0, Element("heading", naming["headline"]))
     else:
         passage["id"] = ids("intro" if language == "da" else "introduction", "intro")
-    passage["body"] = [_block_of(e, language, False) for e in chunk.body] or [passage.get("title", "…")]
+    passage["body"] = [_block_of(e, language, False) for e in chunk.body] or [
+        passage.get("title", "…")
+    ]
     return passage
 
 
@@ -1011,7 +1109,9 @@ def _limit(section: dict) -> None:
             keep = block["commitments"][: max(0, 60 - count)]
             count += len(keep)
             block["commitments"] = keep
-    section["body"] = [b for b in section["body"] if not (isinstance(b, dict) and b.get("commitments") == [])]
+    section["body"] = [
+        b for b in section["body"] if not (isinstance(b, dict) and b.get("commitments") == [])
+    ]
 
 
 # ---------------------------------------------------------------------------- writing
@@ -1046,12 +1146,22 @@ def dump(data: dict, original: str) -> str:
 def draft(path: Path, slug: str, language: str) -> tuple[dict, list[Element]]:
     """Return the draft source's data made from a document, and its elements."""
     if path.suffix.lower() not in FORMATS:
-        raise UsageError(Problem(str(path), None, None, "", f"cannot import a '{path.suffix}' file (use .docx, .pdf, .md or .txt)"))
+        raise UsageError(
+            Problem(
+                str(path),
+                None,
+                None,
+                "",
+                f"cannot import a '{path.suffix}' file (use .docx, .pdf, .md or .txt)",
+            )
+        )
     found = elements(read_lines(path))
     try:
         return charter(found, slug, language), found
     except SourceError as error:
-        raise SourceError([Problem(str(path), None, None, "", p.message) for p in error.problems]) from None
+        raise SourceError(
+            [Problem(str(path), None, None, "", p.message) for p in error.problems]
+        ) from None
 
 
 def slug_of(path: Path) -> str:
@@ -1062,8 +1172,12 @@ def slug_of(path: Path) -> str:
 def guess_language(elements_: list[Element]) -> str:
     """Return 'da' or 'en' from the commonest short words."""
     counts = Counter(w for e in elements_ for w in words(_element_text(e)))
-    danish = sum(counts[w] for w in ("og", "at", "er", "det", "til", "jeg", "vi", "af", "på", "med"))
-    english = sum(counts[w] for w in ("and", "the", "to", "of", "is", "we", "in", "our", "with", "that"))
+    danish = sum(
+        counts[w] for w in ("og", "at", "er", "det", "til", "jeg", "vi", "af", "på", "med")
+    )
+    english = sum(
+        counts[w] for w in ("and", "the", "to", "of", "is", "we", "in", "our", "with", "that")
+    )
     return "en" if english > danish else "da"
 
 
@@ -1079,7 +1193,15 @@ def import_document(path: Path, sources: Path, slug: str | None, language: str |
         raise UsageError(f"'{slug}' is not a usable slug: use lowercase letters, digits and '-'")
     target = sources / f"{slug}.yaml"
     if target.exists():
-        raise UsageError(Problem(str(target), None, None, "", "already exists: choose another slug (--slug) or remove that file"))
+        raise UsageError(
+            Problem(
+                str(target),
+                None,
+                None,
+                "",
+                "already exists: choose another slug (--slug) or remove that file",
+            )
+        )
     language = language or guess_language(elements(read_lines(path)))
     data, _ = draft(path, slug, language)
     write_atomic(target, dump(data, path.name).encode("utf-8"))
@@ -1106,9 +1228,13 @@ def add_parser(sub) -> object:
         "commitment, the damage of PDF extraction repaired. It never overwrites a file. Every "
         "commitment still needs a question: `charterpress check` lists them.",
     )
-    parser.add_argument("file", type=_Path, metavar="FILE", help="the document (.docx, .pdf, .md, .txt)")
+    parser.add_argument(
+        "file", type=_Path, metavar="FILE", help="the document (.docx, .pdf, .md, .txt)"
+    )
     parser.add_argument("--slug", help="the charter's short name (default: from the file name)")
-    parser.add_argument("--language", choices=("da", "en"), help="the charter's language (default: guessed)")
+    parser.add_argument(
+        "--language", choices=("da", "en"), help="the charter's language (default: guessed)"
+    )
     parser.add_argument(
         "--compare",
         type=_Path,

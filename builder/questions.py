@@ -26,7 +26,9 @@ from .errors import Problem, SourceError, UsageError
 
 COLUMNS = ("col_number", "col_section", "col_commitment", "col_question", "col_notes", "col_field")
 """The columns, as label keys (layouts/labels/LANG.yaml): A number … F the field."""
-FIELD = re.compile(r"^([a-z0-9]+(?:-[a-z0-9]+)*):((?:sections\[\d+\]|organisation)\.body\[\d+\]\.commitments\[\d+\])$")
+FIELD = re.compile(
+    r"^([a-z0-9]+(?:-[a-z0-9]+)*):((?:sections\[\d+\]|organisation)\.body\[\d+\]\.commitments\[\d+\])$"
+)
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,7 @@ def _workbook(words: dict[str, str], header: list[str], table: list[list]) -> by
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDDDDD")
-    for column, width in zip("ABCDEF", (6, 24, 60, 60, 30, 40)):
+    for column, width in zip("ABCDEF", (6, 24, 60, 60, 30, 40), strict=True):
         sheet.column_dimensions[column].width = width
     wrap = Alignment(wrap_text=True, vertical="top")
     for line in sheet.iter_rows(min_row=2):
@@ -146,9 +148,13 @@ def _read_table(path: Path) -> tuple[str, list[list[str]]]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise SourceError(Problem(path.name, None, None, "", f"not a spreadsheet openpyxl can read ({error})")) from None
+        raise SourceError(
+            Problem(path.name, None, None, "", f"not a spreadsheet openpyxl can read ({error})")
+        ) from None
     sheet = book.worksheets[0]
-    table = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    table = [
+        ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
+    ]
     book.close()
     return sheet.title, table
 
@@ -197,7 +203,11 @@ def import_questions(path: Path, sources: Path) -> list[Path]:
             bad("F", number, f"no card {where} in {raw.name}")
             continue
         if " ".join(cells[2].split()) != " ".join(card.commitment.split()):
-            bad("C", number, f"the commitment's text was changed (card {card.number}); change it in {raw.name}, the sheet changes questions only")
+            bad(
+                "C",
+                number,
+                f"the commitment's text was changed (card {card.number}); change it in {raw.name}, the sheet changes questions only",
+            )
             continue
         question = " ".join(cells[3].split())
         if not question:
@@ -320,11 +330,19 @@ def add_parser(sub) -> object:
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     actions.required = True
-    exporting = actions.add_parser("export", help="write the questions of a charter to .xlsx or .csv")
+    exporting = actions.add_parser(
+        "export", help="write the questions of a charter to .xlsx or .csv"
+    )
     exporting.add_argument("slug", metavar="SLUG", help="the charter (sources/SLUG.yaml)")
-    exporting.add_argument("file", type=Path, metavar="FILE", help="the spreadsheet to write (.xlsx or .csv)")
-    importing = actions.add_parser("import", help="write a spreadsheet's questions into the sources")
-    importing.add_argument("file", type=Path, metavar="FILE", help="the spreadsheet (.xlsx or .csv)")
+    exporting.add_argument(
+        "file", type=Path, metavar="FILE", help="the spreadsheet to write (.xlsx or .csv)"
+    )
+    importing = actions.add_parser(
+        "import", help="write a spreadsheet's questions into the sources"
+    )
+    importing.add_argument(
+        "file", type=Path, metavar="FILE", help="the spreadsheet (.xlsx or .csv)"
+    )
     return parser, (exporting, importing)
 
 

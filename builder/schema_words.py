@@ -28,7 +28,7 @@ DESCRIPTIONS = {
     "Meta.subtitle": "A line under the title on the cover.",
     "Meta.language": "da or en: the language of the fixed words (Refleksion, Indhold …) and of hyphenation.",
     "Meta.year": "The year of the charter, a whole number (1900–2100) without quotes.",
-    "Meta.version": "The charter's version, as text (quote a number: \"2\").",
+    "Meta.version": 'The charter\'s version, as text (quote a number: "2").',
     "Meta.contact": "Who to contact, printed on the back cover; every key is optional.",
     "Passage.title": "The passage's heading (an untitled first passage is headed 'Indledning').",
     "Passage.subtitle": "A line under the passage's title.",
@@ -47,8 +47,8 @@ DESCRIPTIONS = {
     "Section.subtitle": "A line under the chapter's title.",
     "Section.colour": "The section's colour (hex, like \"#8a2b5c\" in quotes); else a shade of the theme's.",
     "Sheet.paper": "The office printer's paper: A4, A3 or Letter.",
-    "Theme.colour": "The main colour (hex, like \"#1f4e79\" in quotes): cover, title card, section colours.",
-    "Theme.accent": "The second colour (hex, like \"#c8963e\" in quotes).",
+    "Theme.colour": 'The main colour (hex, like "#1f4e79" in quotes): cover, title card, section colours.',
+    "Theme.accent": 'The second colour (hex, like "#c8963e" in quotes).',
     "Theme.sheet": "How the cards are printed on an office printer: paper, flip edge, duplex or fold.",
     "Theme.logo": "An image for the booklet's cover, next to the source, with its alt text.",
     "Values.title": "The panel's title (e.g. 'Social Kapital').",
@@ -60,7 +60,7 @@ DESCRIPTIONS = {
 PATTERN_MESSAGES = {
     r"\S": "Write some text here: it must not be empty.",
     r"\?\s*$": "A question must end with '?'.",
-    r"^#[0-9a-fA-F]{6}$": "Write a colour as # and six hex digits, in quotes: \"#1f4e79\".",
+    r"^#[0-9a-fA-F]{6}$": 'Write a colour as # and six hex digits, in quotes: "#1f4e79".',
     r"^[a-z0-9]+(-[a-z0-9]+)*$": "An id is lowercase letters a–z, digits and single '-' between them, like 'rollen' or 'princip-1'.",
 }
 """What to say when a value does not match a pattern, in words instead of the expression."""

@@ -10,7 +10,6 @@ rule). Everything else in ``dist/`` (``index.html``, the PDFs) is served as it i
 
 from __future__ import annotations
 
-import functools
 import html
 import http.server
 import json
@@ -81,8 +80,12 @@ def _charter(source: Path, slug: str, out_dir: Path, generation: int) -> str:
     if validated is None:
         return f'<pre class="problems">{html.escape(chr(10).join(map(str, problems)))}</pre>'
     meta = validated.charter.meta
-    out = [f'<p class="title" lang="{meta.language}">{html.escape(meta.title)} · {html.escape(meta.municipality)}</p>']
-    previews = sorted((out_dir / slug / "preview").glob("*.png"), key=lambda p: ("-cards" not in p.name, p.name))
+    out = [
+        f'<p class="title" lang="{meta.language}">{html.escape(meta.title)} · {html.escape(meta.municipality)}</p>'
+    ]
+    previews = sorted(
+        (out_dir / slug / "preview").glob("*.png"), key=lambda p: ("-cards" not in p.name, p.name)
+    )
     for png in previews:
         if png.name.endswith("-cover.png"):
             continue
@@ -139,7 +142,10 @@ def handler(state: State, sources_of, out_dir: Path, suffix: str = ""):
         def do_GET(self) -> None:  # noqa: N802 - the hook's name
             path = unquote(urlsplit(self.path).path)
             if path == "/":
-                self._send(page(state, sources_of(), out_dir, suffix).encode("utf-8"), "text/html; charset=utf-8")
+                self._send(
+                    page(state, sources_of(), out_dir, suffix).encode("utf-8"),
+                    "text/html; charset=utf-8",
+                )
             elif path == EVENTS:
                 self._events()
             else:
@@ -178,12 +184,15 @@ def handler(state: State, sources_of, out_dir: Path, suffix: str = ""):
 
 def serve(args, options) -> int:
     """Build, serve dist/ and rebuild on save until Ctrl-C; return 130 when interrupted."""
+    from .draft import SUFFIX
     from .load import find_sources
     from .watch import watch
 
-    from .draft import SUFFIX
-
-    out_dir = args.out if args.out is not None else args.base / "dist" / ("drafts" if options.draft else "")
+    out_dir = (
+        args.out
+        if args.out is not None
+        else args.base / "dist" / ("drafts" if options.draft else "")
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
     state = State()
 
@@ -194,7 +203,9 @@ def serve(args, options) -> int:
             return []
 
     suffix = SUFFIX if options.draft else ""
-    server = http.server.ThreadingHTTPServer((args.host, args.port), handler(state, sources_of, out_dir, suffix))
+    server = http.server.ThreadingHTTPServer(
+        (args.host, args.port), handler(state, sources_of, out_dir, suffix)
+    )
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -202,7 +213,15 @@ def serve(args, options) -> int:
     print(f"serving http://{host}:{port}/ (dist/ from {out_dir})", flush=True)
     stop = threading.Event()
     try:  # Ctrl-C: watch raises KeyboardInterrupt, and the command exits 130
-        watch(args.sources, args.sources_dir, out_dir, options, stop=stop, verbose=args.verbose > 0, on_rebuild=state.rebuilt)
+        watch(
+            args.sources,
+            args.sources_dir,
+            out_dir,
+            options,
+            stop=stop,
+            verbose=args.verbose > 0,
+            on_rebuild=state.rebuilt,
+        )
     finally:
         server.shutdown()
         server.server_close()
@@ -220,9 +239,17 @@ def add_parser(sub, sources, rendering) -> object:
     )
     sources(parser)
     rendering(parser, jobs=1)
-    parser.add_argument("--port", type=int, default=8000, help="the port (default 8000; 0: any free one)")
-    parser.add_argument("--host", default="127.0.0.1", help="the address to bind (default 127.0.0.1: this machine only)")
-    parser.add_argument("--no-preview", dest="previews", action="store_false", help="make no PNG previews")
+    parser.add_argument(
+        "--port", type=int, default=8000, help="the port (default 8000; 0: any free one)"
+    )
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="the address to bind (default 127.0.0.1: this machine only)",
+    )
+    parser.add_argument(
+        "--no-preview", dest="previews", action="store_false", help="make no PNG previews"
+    )
     parser.add_argument(
         "--draft",
         action="store_true",

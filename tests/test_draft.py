@@ -32,7 +32,11 @@ sections:
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "charterpress", *args], cwd=cwd, capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "charterpress", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -45,7 +49,11 @@ def _project(tmp_path: Path, language: str = "en", question: bool = False) -> Pa
 
 
 def _digests(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_check_lists_each_commitment_without_a_question_at_its_line(tmp_path):
@@ -68,11 +76,16 @@ def test_check_lists_each_commitment_without_a_question_at_its_line(tmp_path):
 def _red_share(page: pypdfium2.PdfPage) -> float:
     image = page.render(scale=0.4).to_pil().convert("RGB")
     data = image.tobytes()
-    red = sum(1 for i in range(0, len(data), 3) if data[i] > 170 and data[i + 1] < 90 and data[i + 2] < 90)
+    red = sum(
+        1 for i in range(0, len(data), 3) if data[i] > 170 and data[i + 1] < 90 and data[i + 2] < 90
+    )
     return red / (len(data) // 3)
 
 
-@pytest.mark.parametrize("language, label, mark", [("en", "Question to be written", "DRAFT"), ("da", "Spørgsmål mangler", "KLADDE")])
+@pytest.mark.parametrize(
+    "language, label, mark",
+    [("en", "Question to be written", "DRAFT"), ("da", "Spørgsmål mangler", "KLADDE")],
+)
 def test_a_draft_builds_marked_and_apart_from_the_print_files(tmp_path, language, label, mark):
     project = _project(tmp_path, language)
     result = _cli("build", "--draft", "-j", "1", "--no-preview", cwd=project)
@@ -80,7 +93,8 @@ def test_a_draft_builds_marked_and_apart_from_the_print_files(tmp_path, language
     drafts = project / "dist" / "drafts" / "north-draft"
     pdfs = sorted(drafts.glob("*.pdf"))
     assert [p.name for p in pdfs] == sorted(
-        f"north-draft-{kind}.pdf" for kind in ("cards-print", "cards-sheets", "booklet", "booklet-print", "booklet-imposed")
+        f"north-draft-{kind}.pdf"
+        for kind in ("cards-print", "cards-sheets", "booklet", "booklet-print", "booklet-imposed")
     )
     # nothing anywhere under dist/ carries a print file's name without the mark
     assert all("-draft" in p.name for p in (project / "dist").rglob("*.pdf"))
@@ -89,14 +103,20 @@ def test_a_draft_builds_marked_and_apart_from_the_print_files(tmp_path, language
         document = pypdfium2.PdfDocument(str(pdf))
         try:
             for number in range(len(document)):
-                assert _red_share(document[number]) > 0.004, f"{pdf.name}: page {number + 1} has no visible mark"
+                assert _red_share(document[number]) > 0.004, (
+                    f"{pdf.name}: page {number + 1} has no visible mark"
+                )
         finally:
             document.close()
     cards = PdfReader(str(drafts / "north-draft-cards-print.pdf"))
-    backs = [cards.pages[i].extract_text().replace("\xa0", " ") for i in range(1, len(cards.pages), 2)]
+    backs = [
+        cards.pages[i].extract_text().replace("\xa0", " ") for i in range(1, len(cards.pages), 2)
+    ]
     assert label in backs[1] and label in backs[2]  # cards 2 and 3: no question
     assert label not in backs[3] and "What got in your team" in backs[3]
-    booklet = "".join(p.extract_text() for p in PdfReader(str(drafts / "north-draft-booklet.pdf")).pages)
+    booklet = "".join(
+        p.extract_text() for p in PdfReader(str(drafts / "north-draft-booklet.pdf")).pages
+    )
     booklet = " ".join(booklet.replace("\xa0", " ").replace("\u00ad", "").split())
     assert booklet.count(label) == 2
     # the mark is drawn, not text: the PDF's words are the source's and the labels'
@@ -115,7 +135,10 @@ def test_a_draft_build_leaves_the_last_good_files_alone(tmp_path):
     result = _cli("build", "-j", "1", "--no-preview", "--only", "cards", cwd=project)
     assert result.returncode == 0, result.stderr
     before = _digests(project / "dist" / "north")
-    source.write_text(text.replace("            question: Which conversation have you put off?\n", ""), encoding="utf-8")
+    source.write_text(
+        text.replace("            question: Which conversation have you put off?\n", ""),
+        encoding="utf-8",
+    )
     result = _cli("build", "--draft", "-j", "1", "--no-preview", "--only", "cards", cwd=project)
     assert result.returncode == 0, result.stderr
     assert _digests(project / "dist" / "north") == before

@@ -22,7 +22,11 @@ SLUG = "glostrup"
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "charterpress", *args], cwd=cwd, capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "charterpress", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -34,7 +38,9 @@ def project(tmp_path: Path) -> Path:
 
 def _commitments(data: dict) -> list[dict]:
     parts = list(data["sections"]) + ([data["organisation"]] if "organisation" in data else [])
-    return [c for s in parts for b in s["body"] if isinstance(b, dict) for c in b.get("commitments", [])]
+    return [
+        c for s in parts for b in s["body"] if isinstance(b, dict) for c in b.get("commitments", [])
+    ]
 
 
 def test_export_writes_one_readable_row_per_card(project):
@@ -47,8 +53,12 @@ def test_export_writes_one_readable_row_per_card(project):
     data = yaml.safe_load((project / "sources" / f"{SLUG}.yaml").read_text(encoding="utf-8"))
     commitments = _commitments(data)
     assert len(rows) - 1 == len(commitments)
-    assert [r[0] for r in rows[1:]] == list(range(2, len(commitments) + 2))  # card 1 is the title card
-    assert [r[2] for r in rows[1:]] == [c.get("card") or " ".join(c["text"].split()) for c in commitments]
+    assert [r[0] for r in rows[1:]] == list(
+        range(2, len(commitments) + 2)
+    )  # card 1 is the title card
+    assert [r[2] for r in rows[1:]] == [
+        c.get("card") or " ".join(c["text"].split()) for c in commitments
+    ]
     assert [r[3] for r in rows[1:]] == [" ".join(c["question"].split()) for c in commitments]
     assert all(r[4] is None for r in rows[1:])  # notes: empty, for the writers
     assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
@@ -109,7 +119,11 @@ def test_a_round_trip_changes_only_the_changed_questions(project, kind):
     assert new_data == old_data
     # the bytes: every line that changed was a line of one of the three questions
     diff = list(difflib.ndiff(before.splitlines(), after.splitlines()))
-    removed = [i for i, line in enumerate(x for x in diff if not x.startswith("+ ")) if line.startswith("- ")]
+    removed = [
+        i
+        for i, line in enumerate(x for x in diff if not x.startswith("+ "))
+        if line.startswith("- ")
+    ]
     spans = _question_spans(before)
     assert removed and set(removed) <= spans
     added = [line for line in diff if line.startswith("+ ")]

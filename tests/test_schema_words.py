@@ -15,7 +15,13 @@ from conftest import ROOT
 
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "charterpress", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "charterpress", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_every_property_has_a_description():
@@ -65,9 +71,13 @@ def test_the_schema_command_writes_the_current_schema_and_check_warns_when_it_is
     result = _cli("check", "--quick", cwd=tmp_path)
     assert result.returncode == 0  # a warning, not a problem
     (line,) = result.stderr.splitlines()
-    assert line.startswith(f"{Path('sources') / 'charter.schema.json'}: warning: older than this charterpress")
+    assert line.startswith(
+        f"{Path('sources') / 'charter.schema.json'}: warning: older than this charterpress"
+    )
     assert "charterpress schema" in line
 
 
 def test_the_repository_schema_is_current():
-    assert (ROOT / "sources" / "charter.schema.json").read_text(encoding="utf-8") == json_schema_text()
+    assert (ROOT / "sources" / "charter.schema.json").read_text(
+        encoding="utf-8"
+    ) == json_schema_text()

@@ -14,13 +14,21 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM = (
+    os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+)
 pytestmark = pytest.mark.skipif(
     not CHROMIUM,
     reason="no Chromium on this machine: install Debian's chromium package "
     "(apt-get install chromium; .ci/run does so when it runs as root)",
 )
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+]
 
 SOURCE = """\
 meta:
@@ -47,7 +55,17 @@ def served(tmp_path: Path):
     (tmp_path / "sources").mkdir()
     (tmp_path / "sources" / "north.yaml").write_text(SOURCE, encoding="utf-8")
     process = subprocess.Popen(
-        [sys.executable, "-m", "charterpress", "serve", "--port", "0", "--no-preview", "--only", "cards"],
+        [
+            sys.executable,
+            "-m",
+            "charterpress",
+            "serve",
+            "--port",
+            "0",
+            "--no-preview",
+            "--only",
+            "cards",
+        ],
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -91,18 +109,28 @@ def test_edit_break_and_fix_in_the_browser(served):
             page.goto(url)
             page.get_by_text("explain my reasons openly").wait_for(timeout=WAIT_MS)
             # edit: the page reloads itself with the new text
-            source.write_text(SOURCE.replace("explain my reasons openly", "explain my reasons kindly"), encoding="utf-8")
+            source.write_text(
+                SOURCE.replace("explain my reasons openly", "explain my reasons kindly"),
+                encoding="utf-8",
+            )
             page.get_by_text("explain my reasons kindly").wait_for(timeout=WAIT_MS)
             # break: the located line stands in place of the charter
-            source.write_text(SOURCE.replace("    title: Direction", "    titel: Direction"), encoding="utf-8")
+            source.write_text(
+                SOURCE.replace("    title: Direction", "    titel: Direction"), encoding="utf-8"
+            )
             alert = page.locator("pre.problems")
             alert.wait_for(timeout=WAIT_MS)
-            assert re.search(r"sources/north\.yaml:7:5: sections\[0\]\.titel: unknown key", alert.inner_text())
+            assert re.search(
+                r"sources/north\.yaml:7:5: sections\[0\]\.titel: unknown key", alert.inner_text()
+            )
             assert page.get_by_text("explain my reasons kindly").count() == 0
             # the last good files stay
             assert (source.parent.parent / "dist" / "north" / "north-cards-print.pdf").is_file()
             # fix: the cards come back
-            source.write_text(SOURCE.replace("explain my reasons openly", "explain my reasons at last"), encoding="utf-8")
+            source.write_text(
+                SOURCE.replace("explain my reasons openly", "explain my reasons at last"),
+                encoding="utf-8",
+            )
             page.get_by_text("explain my reasons at last").wait_for(timeout=WAIT_MS)
             assert page.locator("pre.problems").count() == 0
         finally:
@@ -116,7 +144,18 @@ def test_serve_draft_shows_a_charter_whose_questions_are_not_written(tmp_path):
     text = SOURCE.replace("            question: What do you explain least well?\n", "")
     (tmp_path / "sources" / "north.yaml").write_text(text, encoding="utf-8")
     process = subprocess.Popen(
-        [sys.executable, "-m", "charterpress", "serve", "--draft", "--port", "0", "--no-preview", "--only", "cards"],
+        [
+            sys.executable,
+            "-m",
+            "charterpress",
+            "serve",
+            "--draft",
+            "--port",
+            "0",
+            "--no-preview",
+            "--only",
+            "cards",
+        ],
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -130,9 +169,11 @@ def test_serve_draft_shows_a_charter_whose_questions_are_not_written(tmp_path):
             assert line, process.stderr.read()
         with urllib.request.urlopen(url, timeout=10) as response:
             page = response.read().decode("utf-8")
-        assert "(no question yet)" in page and "pre class=\"problems\"" not in page
+        assert "(no question yet)" in page and 'pre class="problems"' not in page
         assert "/north-draft/north-draft-cards-print.pdf" in page
-        assert (tmp_path / "dist" / "drafts" / "north-draft" / "north-draft-cards-print.pdf").is_file()
+        assert (
+            tmp_path / "dist" / "drafts" / "north-draft" / "north-draft-cards-print.pdf"
+        ).is_file()
         assert not (tmp_path / "dist" / "north").exists()
     finally:
         process.send_signal(signal.SIGINT)

@@ -31,7 +31,9 @@ def test_an_image_or_a_hyphenation_list_saved_rebuilds_the_charter(tmp_path):
     (tmp_path / "img").mkdir()  # outside sources/: watched because the source names it
     shutil.copy(DATA / "logo.png", tmp_path / "img" / "logo.png")
     sources.mkdir()
-    (sources / "north.yaml").write_text(SOURCE.replace("img/logo.png", "../img/logo.png"), encoding="utf-8")
+    (sources / "north.yaml").write_text(
+        SOURCE.replace("img/logo.png", "../img/logo.png"), encoding="utf-8"
+    )
     watcher = Watcher(tmp_path, "--no-preview", "--only", "booklet")
     try:
         watcher.wait_for("watching", START_TIMEOUT)
@@ -42,11 +44,16 @@ def test_an_image_or_a_hyphenation_list_saved_rebuilds_the_charter(tmp_path):
         assert pdf.read_bytes() != before
         (sources / "north.hyphenation.txt").write_text("every-one\n", encoding="utf-8")
         assert "north: rebuilt" in watcher.wait_for("north:", REBUILD_TIMEOUT)
-        (sources / "north.hyphenation.txt").write_text("every-one\nnot an entry here\n", encoding="utf-8")
+        (sources / "north.hyphenation.txt").write_text(
+            "every-one\nnot an entry here\n", encoding="utf-8"
+        )
         line = watcher.wait_for("north: not rebuilt", REBUILD_TIMEOUT, "err")
         assert "the last good files stay" in line
         problems = [text for name, text in watcher.seen if name == "err"]
-        assert any(text.startswith(str(Path("sources") / "north.hyphenation.txt") + ":2") for text in problems), problems
+        assert any(
+            text.startswith(str(Path("sources") / "north.hyphenation.txt") + ":2")
+            for text in problems
+        ), problems
     finally:
         code = watcher.stop()
     assert code == 130, watcher.seen
@@ -57,7 +64,12 @@ def test_a_sources_folder_made_after_watch_started_is_watched(tmp_path):
     try:
         watcher.wait_for("watching", START_TIMEOUT)
         (tmp_path / "sources").mkdir()
-        (tmp_path / "sources" / "north.yaml").write_text(SOURCE.replace("  logo: {file: img/logo.png, alt: The borough's arms}\n", "  name: civic\n"), encoding="utf-8")
+        (tmp_path / "sources" / "north.yaml").write_text(
+            SOURCE.replace(
+                "  logo: {file: img/logo.png, alt: The borough's arms}\n", "  name: civic\n"
+            ),
+            encoding="utf-8",
+        )
         assert "north: rebuilt" in watcher.wait_for("north:", REBUILD_TIMEOUT)
         assert (tmp_path / "dist" / "north" / "north-cards-print.pdf").is_file()
     finally:
