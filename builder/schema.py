@@ -57,7 +57,6 @@ def validate_source(raw: RawSource) -> tuple[Source | None, list[Problem]]:
     if loaded is None:
         return None, problems
     charter, problems = validate(loaded, raw.name)
-    problems += draft.missing_questions(loaded, raw.name)  # none while drafting
     hyphenation, found = _hyphenation(raw)
     images, bad_images = check_images(loaded, raw)  # also when the rest has problems: all at once
     problems = _dedupe(
@@ -127,6 +126,7 @@ def _hyphenation(raw: RawSource) -> tuple[Exceptions, list[Problem]]:
 def validate(loaded: Loaded, name: str) -> tuple[Charter | None, list[Problem]]:
     """Validate plain data against the model and the rules the model cannot express."""
     problems = _duplicate_ids(loaded, name)
+    problems += draft.missing_questions(loaded, name)  # none while drafting (build --draft)
     charter = None
     try:
         charter = Charter.model_validate(loaded.data)
