@@ -250,6 +250,8 @@ def _page_lines(page) -> list[Line]:
     usual = gaps[len(gaps) // 2] if gaps else 0
     heights = sorted(r[1] - r[0] for r in rows)
     height = heights[len(heights) // 2] if heights else 10
+    lefts = Counter(round(min(s[0] for s in r[2])) for r in rows)
+    margin = lefts.most_common(1)[0][0] if lefts else 0
     for n, row in enumerate(rows):
         if n and rows[n - 1][0] - row[1] > max(usual, 0) + 0.45 * height:
             out.append(Line(""))
@@ -260,7 +262,9 @@ def _page_lines(page) -> list[Line]:
             if text and not text.endswith(" ") and not piece.startswith(" "):
                 text += " "
             text += piece
-        out.append(Line(text.rstrip()))
+        indent = min(s[0] for s in parts) - margin
+        # a first line set in (a paragraph's indent): one space, as a text file shows it
+        out.append(Line((" " if 0.8 * height < indent < 4 * height else "") + text.rstrip()))
     textpage.close()
     return out
 
@@ -297,6 +301,16 @@ def _strip_furniture(lines: list[Line]) -> list[Line]:
         for t, n in heads.items()
         if len(pages) >= 4 and n >= max(3, len(pages) // 2) and len(t) <= 80
     }
+    folio: set[int] = set()
+    if len(pages) > 1:
+        for page in pages:  # a running head or foot with the page's number: '4 Titlen', 'Kapitel 7'
+            for i, apart in ((page[0], page[0] + 1), (page[-1], page[-1] - 1)):
+                text = lines[i].text.strip()
+                numbered = re.fullmatch(r"\d{1,3}\s+\S.{0,80}|.{0,80}\S\s+\d{1,3}", text)
+                alone = 0 <= apart < len(lines) and not lines[apart].text.strip()
+                if numbered and alone and len(text.split()) <= 12 and not lines[i].kind:
+                    folio.add(i)
+    folio |= _contents_entries(lines)
     out: list[Line] = []
     first = next((i for i, line in enumerate(lines) if line.text.strip()), -1)
     for i, line in enumerate(lines):
@@ -309,8 +323,29 @@ def _strip_furniture(lines: list[Line]) -> list[Line]:
             continue
         if re.sub(r"\d+", "#", text.strip()) in running and not line.kind and i != first:
             continue
+        if i in folio:
+            continue
         out.append(Line(text, line.kind, line.level))
     return out
+
+
+def _contents_entries(lines: list[Line]) -> set[int]:
+    """Return the lines that are entries of a table of contents: a page number and a heading
+    the document prints elsewhere ('7 Jeg kommunikerer', 'Formål .... 4')."""
+    keys: Counter[str] = Counter()
+    texts = [line.text.strip() for line in lines]
+    for i, text in enumerate(texts):
+        keys[_key(text)] += 1
+        if i + 1 < len(texts) and texts[i + 1]:
+            keys[_key(text + " " + texts[i + 1])] += 1
+    found: set[int] = set()
+    for i, text in enumerate(texts):
+        m = re.fullmatch(r"(\d{1,3})\s+(.+)|(.+?)[\s.·…]+(\d{1,3})", text)
+        if m and not lines[i].kind:
+            rest = _key(m[2] or m[3] or "")
+            if rest and keys[rest] >= 1 and rest != _key(text):
+                found.add(i)
+    return found
 
 
 def _ends_sentence(text: str) -> bool:
@@ -483,7 +518,10 @@ def _heading_run(block: list[Line]) -> int:
     if BULLET.match(block[run].text) or TRAILING.search(block[run].text):
         return run if text.isupper() else 0  # the list's lead-in, not a heading
     if text.isupper() or numbered or head.endswith("?") or not _ends_sentence(head):
-        short = widest <= 0.8 * len(nxt) or text.isupper() or numbered
+        body = max(len(line.text.strip()) for line in block[run : run + 4])
+        short = (
+            widest <= (0.85 if head.endswith("?") else 0.72) * body or text.isupper() or numbered
+        )
         if short and (nxt[:1].isupper() or nxt[:1] in "–—-"):
             return run
     return 0
@@ -496,7 +534,10 @@ def _marker(lines: list[Line], i: int) -> bool:
         return False
     if re.match(r"^\s*[-–—]", text) and i > 0 and not lines[i - 1].kind:
         prev = lines[i - 1].text
-        return _ends_sentence(prev) or bool(BULLET.match(prev)) or LEAD_END.search(prev) is not None
+        if _ends_sentence(prev) or bool(BULLET.match(prev)) or LEAD_END.search(prev) is not None:
+            return True
+        # inside a dash list already: an item's last line may end without a full stop
+        return any(re.match(r"^\s*[-–—]\s", line.text) for line in lines[:i])
     return True
 
 
@@ -515,7 +556,8 @@ def _items(lines: list[Line], vocabulary) -> tuple[list[str], list[str], bool]:
             items.append([TRAILING.sub("", text)])
         elif not trailing and _marker(lines, n):
             numbered = numbered or bool(NUMBERED.match(text))
-            items.append([BULLET.sub("", text)])
+            # '■ troværdighed ■ klare budskaber': a list set in columns, read row by row
+            items += [[part] for part in re.split(r"\s+[•●▪■◦]\s+", BULLET.sub("", text)) if part]
         elif items:
             items[-1].append(text)
         else:

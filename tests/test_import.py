@@ -498,3 +498,39 @@ def test_a_word_file_with_its_text_in_a_table_and_typed_bullets(tmp_path):
         ["listen first", "say thank you"],
     ]
     assert data["sections"][1]["body"][0]["commitments"][0]["card"] == "I listen first"
+
+
+# ---------------------------------------------------------------- our own booklets, read back
+
+SOURCES = sorted((ROOT / "sources").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=[p.stem for p in SOURCES])
+def test_a_booklet_pdf_imports_back(tmp_path, path):
+    """A real brochure: each charter's screen booklet (running feet with page numbers, a table
+    of contents, part pages listing their chapters, indented paragraphs, hyphenated line ends,
+    lists set in columns), imported back and measured against its source."""
+    from conftest import products_of
+
+    booklet = next(
+        p for p in products_of(path, "booklet").values() if p.name.endswith("-booklet.pdf")
+    )
+    pdf = tmp_path / booklet.name
+    pdf.write_bytes(booklet.data)
+    source = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data, _ = importer.draft(pdf, path.stem, source["meta"].get("language", "da"))
+    figures = measure.compare(data, source)
+    print(figures.line(path.stem))
+    assert figures.damage == []
+    assert figures.paragraphs >= 0.9, figures.missing_paragraphs
+    lists = [
+        b
+        for s in source["sections"] + [source.get("organisation") or {"body": []}]
+        for b in s["body"]
+        if isinstance(b, dict) and "commitments" in b
+    ]
+    in_prose = sum(len(b["commitments"]) for b in lists if b.get("style") == "paragraphs")
+    if in_prose <= 0.1 * sum(len(b["commitments"]) for b in lists):
+        assert figures.commitments >= 0.9, figures.missing_commitments
+    else:  # printed as paragraphs, they come back as paragraphs: see PROSE_ONLY
+        assert figures.commitments < 0.9
