@@ -335,6 +335,8 @@ def _contents_entries(lines: list[Line]) -> set[int]:
     keys: Counter[str] = Counter()
     texts = [line.text.strip() for line in lines]
     for i, text in enumerate(texts):
+        if not text[:1].isupper():
+            continue  # headings start with a capital; the last line of a paragraph may not
         keys[_key(text)] += 1
         if i + 1 < len(texts) and texts[i + 1]:
             keys[_key(text + " " + texts[i + 1])] += 1
