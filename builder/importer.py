@@ -356,7 +356,7 @@ def _ends_sentence(text: str) -> bool:
 
 
 def _starts_lower(text: str) -> bool:
-    stripped = BULLET.sub("", text) if not BULLET.match(text) else ""
+    """Whether a line goes on a sentence: it starts with a small letter."""
     stripped = text.lstrip(" „\"'“(")
     return bool(stripped) and stripped[0].islower()
 
@@ -739,12 +739,6 @@ def _element_text(element: Element) -> str:
 # ---------------------------------------------------------------------------- the source
 
 
-SUBJECTS = {
-    "da": [(r"(?:^|,\s*)at (jeg|vi)(?: [^:,]*)?:$", None), (r"^(jeg|vi)(?: \w+)?:$", None)],
-    "en": [(r"(?:^|,\s*)(?:that )?(I|we)(?: [^:,]*)?:$", None), (r"^(I|we)(?: \w+)?:$", None)],
-}
-
-
 def card_wording(lead: str, item: str, language: str) -> str | None:
     """Return the card's wording of an item that completes its lead-in, where mechanical.
 
@@ -1081,16 +1075,17 @@ def _contact(chunks: list[_Chunk]) -> dict | None:
         if element.kind != "paragraph" or len(element.text.split()) > 8:
             break
         lines.insert(0, element)
+    # the headings over it belong to it too when the chunk holds nothing else ('Gladsaxe
+    # Kommune', 'Strategi, Kommunikation og HR' set as lines of their own)
     heads = (
         [h for h in last.headings if len(h.text.split()) <= 6]
         if len(lines) == len(last.body)
         else []
     )
-    texts = (
-        [e.text for e in heads + lines]
-        if heads and last.headings[-1] is heads[-1]
-        else [e.text for e in lines]
-    )
+    if heads and heads[-1] is not last.headings[-1]:
+        heads = []
+    used = heads + lines
+    texts = [e.text for e in used]
     if not any(CONTACT.search(t) for t in texts):
         return None
     contact: dict = {}
@@ -1115,9 +1110,9 @@ def _contact(chunks: list[_Chunk]) -> dict | None:
             address.append(text)
     if address:
         contact["address"] = address
-    used = set(map(id, heads + lines)) if texts and heads else set(map(id, lines))
-    last.body = [e for e in last.body if id(e) not in used]
-    last.headings = [h for h in last.headings if id(h) not in used]
+    taken = set(map(id, used))
+    last.body = [e for e in last.body if id(e) not in taken]
+    last.headings = [h for h in last.headings if id(h) not in taken]
     return contact
 
 

@@ -534,3 +534,22 @@ def test_a_booklet_pdf_imports_back(tmp_path, path):
         assert figures.commitments >= 0.9, figures.missing_commitments
     else:  # printed as paragraphs, they come back as paragraphs: see PROSE_ONLY
         assert figures.commitments < 0.9
+
+
+def test_the_contact_block_at_the_end_becomes_meta_contact(tmp_path):
+    path = tmp_path / "x.txt"
+    path.write_text(
+        "Our charter\n\nAs a leader I:\n• listen first\n• say thank you\n\n"
+        "Northbridge Council\n\nPeople and Culture\n\nTown Hall Square 1\n\n"
+        "Mail: people@northbridge.example\n\nPhone: 12 34 56 78\n",
+        encoding="utf-8",
+    )
+    data, _ = importer.draft(path, "x", "en")
+    assert data["meta"]["contact"] == {
+        "name": "Northbridge Council",
+        "unit": "People and Culture",
+        "address": ["Town Hall Square 1"],
+        "email": "people@northbridge.example",
+        "phone": "12 34 56 78",
+    }
+    assert "Mail" not in yaml.safe_dump(data["sections"], allow_unicode=True)
