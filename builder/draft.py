@@ -144,7 +144,7 @@ def stamp(data: bytes, word: str) -> bytes:
     """Return a PDF with ``word`` drawn across every page (inside its trim box), and in a band
     at its top, in red outlines marked as an artifact (not part of the tagged content)."""
     from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ContentStream, NameObject
+    from pypdf.generic import ContentStream
 
     path, width, cap = _word_path(word)
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
@@ -175,7 +175,7 @@ def stamp(data: bytes, word: str) -> bytes:
             + b"\nQ\n"
             + ops.encode("ascii")
         )
-        page[NameObject("/Contents")] = writer._add_object(combined)
+        page.replace_contents(combined)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

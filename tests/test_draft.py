@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -100,6 +101,9 @@ def test_a_draft_builds_marked_and_apart_from_the_print_files(tmp_path, language
     assert all("-draft" in p.name for p in (project / "dist").rglob("*.pdf"))
     assert not (project / "dist" / "north").exists()
     for pdf in pdfs:
+        if shutil.which("qpdf"):  # the stamped files are sound PDFs
+            check = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
+            assert check.returncode == 0, check.stdout + check.stderr
         document = pypdfium2.PdfDocument(str(pdf))
         try:
             for number in range(len(document)):
