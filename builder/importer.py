@@ -1053,8 +1053,7 @@ def charter(elements_: list[Element], slug: str, language: str) -> dict:
             back.append(_passage(c, ids, language))
         else:
             sections[-1]["body"] += _inline(c, language)
-    for section in sections:
-        _limit(section)
+    sections = [part for section in sections for part in _split_large(section, ids)]
     data: dict = {"meta": meta}
     if front:
         data["front"] = front
@@ -1140,17 +1139,30 @@ def _passage(chunk: _Chunk, ids: _Ids, language: str) -> dict:
     return passage
 
 
-def _limit(section: dict) -> None:
-    """Keep a section within the format's limits (60 commitments, 2000 characters a text)."""
+SECTION_COMMITMENTS = 60
+"""The most commitments one section holds (docs/source-format.md)."""
+
+
+def _split_large(section: dict, ids: _Ids) -> list[dict]:
+    """Return a section as parts of at most 60 commitments each (nothing is left out): a
+    long list goes on in a part of its own, 'Title (2)', with the same lead-in."""
+    parts = [dict(section, body=[])]
     count = 0
     for block in section["body"]:
-        if isinstance(block, dict) and "commitments" in block:
-            keep = block["commitments"][: max(0, 60 - count)]
-            count += len(keep)
-            block["commitments"] = keep
-    section["body"] = [
-        b for b in section["body"] if not (isinstance(b, dict) and b.get("commitments") == [])
-    ]
+        commitments = block.get("commitments") if isinstance(block, dict) else None
+        if not commitments:
+            parts[-1]["body"].append(block)
+            continue
+        while commitments:
+            room = SECTION_COMMITMENTS - count
+            if room <= 0:
+                title = f"{section['title']} ({len(parts) + 1})"
+                parts.append({"id": ids(title, "afsnit"), "title": title, "body": []})
+                count, room = 0, SECTION_COMMITMENTS
+            parts[-1]["body"].append(dict(block, commitments=commitments[:room]))
+            count += len(commitments[:room])
+            commitments = commitments[room:]
+    return parts
 
 
 # ---------------------------------------------------------------------------- writing

@@ -553,3 +553,20 @@ def test_the_contact_block_at_the_end_becomes_meta_contact(tmp_path):
         "phone": "12 34 56 78",
     }
     assert "Mail" not in yaml.safe_dump(data["sections"], allow_unicode=True)
+
+
+def test_a_list_longer_than_a_section_holds_goes_on_in_a_second_part(tmp_path):
+    path = tmp_path / "long.md"
+    items = [f"- make change number {n} part of how we work" for n in range(1, 131)]
+    path.write_text(
+        "# How we lead\n\n## Direction\n\nAs a leader I:\n\n" + "\n".join(items) + "\n",
+        encoding="utf-8",
+    )
+    data, _ = importer.draft(path, "long", "en")
+    counts = [
+        sum(len(b.get("commitments", [])) for b in s["body"] if isinstance(b, dict))
+        for s in data["sections"]
+    ]
+    assert counts == [60, 60, 10]  # all 130 kept, none over the limit
+    assert [s["title"] for s in data["sections"]] == ["Direction", "Direction (2)", "Direction (3)"]
+    assert data["sections"][2]["body"][0]["lead"] == "As a leader I:"
