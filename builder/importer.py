@@ -476,8 +476,30 @@ def _split_paragraphs(block: list[Line]) -> list[list[Line]]:
                 and not BULLET.match(line.text)
             ):
                 parts.append([])  # an indented first line after a list's last item
+            elif (
+                i == len(block) - 1
+                and prev.rstrip()[-1:] in ".!?"
+                and not _ends_sentence(line.text)
+                and len(line.text.split()) <= 6
+                and line.text.strip()[:1].isupper()
+                and not BULLET.match(line.text)
+            ):
+                parts.append([])  # a name under a paragraph: a signature, a caption
+                line = Line(line.text, "tail")  # not a heading: it stands under its text
         parts[-1].append(line)
     return [p for p in parts if p]
+
+
+def _line_set(block: list[Line]) -> bool:
+    """Whether a block is a set of lines, each a text of its own (a colophon, an address):
+    three or more lines, every one starting with a capital or a digit, none broken."""
+    texts = [line.text.strip() for line in block]
+    return (
+        len(block) >= 3
+        and not any(line.kind for line in block)
+        and all(t[:1].isupper() or t[:1].isdigit() for t in texts)
+        and not any(t.endswith("-") or BULLET.match(t) or TRAILING.search(t) for t in texts)
+    )
 
 
 def _heading_run(block: list[Line]) -> int:
@@ -593,7 +615,10 @@ def elements(lines: list[Line]) -> list[Element]:
     out: list[Element] = []
     for block in _blocks(lines):
         for part in _split_paragraphs(block):
-            _block_elements(part, vocabulary, out)
+            if _line_set(part):
+                out += [Element("paragraph", join_lines([line.text])) for line in part]
+            else:
+                _block_elements(part, vocabulary, out)
     out = _attach_leads(out)
     return _drop_repeats(out)
 
@@ -637,6 +662,10 @@ def _block_elements(block: list[Line], vocabulary, out: list[Element]) -> None:
         return
     if _is_list(block):
         before, items, numbered = _items(block, vocabulary)
+        ends = [n for n, text in enumerate(before[:-1]) if text.rstrip()[-1:] in ".!?"]
+        if ends:  # a paragraph, then the list's lead-in on a line of its own
+            out.append(Element("paragraph", join_lines(before[: ends[-1] + 1], vocabulary)))
+            before = before[ends[-1] + 1 :]
         lead = join_lines(before, vocabulary)
         if lead and not LEAD_END.search(lead) and _ends_sentence(lead):
             out.append(Element("paragraph", lead))
