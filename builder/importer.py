@@ -716,10 +716,16 @@ def _drop_repeats(elements_: list[Element]) -> list[Element]:
     out: list[Element] = []
     seen_lists: list[Element] = []
     seen_heads: set[str] = set()
+    echoes: set[int] = set()  # headings that say again what an earlier heading or lead said
     for element in elements_:
         if element.kind == "list" and element.items:
+            same = [_key(i) for i in element.items]
+            # printed twice: word for word, or reworded (a summary) under a repeated heading
+            echoed = bool(out) and out[-1].kind == "heading" and id(out[-1]) in echoes
             repeat = any(
-                sum(any(_similar(i, j) for j in old.items) for i in element.items)
+                same == [_key(j) for j in old.items]
+                or echoed
+                and sum(any(_similar(i, j) for j in old.items) for i in element.items)
                 >= 0.8 * len(element.items)
                 for old in seen_lists
             )
@@ -731,6 +737,8 @@ def _drop_repeats(elements_: list[Element]) -> list[Element]:
             if element.lead:
                 seen_heads.add(_key(element.lead))
         if element.kind == "heading":
+            if _key(element.text) in seen_heads:
+                echoes.add(id(element))
             seen_heads.add(_key(element.text))
         out.append(element)
     texts = [" ".join(words(_element_text(e))) for e in out]

@@ -106,7 +106,7 @@ def compare(draft: object, source: object) -> Figures:
     return Figures(
         commitments=(nc - len(missing_c)) / nc if nc else 1.0,
         paragraphs=(np_ - len(missing_p)) / np_ if np_ else 1.0,
-        damage=damage(mine),
+        damage=damage(mine, repeated=_repeated(theirs)),
         missing_commitments=missing_c,
         missing_paragraphs=missing_p,
         counts=(nc - len(missing_c), nc, np_ - len(missing_p), np_),
@@ -126,8 +126,19 @@ def _runs(groups: list[list[str]]) -> set[str]:
     return out
 
 
-def damage(found: Texts) -> list[str]:
-    """Return what is left of the extraction damage in a draft's texts, one line each."""
+def _repeated(found: Texts) -> set[str]:
+    """Return the texts a source itself prints more than once (not the import's doing)."""
+    seen: set[str] = set()
+    twice: set[str] = set()
+    for _, text in found.all:
+        key = " ".join(words(text))
+        (twice if key in seen else seen).add(key)
+    return twice
+
+
+def damage(found: Texts, repeated: set[str] = frozenset()) -> list[str]:
+    """Return what is left of the extraction damage in a draft's texts, one line each (a text
+    the source itself repeats, ``repeated``, is not counted as printed twice)."""
     out: list[str] = []
     seen: dict[str, str] = {}
     for path, text in found.all:
@@ -141,7 +152,7 @@ def damage(found: Texts) -> list[str]:
         key = " ".join(words(text))
         if not re.search(r"(\]|\.text|\.items\[\d+\])$", path):
             continue  # titles, leads, cards: they may say what a text says
-        if len(key.split()) >= 5 and key in seen:
+        if len(key.split()) >= 5 and key in seen and key not in repeated:
             out.append(f"{path}: printed twice (also {seen[key]}): {text[:60]!r}")
         seen.setdefault(key, path)
     return out
