@@ -126,6 +126,12 @@ def _parser() -> argparse.ArgumentParser:
     rendering(build)
     build.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     build.add_argument(
+        "--draft",
+        action="store_true",
+        help="build even where questions are missing: every page marked DRAFT, files named "
+        "SLUG-draft-… in dist/drafts/ (or --out)",
+    )
+    build.add_argument(
         "--no-preview",
         dest="previews",
         action="store_false",
@@ -161,6 +167,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     _global_options(watch, after=True)
 
+    schema = sub.add_parser(
+        "schema",
+        help="write sources/charter.schema.json, the JSON Schema editors complete and check with",
+        description="Write charter.schema.json for this charterpress into the project's sources/ "
+        "(or --dir): every source's first line points an editor (yaml-language-server) to it.",
+    )
+    schema.add_argument(
+        "--dir", type=Path, help="where to write it (default: sources in the project)"
+    )
+    _global_options(schema, after=True)
+
+    from .commands.serve import add_parser as add_serve
+
+    _global_options(add_serve(sub, sources, rendering), after=True)
+
     new = sub.add_parser(
         "new",
         help="start a charter: write a commented starter source that builds",
@@ -172,6 +193,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     new.add_argument("--dir", type=Path, help="where to write it (default: sources in the project)")
     _global_options(new, after=True)
+
+    from .intake.importer import add_parser as add_import
+
+    _global_options(add_import(sub), after=True)
+
+    from .intake.questions import add_parser as add_questions
+
+    questions, actions = add_questions(sub)
+    for p in (questions, *actions):
+        _global_options(p, after=True)
     return parser
 
 
@@ -201,9 +232,13 @@ def _logging(args: argparse.Namespace) -> None:
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate sources, see that their cards' text fits, print one summary line per charter."""
     from .commands.build import check_cards, read_sources, validate_sources
+    from .commands.schema import stale_schema
     from .errors import BuildError
 
     raws = read_sources(args.sources, args.sources_dir)
+    warning = stale_schema(args.sources_dir)
+    if warning:
+        print(warning, file=sys.stderr)
     sources = validate_sources(raws)
     if not args.quick:
         problems = check_cards(raws, sources, args.base / DIST)
@@ -227,6 +262,7 @@ def _options(args: argparse.Namespace, *, previews: bool = True, force: bool = F
     from .values import Options
 
     return Options(
+        draft=getattr(args, "draft", False),
         marks=args.marks,
         products=tuple(args.only) if args.only else ("cards", "booklet"),
         force=force,
@@ -236,6 +272,8 @@ def _options(args: argparse.Namespace, *, previews: bool = True, force: bool = F
 
 
 def _out(args: argparse.Namespace) -> Path:
+    if args.out is None and getattr(args, "draft", False):
+        return args.base / DIST / "drafts"  # a draft never lands beside the print files
     return args.out if args.out is not None else args.base / DIST
 
 
@@ -306,6 +344,40 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """Write a draft source made from a document (or, with --compare, measure it)."""
+    if args.compare is not None:
+        from .intake.measure import run
+    else:
+        from .intake.importer import run
+
+    return run(args)
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Write the JSON Schema for editors into the project's sources/."""
+    from .commands.schema import write_schema
+
+    path = write_schema(args.dir if args.dir is not None else args.sources_dir)
+    if not args.quiet:
+        print(path)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Build, serve dist/ on localhost, rebuild on save and reload the browser."""
+    from .commands.serve import serve
+
+    return serve(args, _options(args, previews=args.previews))
+
+
+def cmd_questions(args: argparse.Namespace) -> int:
+    """Export the cards' questions to a spreadsheet, or import them back."""
+    from .intake.questions import run
+
+    return run(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     try:
@@ -324,6 +396,10 @@ def main(argv: list[str] | None = None) -> int:
             "preview": cmd_preview,
             "watch": cmd_watch,
             "new": cmd_new,
+            "import": cmd_import,
+            "questions": cmd_questions,
+            "serve": cmd_serve,
+            "schema": cmd_schema,
         }[args.command]
         return command(args)
     except CharterError as error:

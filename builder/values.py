@@ -63,6 +63,8 @@ class Options:
     """How many charters to render at once (processes)."""
     previews: bool = True
     """Make PNG previews (dist/SLUG/preview/) and keep them current."""
+    draft: bool = False
+    """Build drafts: questions may be missing, every page is marked (source/draft.py)."""
 
 
 @dataclass

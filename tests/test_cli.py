@@ -98,7 +98,7 @@ def test_failed_build_leaves_dist_untouched(tmp_path):
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 2
-    assert lines[0].endswith(": sections[0].body[4].commitments[0].question: required")
+    assert lines[0].endswith(": sections[0].body[4].commitments[0].question: needs a question")
     assert lines[1].endswith(
         ": sections[0].body[4].commitments[0].qestion: unknown key (did you mean 'question'?)"
     )

@@ -24,7 +24,7 @@ else:  # pragma: no cover - Python 3.10
     tomllib = pytest.importorskip("tomli")
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-IMPORT_NAMES = {"pyyaml": "yaml", "pillow": "PIL", "fonttools": "fontTools"}
+IMPORT_NAMES = {"pyyaml": "yaml", "pillow": "PIL", "fonttools": "fontTools", "python-docx": "docx"}
 """Distributions whose import name differs from their name."""
 
 

@@ -11,7 +11,7 @@ import pytest
 from charterpress.__main__ import main
 from charterpress.commands import build as pipeline
 from charterpress.layout.templates import labels
-from charterpress.output.write import MANIFEST, Manifest
+from charterpress.output.write.write import MANIFEST, Manifest
 from charterpress.products import previews as preview
 from conftest import DATA, SLUGS, SOURCES, cached_make_products, load, products_of
 from PIL import Image, ImageChops, ImageStat

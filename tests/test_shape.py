@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "builder"
-STAGES = ("source", "text", "layout", "products", "prepress", "output", "commands")
+STAGES = ("source", "intake", "text", "layout", "products", "prepress", "output", "commands")
 
 
 def _name(path: Path, package: Path = PACKAGE) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import logging
 import multiprocessing
 import os
@@ -21,6 +22,7 @@ from ..errors import BuildError, CharterError, Problem, SourceError
 from ..output import reproducible
 from ..output.write import PREVIEWS, Manifest, locked, tree_digest, write_all
 from ..products import index
+from ..source.draft import drafting as _drafting
 from ..source.load import RawSource, find_sources, read_source
 from ..values import Built, Options, Product, Shrunk, sha256
 from .progress import Progress
@@ -161,6 +163,12 @@ def make_products(source: Source, options: Options) -> list[Product]:
         for name in options.products:
             products.extend(makers[name](source, options))
     proof.check_embedded_fonts(source, embedded, products)
+    if options.draft:
+        from ..source import draft
+        from ..layout.templates import labels
+
+        word = str(labels(source.charter.meta.language)["draft_mark"])
+        products = [dataclasses.replace(p, data=draft.stamp(p.data, word)) for p in products]
     return products
 
 
@@ -181,6 +189,7 @@ def inputs_key(raw: RawSource, options: Options) -> str:
                 _code_digest(project.root()),
                 repr(options.marks),
                 ",".join(options.products),
+                "draft" if options.draft else "",
                 repr(reproducible.from_environment()),
             )
         ).encode()
@@ -233,6 +242,10 @@ def build(
     charter is done.
     """
     raws = read_sources(paths, default_dir)
+    if options.draft:
+        from ..source.draft import renamed
+
+        raws = renamed(raws)
     progress = progress or Progress()
     with locked(out_dir):
         manifest = Manifest.read(out_dir)
@@ -241,7 +254,8 @@ def build(
             r for r in raws if options.force or not manifest.fresh(out_dir, r.slug, keys[r.slug])
         ]
         names = {r.slug for r in changed}
-        stale = {s.slug: s for s in validate_sources(changed)} if changed else {}
+        with _drafting(options.draft):
+            stale = {s.slug: s for s in validate_sources(changed)} if changed else {}
         jobs: list[Job] = []
         results: dict[str, Built] = {}
         for raw in raws:

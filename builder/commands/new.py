@@ -7,9 +7,7 @@ from pathlib import Path
 
 from ..errors import UsageError
 from ..output.write import write_atomic
-
-SCHEMA = "charter.schema.json"
-"""The JSON Schema beside the sources; the starter's first line points editors to it."""
+from ..source.schema_words import SCHEMA
 
 STARTER = """\
 # yaml-language-server: $schema=charter.schema.json

@@ -37,8 +37,13 @@ def watch(
     out: TextIO | None = None,
     err: TextIO | None = None,
     verbose: bool = False,
+    on_rebuild=None,
 ) -> None:
-    """Build the sources, then rebuild on every save until interrupted (or ``stop`` is set)."""
+    """Build the sources, then rebuild on every save until interrupted (or ``stop`` is set).
+
+    ``on_rebuild(slug, problems)``, if given, is told of each rebuild (``problems`` empty when
+    it succeeded): `charterpress serve` reloads the browser with it.
+    """
     from watchfiles import DefaultFilter
     from watchfiles import watch as changes_of
 
@@ -46,36 +51,80 @@ def watch(
     err = err or sys.stderr
     roots = _source_roots(paths, default_dir)
     data = [*project.layers("layouts"), *project.layers("assets")]
-    watched = [*roots, *data]
+    watched = [*roots, *data, *_image_folders(find_sources(paths, default_dir))]
     shown = ", ".join(_shown(p) for p in watched)
     if not verbose:  # the products' notes ('card 4 shrunk …') are counted in each line
         logging.getLogger("charterpress.pipeline").setLevel(logging.ERROR)
     logging.getLogger("watchfiles").setLevel(logging.ERROR)
     started = False
+    # The first (empty) batch comes once the watcher runs: build then, so that a save made
+    # during the first build is seen too.
+    for batch in changes_of(
+        *_existing(watched),
+        watch_filter=DefaultFilter(),
+        stop_event=stop,
+        raise_interrupt=False,
+        rust_timeout=WAKE_MS,
+        yield_on_timeout=True,
+    ):
+        if not started:
+            started = True
+            for source in find_sources(paths, default_dir):
+                _rebuild(source, default_dir, out_dir, options, out, err, on_rebuild)
+            print(f"watching {shown} (Ctrl-C stops)", file=out, flush=True)
+            continue
+        output = out_dir.resolve()  # our own writes are no reason to rebuild
+        changed = {Path(p).resolve() for _, p in batch}
+        changed = {p for p in changed if not p.is_relative_to(output)}
+        if any(root.resolve() in changed for root in roots):
+            # a sources/ made after the start: a file saved into it at once may come before
+            # the watcher sees the folder, so everything in it counts as changed
+            changed |= {s.resolve() for s in find_sources(paths, default_dir)}
+        for source in _affected(changed, paths, default_dir, data) if changed else []:
+            _rebuild(source, default_dir, out_dir, options, out, err, on_rebuild)
+    if stop is None or not stop.is_set():
+        raise KeyboardInterrupt  # Ctrl-C ended the watcher: exit 130, as build does
+
+
+def _existing(paths: list[Path]) -> list[Path]:
+    """Return the folders to hand the watcher: a folder not made yet (a sources/ created after
+    watch started) is watched through its nearest existing parent."""
+    found: list[Path] = []
+    for path in paths:
+        while not path.exists() and path.parent != path:
+            path = path.parent
+        if path.exists() and path.resolve() not in [f.resolve() for f in found]:
+            found.append(path)
+    return found
+
+
+def _uses(source: Path) -> set[Path]:
+    """Return the files besides the source a charter is built from: its hyphenation list and
+    the images it names (read from the YAML as it stands; a broken source names none)."""
+    import yaml
+
+    from .schema import image_fields
+
+    used = {source.with_name(f"{source.stem}.hyphenation.txt").resolve()}
     try:
-        # The first (empty) batch comes once the watcher runs: build then, so that a save made
-        # during the first build is seen too.
-        for batch in changes_of(
-            *[p for p in watched if p.exists()],
-            watch_filter=DefaultFilter(),
-            stop_event=stop,
-            raise_interrupt=False,
-            rust_timeout=WAKE_MS,
-            yield_on_timeout=True,
-        ):
-            if not started:
-                started = True
-                for source in find_sources(paths, default_dir):
-                    _rebuild(source, default_dir, out_dir, options, out, err)
-                print(f"watching {shown} (Ctrl-C stops)", file=out, flush=True)
-                continue
-            output = out_dir.resolve()  # our own writes are no reason to rebuild
-            changed = {Path(p).resolve() for _, p in batch}
-            changed = {p for p in changed if not p.is_relative_to(output)}
-            for source in _affected(changed, paths, default_dir, data) if changed else []:
-                _rebuild(source, default_dir, out_dir, options, out, err)
-    except KeyboardInterrupt:
-        pass
+        data = yaml.safe_load(source.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return used
+    for _, file in image_fields(data):
+        used.add((source.parent / file).resolve())
+    return used
+
+
+def _image_folders(sources: list[Path]) -> list[Path]:
+    """Return the folders of the images the sources name (those outside sources/ too)."""
+    root = project.root().resolve()
+    folders: list[Path] = []
+    for source in sources:
+        for used in _uses(source):
+            folder = used.parent
+            if folder.is_relative_to(root) and folder not in folders:
+                folders.append(folder)
+    return folders
 
 
 def _source_roots(paths: list[Path], default_dir: Path) -> list[Path]:
@@ -102,7 +151,11 @@ def _affected(
     if any(p.is_relative_to(root.resolve()) for p in changed for root in data):
         forget_caches()
         return sources
-    return [s for s in sources if s.resolve() in changed and s.suffix in SOURCE_SUFFIXES]
+    return [
+        s
+        for s in sources
+        if (s.resolve() in changed and s.suffix in SOURCE_SUFFIXES) or changed & _uses(s)
+    ]
 
 
 def forget_caches() -> None:
@@ -119,7 +172,13 @@ def forget_caches() -> None:
 
 
 def _rebuild(
-    source: Path, default_dir: Path, out_dir: Path, options: Options, out: TextIO, err: TextIO
+    source: Path,
+    default_dir: Path,
+    out_dir: Path,
+    options: Options,
+    out: TextIO,
+    err: TextIO,
+    on_rebuild=None,
 ) -> None:
     """Rebuild one charter and print one line; on problems print them and keep the last PDFs."""
     stamp = time.strftime("%H:%M:%S")
@@ -132,11 +191,17 @@ def _rebuild(
             f"{stamp} {source.stem}: not rebuilt ({len(error.problems)} problem"
             f"{'' if len(error.problems) == 1 else 's'}); the last good files stay; "
             "waiting for the next save",
-            file=out,
+            file=err,  # on the stream of the problem lines above it
             flush=True,
         )
+        if on_rebuild:
+            on_rebuild(source.stem, [str(p) for p in error.problems])
         return
     except OSError as error:
         print(f"{stamp} {source.stem}: {error.filename or ''}: {error.strerror or error}", file=err)
+        if on_rebuild:
+            on_rebuild(source.stem, [f"{error.filename or ''}: {error.strerror or error}"])
         return
     print(f"{stamp} {describe(built)}", file=out, flush=True)
+    if on_rebuild:
+        on_rebuild(source.stem, [])

@@ -115,7 +115,9 @@ class Commitment(_Frozen):
     """The commitment as the charter writes it (as it stands in the booklet's list)."""
     card: Text | None = None
     """The card front's wording, where the charter's text ends a sentence begun by the lead."""
-    question: Question
+    # Required: `check` and `build` report each commitment without one ("needs a question",
+    # builder/source/draft.py); only `build --draft` builds without it.
+    question: Question | None = None
     """Our reflection question for the card's back: open, concrete, one sentence."""
 
     @property

@@ -12,6 +12,7 @@ from .. import project
 from ..errors import Problem
 from ..text.hyphenate import Exceptions, parse_exceptions
 from ..values import Source, sha256
+from . import draft, schema_words
 from . import images as assets
 from .load import Loaded, Path_, RawSource, format_path, parse
 from .model import (
@@ -101,6 +102,7 @@ def _hyphenation(raw: RawSource) -> tuple[Exceptions, list[Problem]]:
 def validate(loaded: Loaded, name: str) -> tuple[Charter | None, list[Problem]]:
     """Validate plain data against the model and the rules the model cannot express."""
     problems = _duplicate_ids(loaded, name)
+    problems += draft.missing_questions(loaded, name)  # none while drafting (build --draft)
     charter = None
     try:
         charter = Charter.model_validate(loaded.data)
@@ -334,13 +336,15 @@ def json_schema() -> dict:
     if "Section" in defs:  # at least one block of a section's body is a list of commitments
         body = defs["Section"]["properties"]["body"]
         body["contains"] = {"type": "object", "required": ["commitments"]}
+    if "Commitment" in defs:  # optional only for `build --draft`: editors require it
+        draft.require_question(defs["Commitment"])
     if "CardSize" in defs:
         size = defs["CardSize"]
         defs["CardSize"] = {
             "description": "A card size in mm, or a preset name.",
             "anyOf": [{"enum": sorted(CARD_PRESETS)}, size],
         }
-    return schema
+    return schema_words.annotate(schema)  # descriptions and plain pattern messages
 
 
 def _block_schema(block: dict) -> dict:

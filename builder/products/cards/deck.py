@@ -177,7 +177,7 @@ def deck(charter: Charter, words: dict[str, object]) -> list[Card]:
                     headline=section.headline,
                     title=commitment.title,
                     front=commitment.front,
-                    back=commitment.question,
+                    back=commitment.question or str(words["question_missing"]),
                     front_field="card" if commitment.card else "text",
                     lead=None if commitment.card else block.lead,
                 )

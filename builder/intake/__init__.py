@@ -1,0 +1,1 @@
+"""The way in: a draft source from a document, questions from a spreadsheet, and how close a draft comes."""
