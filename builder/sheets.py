@@ -54,6 +54,7 @@ def add_crop_marks(
     """
     reader = PdfReader(io.BytesIO(pdf))
     writer = PdfWriter(clone_from=reader)
+    writer.pdf_header = reader.pdf_header  # a PDF/X-4 print file stays PDF 1.6 (pdfx.py)
     for page in writer.pages:
         _mark_page(writer, page, mm(bleed_mm), mm(offset_mm), mm(length_mm))
     return _write(writer)
