@@ -184,6 +184,10 @@ def make_products(source: Source, options: Options) -> list[Product]:
         for name in options.products:
             products.extend(makers[name](source, options))
     proof.check_embedded_fonts(source, embedded, products)
+    if any(p.name.endswith("-print.pdf") for p in products):
+        from . import preflight
+
+        products.append(preflight.run(source, products))  # SLUG-preflight.txt, or BuildError
     return products
 
 
