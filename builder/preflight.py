@@ -50,6 +50,8 @@ MIN_COLOURED_TEXT_PT = 9.0
 MAX_INK = 300.0
 WARN_DPI = 300
 MIN_DPI = 150
+SLIVER_PT = 0.02
+"""A gap this narrow between a border's two rectangles is rounding, not a line."""
 LIGHT_INK = 25.0
 """Text of less total ink than this (%) is pale type reversed out of a colour field (legible
 only there), not type printed on paper: it knocks out of the field and is allowed."""
@@ -376,9 +378,10 @@ class Walker:
         if len(path) == 2:  # a border as WeasyPrint paints it: two rectangles, filled even-odd
             (x, y, w, h), (x2, y2, w2, h2) = path
             gaps = [x2 - x, y2 - y, (x + w) - (x2 + w2), (y + h) - (y2 + h2)]
-            gaps = [abs(g) for g in gaps if abs(g) > 1e-6]
+            scale = scale_of(state.ctm)
+            gaps = [abs(g) * scale for g in gaps if abs(g) * scale > SLIVER_PT]
             if gaps:
-                self.line(min(gaps) * scale_of(state.ctm), state.fill, state.fill_alpha)
+                self.line(min(gaps), state.fill, state.fill_alpha)
         elif len(path) == 1:
             _, _, w, h = path[0]
             thin = min(abs(w), abs(h)) * scale_of(state.ctm)
