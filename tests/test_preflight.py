@@ -90,7 +90,6 @@ def test_no_extgstate_of_the_print_files_is_translucent(path: Path) -> None:
                     assert float(state.get(key, 1)) == 1, (kind, number, name, key)
 
 
-@pytest.mark.skipif(shutil.which("gs") is None, reason="Ghostscript (ghostscript) not installed")
 @pytest.mark.parametrize("path", CHARTERS[:5], ids=lambda p: p.stem)
 def test_ghostscript_finds_no_page_over_300_percent_ink(path: Path, tmp_path: Path) -> None:
     """Ghostscript renders each print page as CMYK through the output-intent profile (36 dpi)."""
