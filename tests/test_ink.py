@@ -70,3 +70,15 @@ def test_the_old_rgb_grey_of_the_card_numbers_is_gone(path: Path) -> None:
     joined = b"\n".join(content_of(data))
     assert b"0.431373 0.431373 0.45098 rg" not in joined, "the old RGB grey #6e6e73"
     assert re.search(rb"\n0 0 0 [\d.]+ scn\n", joined), "no K-only fill at all"
+
+
+def test_the_screen_booklet_keeps_its_rgb_greys_and_writing_rules() -> None:
+    """The print inks are the print variant's only: the screen PDF keeps #b0b0b0 rules at 0.3 pt."""
+    path = SOURCES / "ballerup.yaml"
+    made = products_of(path, "booklet")
+    screen = b"\n".join(content_of(made["ballerup-booklet.pdf"].data))
+    printed = b"\n".join(content_of(made["ballerup-booklet-print.pdf"].data))
+    rule_grey = b"0.690196 0.690196 0.690196 rg"
+    assert screen.count(rule_grey) >= 10, "the writing rules went from the screen booklet"
+    assert rule_grey not in printed
+    assert re.search(rb"\n0 0 0 0\.35 scn\n", printed), "the print booklet's K-tint rules"
