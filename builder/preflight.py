@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, ContentStream, DictionaryObject, IndirectObject
+from pypdf.generic import ArrayObject, ContentStream, DictionaryObject
 
 from .errors import BuildError, Problem
 from .output import Product
@@ -260,10 +260,17 @@ class Walker:
         if self.m.thinnest is None or width < self.m.thinnest:
             self.m.thinnest = width
         if width < MIN_RULE_PT - TOLERANCE and not is_paper(colour):
-            self.find("error", f"a rule {width:.2f} pt thin (under {MIN_RULE_PT} pt)", f"thin{width:.2f}")
+            self.find(
+                "error", f"a rule {width:.2f} pt thin (under {MIN_RULE_PT} pt)", f"thin{width:.2f}"
+            )
         if width <= THIN_PT and alpha < 1 - TOLERANCE:
             self.find("error", f"a {width:.2f} pt line at {alpha:.0%} opacity: flatten it")
-        if width <= THIN_PT * 2 and colour[0] == "rgb" and is_neutral(colour) and not is_paper(colour):
+        if (
+            width <= THIN_PT * 2
+            and colour[0] == "rgb"
+            and is_neutral(colour)
+            and not is_paper(colour)
+        ):
             self.find("error", f"a grey rule in {show(colour)}: neutral rules must be K only")
 
     def space(self, resources: DictionaryObject, name: str) -> str:
@@ -293,8 +300,13 @@ class Walker:
         return "other"
 
     def colour(self, space: str, operands: list) -> tuple:
-        values = [float(v) for v in operands if isinstance(v, (int, float)) or hasattr(v, "as_numeric")]
-        if space in ("rgb", "cmyk", "gray") and len(values) == {"rgb": 3, "cmyk": 4, "gray": 1}[space]:
+        values = [
+            float(v) for v in operands if isinstance(v, (int, float)) or hasattr(v, "as_numeric")
+        ]
+        if (
+            space in ("rgb", "cmyk", "gray")
+            and len(values) == {"rgb": 3, "cmyk": 4, "gray": 1}[space]
+        ):
             return (space, *values)
         return (space,)
 
@@ -396,19 +408,29 @@ class Walker:
         self.ink(colour)
         alpha = state.fill_alpha * state.group_alpha
         if alpha < 1 - TOLERANCE:
-            self.find("error", f"text {label} at {alpha:.0%} opacity: text must be opaque", f"alpha{colour}{alpha}")
+            self.find(
+                "error",
+                f"text {label} at {alpha:.0%} opacity: text must be opaque",
+                f"alpha{colour}{alpha}",
+            )
         ink = ink_of(colour)
         if is_paper(colour) or (ink is not None and ink < LIGHT_INK):
             return  # paper white or a pale tint: reversed out of a colour field
         if is_neutral(colour) and not is_k_only(colour):
             kind = "black" if ink > 250 else "grey"
-            self.find("error", f"{kind} text {label}: neutral text must be K only", f"neutral{colour}")
+            self.find(
+                "error", f"{kind} text {label}: neutral text must be K only", f"neutral{colour}"
+            )
         elif (
             not is_neutral(colour)
             and size < MIN_COLOURED_TEXT_PT - TOLERANCE
             and any(ch.isalnum() for ch in words)
         ):
-            self.find("error", f"coloured text {label}: under {MIN_COLOURED_TEXT_PT:g} pt, print it K only", f"small{colour}{size:.1f}")
+            self.find(
+                "error",
+                f"coloured text {label}: under {MIN_COLOURED_TEXT_PT:g} pt, print it K only",
+                f"small{colour}{size:.1f}",
+            )
 
     def decode(self, operands: list, font: object) -> str:
         if font is None:
@@ -454,14 +476,26 @@ class Walker:
         width_pt, height_pt = math.hypot(a, b), math.hypot(c, d)
         if width_pt <= 0 or height_pt <= 0:
             return
-        dpi = min(int(xobject["/Width"]) / (width_pt / 72), int(xobject["/Height"]) / (height_pt / 72))
+        dpi = min(
+            int(xobject["/Width"]) / (width_pt / 72), int(xobject["/Height"]) / (height_pt / 72)
+        )
         if self.m.lowest_dpi is None or dpi < self.m.lowest_dpi:
             self.m.lowest_dpi = dpi
         name = self.image_name(xobject)
         if dpi < MIN_DPI:
-            self.find("error", f"an image prints at {dpi:.0f} dpi (under {MIN_DPI}): use a larger one", f"dpi{id(xobject)}", name)
+            self.find(
+                "error",
+                f"an image prints at {dpi:.0f} dpi (under {MIN_DPI}): use a larger one",
+                f"dpi{id(xobject)}",
+                name,
+            )
         elif dpi < WARN_DPI:
-            self.find("warning", f"an image prints at {dpi:.0f} dpi (under {WARN_DPI})", f"dpi{id(xobject)}", name)
+            self.find(
+                "warning",
+                f"an image prints at {dpi:.0f} dpi (under {WARN_DPI})",
+                f"dpi{id(xobject)}",
+                name,
+            )
         space = xobject.get("/ColorSpace")
         if space is not None and space.get_object() == "/DeviceRGB":
             self.space(resources, "/DeviceRGB")
@@ -471,7 +505,7 @@ class Walker:
         return getattr(self, "images", {}).get((int(xobject["/Width"]), int(xobject["/Height"])))
 
     def image_ink(self, xobject) -> None:
-        from PIL import Image, ImageCms
+        from PIL import ImageCms
 
         try:
             picture = xobject.decode_as_image()
@@ -536,15 +570,26 @@ def check_file(name: str, data: bytes, report: Report, images: dict | None = Non
         if boxes["/TrimBox"] is None or boxes["/BleedBox"] is None:
             find("error", "no TrimBox or BleedBox", number)
         else:
-            media, trim, bleed = ([float(v) for v in boxes[k]] for k in ("/MediaBox", "/TrimBox", "/BleedBox"))
+            media, trim, bleed = (
+                [float(v) for v in boxes[k]] for k in ("/MediaBox", "/TrimBox", "/BleedBox")
+            )
             sides = [trim[0] - bleed[0], trim[1] - bleed[1], bleed[2] - trim[2], bleed[3] - trim[3]]
             if min(sides) < MIN_BLEED_MM * MM - 0.05:
                 find("error", f"bleed {min(sides) / MM:.1f} mm (under {MIN_BLEED_MM:g} mm)", number)
-            outside = [bleed[0] - media[0], bleed[1] - media[1], media[2] - bleed[2], media[3] - bleed[3]]
+            outside = [
+                bleed[0] - media[0],
+                bleed[1] - media[1],
+                media[2] - bleed[2],
+                media[3] - bleed[3],
+            ]
             if min(outside) < -0.05:
                 find("error", "the BleedBox reaches outside the MediaBox", number)
         if page.get("/Annots"):
-            find("error", f"{len(page['/Annots'])} annotations (links): a print file has none", number)
+            find(
+                "error",
+                f"{len(page['/Annots'])} annotations (links): a print file has none",
+                number,
+            )
         resources = page.get("/Resources")
         resources = resources.get_object() if resources is not None else DictionaryObject()
         _fonts(resources, fonts)
@@ -560,7 +605,7 @@ def check_file(name: str, data: bytes, report: Report, images: dict | None = Non
 def _fonts(resources: DictionaryObject, found: dict[int, str], depth: int = 0) -> None:
     """Collect the fonts of ``resources`` (and its forms') that carry no font program."""
     table = resources.get("/Font")
-    for ref in (table.get_object().values() if table is not None else []):
+    for ref in table.get_object().values() if table is not None else []:
         font = ref.get_object()
         leaves = [d.get_object() for d in font.get("/DescendantFonts", [])] or [font]
         for leaf in leaves:
@@ -569,7 +614,7 @@ def _fonts(resources: DictionaryObject, found: dict[int, str], depth: int = 0) -
             if not any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
                 found[id(leaf)] = str(leaf.get("/BaseFont"))
     xobjects = resources.get("/XObject")
-    for ref in (xobjects.get_object().values() if xobjects is not None and depth < 8 else []):
+    for ref in xobjects.get_object().values() if xobjects is not None and depth < 8 else []:
         inner = ref.get_object()
         if inner.get("/Subtype") == "/Form" and "/Resources" in inner:
             _fonts(inner["/Resources"].get_object(), found, depth + 1)
@@ -610,7 +655,13 @@ def grouped(findings: list[Finding]) -> list[Finding]:
         pages = sorted({f.page for f in group[1:] if f.page and f.page != first.page})
         if pages:
             more = ", ".join(map(str, pages[:8])) + (" …" if len(pages) > 8 else "")
-            first = Finding(first.level, first.file, first.page, f"{first.message} (also pages {more})", first.image)
+            first = Finding(
+                first.level,
+                first.file,
+                first.page,
+                f"{first.message} (also pages {more})",
+                first.image,
+            )
         out.append(first)
     return out
 
@@ -659,13 +710,18 @@ def render_report(source, report: Report) -> str:
             f"  thinnest line: {m.thinnest:.2f} pt" if m.thinnest else "  thinnest line: none",
             f"  highest total ink: {m.ink:.0f} % (page {m.ink_page}; limit {MAX_INK:.0f} %;"
             " vector colours exact, images at up to 256 px)",
-            f"  lowest image resolution: {m.lowest_dpi:.0f} dpi" if m.lowest_dpi else "  images: none",
+            f"  lowest image resolution: {m.lowest_dpi:.0f} dpi"
+            if m.lowest_dpi
+            else "  images: none",
         ]
-    lines += ["", "Checked: PDF/X-4 keys (Info, XMP), output intent (CMYK profile), TrimBox/BleedBox,"
-              f" bleed >= {MIN_BLEED_MM:g} mm, no annotations, no uncalibrated DeviceRGB, opaque text"
-              f" and thin lines, neutral text and rules K only, coloured text >= {MIN_COLOURED_TEXT_PT:g} pt,"
-              f" rules >= {MIN_RULE_PT} pt, total ink <= {MAX_INK:.0f} %, fonts embedded,"
-              f" images >= {WARN_DPI} dpi (warning), >= {MIN_DPI} dpi (error)."]
+    lines += [
+        "",
+        "Checked: PDF/X-4 keys (Info, XMP), output intent (CMYK profile), TrimBox/BleedBox,"
+        f" bleed >= {MIN_BLEED_MM:g} mm, no annotations, no uncalibrated DeviceRGB, opaque text"
+        f" and thin lines, neutral text and rules K only, coloured text >= {MIN_COLOURED_TEXT_PT:g} pt,"
+        f" rules >= {MIN_RULE_PT} pt, total ink <= {MAX_INK:.0f} %, fonts embedded,"
+        f" images >= {WARN_DPI} dpi (warning), >= {MIN_DPI} dpi (error).",
+    ]
     for finding in report.findings:
         lines.append(f"{finding.level}: {finding.text()}")
     return "\n".join(lines) + "\n"

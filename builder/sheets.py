@@ -175,9 +175,7 @@ def place_cards(faces_pdf: bytes, furniture_pdf: bytes, grid: Grid, count: int, 
         content += marks
         if grid.fold:
             folds = [fold_line(grid, slot) for slot in range(len(placed) // 2)]
-            content += lines_content(
-                _in_points(folds), width=OFFICE_MARK_PT, dash=2.5, black=True
-            )
+            content += lines_content(_in_points(folds), width=OFFICE_MARK_PT, dash=2.5, black=True)
         use_forms(page, {f"/Face{face}": forms[face] for face, _ in placed})
         append_content(writer, page, content)
     return _write(writer)

@@ -45,7 +45,9 @@ def content_of(data: bytes) -> list[bytes]:
     return [page.get_contents().get_data() for page in reader.pages]
 
 
-@pytest.mark.parametrize("path", [SOURCES / "glostrup.yaml", DATA / "cards-a6-fold.yaml"], ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "path", [SOURCES / "glostrup.yaml", DATA / "cards-a6-fold.yaml"], ids=lambda p: p.stem
+)
 def test_office_sheet_marks_are_100_percent_k_at_0_4_pt(path: Path) -> None:
     sheets = products_of(path, "cards")[f"{path.stem}-cards-sheets.pdf"].data
     for number, content in enumerate(content_of(sheets), 1):

@@ -99,16 +99,32 @@ def test_ghostscript_finds_no_page_over_300_percent_ink(path: Path, tmp_path: Pa
         pdf.write_bytes(made(path)[f"{path.stem}-{kind}.pdf"])
         done = subprocess.run(
             ["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=inkcov", "-o", "-", str(pdf)],
-            capture_output=True, text=True, check=True, timeout=600,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=600,
         )
-        lines = [l.split() for l in done.stdout.splitlines() if l.strip().endswith("ok")]
+        lines = [row.split() for row in done.stdout.splitlines() if row.strip().endswith("ok")]
         assert len(lines) > 0
         for values in lines:  # average coverage per page: a sanity bound
             assert sum(float(v) for v in values[:4]) * 100 <= preflight.MAX_INK
         subprocess.run(
-            ["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=tiff32nc", "-r36",
-             f"-sOutputICCProfile={profile}", "-o", str(tmp_path / f"{kind}-%03d.tif"), str(pdf)],
-            capture_output=True, check=True, timeout=600,
+            [
+                "gs",
+                "-q",
+                "-dSAFER",
+                "-dBATCH",
+                "-dNOPAUSE",
+                "-sDEVICE=tiff32nc",
+                "-r36",
+                f"-sOutputICCProfile={profile}",
+                "-o",
+                str(tmp_path / f"{kind}-%03d.tif"),
+                str(pdf),
+            ],
+            capture_output=True,
+            check=True,
+            timeout=600,
         )
         for tif in sorted(tmp_path.glob(f"{kind}-*.tif")):
             image = Image.open(tif)
@@ -116,7 +132,9 @@ def test_ghostscript_finds_no_page_over_300_percent_ink(path: Path, tmp_path: Pa
             bands = [b.getextrema()[1] for b in image.split()]
             if sum(bands) <= preflight.MAX_INK * 2.55:
                 continue
-            peak = max(sum(image.getpixel((x, y))) for y in range(image.height) for x in range(image.width))
+            peak = max(
+                sum(image.getpixel((x, y))) for y in range(image.height) for x in range(image.width)
+            )
             assert peak <= preflight.MAX_INK * 2.55 + 3, (kind, tif.name, peak / 2.55)
 
 
@@ -141,9 +159,11 @@ def test_rgb_grey_text_in_a_project_layout_is_one_located_line_and_nothing_is_wr
     )
     done = cli(project, "--only", "cards")
     assert done.returncode == 1, done.stderr
-    lines = [l for l in done.stderr.splitlines() if "neutral text must be K only" in l]
+    lines = [line for line in done.stderr.splitlines() if "neutral text must be K only" in line]
     assert len(lines) == 1, done.stderr
-    assert re.match(rf"sources/{slug}\.yaml: {slug}-cards-print\.pdf page \d+: grey text '.+' \(", lines[0]), lines[0]
+    assert re.match(
+        rf"sources/{slug}\.yaml: {slug}-cards-print\.pdf page \d+: grey text '.+' \(", lines[0]
+    ), lines[0]
     assert "RGB #555555" in lines[0]
     assert "Traceback" not in done.stderr
     assert not (project / "dist" / slug / f"{slug}-cards-print.pdf").exists()
@@ -158,7 +178,9 @@ def test_translucent_text_in_a_project_layout_is_refused(tmp_path: Path) -> None
     )
     done = cli(project, "--only", "cards")
     assert done.returncode == 1, done.stderr
-    assert re.search(r"cards-print\.pdf page \d+: text '.+' .* at 60% opacity", done.stderr), done.stderr
+    assert re.search(r"cards-print\.pdf page \d+: text '.+' .* at 60% opacity", done.stderr), (
+        done.stderr
+    )
 
 
 def _figure_project(tmp_path: Path, width_px: int) -> Path:
@@ -166,7 +188,9 @@ def _figure_project(tmp_path: Path, width_px: int) -> Path:
     png = io.BytesIO()
     image.save(png, "PNG")
     text = (DATA / "format-blocks.yaml").read_text(encoding="utf-8")
-    project = project_with(tmp_path, DATA / "format-blocks.yaml", {"sources/figure.png": png.getvalue()})
+    project = project_with(
+        tmp_path, DATA / "format-blocks.yaml", {"sources/figure.png": png.getvalue()}
+    )
     shutil.copy(DATA / "logo.png", project / "sources" / "logo.png")
     (project / "sources" / "format-blocks.yaml").write_text(text, encoding="utf-8")
     return project
@@ -174,7 +198,7 @@ def _figure_project(tmp_path: Path, width_px: int) -> Path:
 
 def figure_line() -> int:
     lines = (DATA / "format-blocks.yaml").read_text(encoding="utf-8").splitlines()
-    return next(i for i, l in enumerate(lines, 1) if "figure: figure.png" in l)
+    return next(i for i, line in enumerate(lines, 1) if "figure: figure.png" in line)
 
 
 def test_a_150_dpi_image_is_a_located_warning_in_the_report(tmp_path: Path) -> None:
@@ -184,7 +208,9 @@ def test_a_150_dpi_image_is_a_located_warning_in_the_report(tmp_path: Path) -> N
     done = cli(project, "--only", "booklet")
     assert done.returncode == 0, done.stderr
     report = (project / "dist" / "format-blocks" / "format-blocks-preflight.txt").read_text()
-    assert re.search(r"warning: format-blocks-booklet-print\.pdf page \d+: an image prints at 15\d dpi", report), report
+    assert re.search(
+        r"warning: format-blocks-booklet-print\.pdf page \d+: an image prints at 15\d dpi", report
+    ), report
     line = f"sources/format-blocks.yaml:{figure_line()}: front[0].body[3].figure: "
     assert line in done.stdout + done.stderr, done.stdout + done.stderr
 
@@ -193,7 +219,9 @@ def test_a_100_dpi_image_is_a_located_error(tmp_path: Path) -> None:
     project = _figure_project(tmp_path, round(900 * 100 / 199.3))
     done = cli(project, "--only", "booklet")
     assert done.returncode == 1, done.stderr
-    errors = [l for l in done.stderr.splitlines() if "dpi (under 150)" in l]
+    errors = [line for line in done.stderr.splitlines() if "dpi (under 150)" in line]
     assert len(errors) == 1, done.stderr
-    assert errors[0].startswith(f"sources/format-blocks.yaml:{figure_line()}: front[0].body[3].figure: ")
+    assert errors[0].startswith(
+        f"sources/format-blocks.yaml:{figure_line()}: front[0].body[3].figure: "
+    )
     assert "'figure.png'" in errors[0]
