@@ -255,8 +255,8 @@ class Walker:
             self.find("error", f"{show(colour)} is {value:.0f} % ink (over {MAX_INK:.0f} %)")
 
     def line(self, width: float, colour: tuple, alpha: float) -> None:
-        if width <= 0:
-            return
+        if width <= 0 or colour[0] == "separation":
+            return  # registration colour: the shop's crop marks (--marks), outside the bleed
         if self.m.thinnest is None or width < self.m.thinnest:
             self.m.thinnest = width
         if width < MIN_RULE_PT - TOLERANCE and not is_paper(colour):
