@@ -14,7 +14,7 @@ from charterpress import cards, colours, impose, reading
 from charterpress.errors import BuildError
 from charterpress.layouts import labels
 from charterpress.pipeline import Options, make_products
-from charterpress.sheets import mm
+from charterpress.sheets import OFFICE_MARK_PT, mm
 from conftest import DATA, SLUGS, SOURCES, load, products_of
 from pypdf import PdfReader
 
@@ -337,7 +337,7 @@ def test_sheet_cut_marks_stay_outside_every_card() -> None:
     cards_pt = [tuple(mm(v) for v in g.slot(i)) for i in range(g.per_sheet)]
     with pdfplumber.open(io.BytesIO(sheets)) as doc:
         page = doc.pages[0]
-        lines = [ln for ln in page.lines if ln["linewidth"] == pytest.approx(0.25)]
+        lines = [ln for ln in page.lines if ln["linewidth"] == pytest.approx(OFFICE_MARK_PT)]
         assert len(lines) >= 16
         for ln in lines:
             y0, y1 = page.height - ln["bottom"], page.height - ln["top"]
