@@ -14,15 +14,15 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from charterpress import pdfx
+from charterpress import pdfx, project
 from charterpress.pipeline import Options, make_products
-from conftest import DATA, ROOT, SOURCES, load, products_of
+from conftest import DATA, SOURCES, load, products_of
 from PIL import Image, ImageCms
 from pypdf import PdfReader
 
 CHARTERS = [*sorted(SOURCES.glob("*.yaml")), DATA / "unlike-the-five.yaml"]
 PRINT = {"booklet": "booklet-print", "cards": "cards-print"}
-ICC = ROOT / "assets" / "icc"
+ICC = project.DATA / "assets" / "icc"  # the packaged profile (a copied test tree has none)
 XMP_ID = re.compile(rb"<xmpMM:DocumentID>(xmp\.did:[0-9a-f-]{36})</xmpMM:DocumentID>")
 
 

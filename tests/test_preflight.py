@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-from charterpress import preflight
-from conftest import DATA, ROOT, SOURCES, products_of
+from charterpress import preflight, project
+from conftest import DATA, SOURCES, products_of
 from PIL import Image
 from pypdf import PdfReader
 
@@ -94,7 +94,7 @@ def test_no_extgstate_of_the_print_files_is_translucent(path: Path) -> None:
 @pytest.mark.parametrize("path", CHARTERS[:5], ids=lambda p: p.stem)
 def test_ghostscript_finds_no_page_over_300_percent_ink(path: Path, tmp_path: Path) -> None:
     """Ghostscript renders each print page as CMYK through the output-intent profile (36 dpi)."""
-    profile = ROOT / "assets" / "icc" / "FOGRA39L-coated.icc"
+    profile = project.DATA / "assets" / "icc" / "FOGRA39L-coated.icc"
     for kind in PRINT:
         pdf = tmp_path / f"{kind}.pdf"
         pdf.write_bytes(made(path)[f"{path.stem}-{kind}.pdf"])
