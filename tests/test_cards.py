@@ -14,7 +14,7 @@ from charterpress.commands.build import make_products
 from charterpress.errors import BuildError
 from charterpress.layout.templates import labels
 from charterpress.prepress import impose
-from charterpress.prepress.sheets import mm
+from charterpress.prepress.sheets import OFFICE_MARK_PT, mm
 from charterpress.products.cards import deck as cards
 from charterpress.text import colours, reading
 from charterpress.values import Options
@@ -340,7 +340,7 @@ def test_sheet_cut_marks_stay_outside_every_card() -> None:
     cards_pt = [tuple(mm(v) for v in g.slot(i)) for i in range(g.per_sheet)]
     with pdfplumber.open(io.BytesIO(sheets)) as doc:
         page = doc.pages[0]
-        lines = [ln for ln in page.lines if ln["linewidth"] == pytest.approx(0.25)]
+        lines = [ln for ln in page.lines if ln["linewidth"] == pytest.approx(OFFICE_MARK_PT)]
         assert len(lines) >= 16
         for ln in lines:
             y0, y1 = page.height - ln["bottom"], page.height - ln["top"]

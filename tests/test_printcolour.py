@@ -78,8 +78,11 @@ def profiles(pdf: bytes) -> tuple[dict[int, bytes], list[str]]:
     return found, missing
 
 
-def icc_streams(pdf: bytes) -> int:
-    """Return how many ICC profile streams the file holds, referenced or not."""
+def icc_streams(pdf: bytes, components: int = 3) -> int:
+    """Return how many ICC profile streams of ``components`` channels the file holds, referenced or not.
+
+    (The print-shop files hold one CMYK profile besides: their output intent, tests/test_pdfx.py.)
+    """
     reader = PdfReader(io.BytesIO(pdf))
     count = 0
     for number in range(1, int(reader.trailer["/Size"])):
@@ -87,7 +90,11 @@ def icc_streams(pdf: bytes) -> int:
             obj = reader.get_object(number)
         except Exception:  # a free or compressed-away number
             continue
-        if isinstance(obj, StreamObject) and "/N" in obj and obj.get_data()[36:40] == b"acsp":
+        if (
+            isinstance(obj, StreamObject)
+            and obj.get("/N") == components
+            and obj.get_data()[36:40] == b"acsp"
+        ):
             count += 1
     return count
 

@@ -328,7 +328,8 @@ def _all_products() -> dict[str, bytes]:
     made = {}
     for slug in SLUGS:
         for name, product in products_of(SOURCES / f"{slug}.yaml", "cards", "booklet").items():
-            made[name] = product.data
+            if name.endswith(".pdf"):  # not SLUG-preflight.txt
+                made[name] = product.data
     return made
 
 

@@ -163,9 +163,13 @@ def make_products(source: Source, options: Options) -> list[Product]:
         for name in options.products:
             products.extend(makers[name](source, options))
     proof.check_embedded_fonts(source, embedded, products)
+    if any(p.name.endswith("-print.pdf") for p in products) and not options.draft:
+        from ..prepress import preflight
+
+        products.append(preflight.run(source, products))  # SLUG-preflight.txt, or BuildError
     if options.draft:
-        from ..source import draft
         from ..layout.templates import labels
+        from ..source import draft
 
         word = str(labels(source.charter.meta.language)["draft_mark"])
         products = [dataclasses.replace(p, data=draft.stamp(p.data, word)) for p in products]

@@ -148,7 +148,8 @@ def describe(built: Built) -> str:
     parts = []
     if built.products:
         pages = sum(p.pages for p in built.products)
-        parts.append(f"{plural(len(built.products), 'PDF')}, {pages} pages")
+        pdfs = [p for p in built.products if p.name.endswith(".pdf")]  # not SLUG-preflight.txt
+        parts.append(f"{plural(len(pdfs), 'PDF')}, {pages} pages")
     if built.previews:
         parts.append(plural(len(built.previews), "preview"))
     shrunk = sum(len(p.shrunk) for p in built.products)

@@ -18,7 +18,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from .. import project
 from ..errors import BuildError
-from ..prepress import printcolour
+from ..prepress import pdfx
 from ..values import sha256
 
 log = logging.getLogger(__name__)
@@ -97,13 +97,19 @@ def to_pdf(
 ) -> bytes:
     """Write a laid-out document as PDF bytes, reproducibly (no creation date).
 
-    ``print_colour``: a print file, whose RGB is declared sRGB (``printcolour``). Inside
+    ``print_colour``: a print-shop file: PDF/X-4 with the FOGRA39 output intent, its RGB
+    declared sRGB, no annotations, dated with the build's one date (``pdfx``). Inside
     ``fonts_embedded()``, the font programs the PDF embeds are noted.
     """
     document.metadata.created = None
     document.metadata.modified = None
-    finisher = printcolour.finish if print_colour else None
+    finisher = None
+    if print_colour:
+        variant, finisher = pdfx.VARIANT, pdfx.finish
+        pdfx.prepare(document)
     data = document.write_pdf(pdf_variant=variant, uncompressed_pdf=False, finisher=finisher)
+    if print_colour:
+        data = pdfx.seal(data)
     if _embedded is not None:
         # WeasyPrint's Font objects of this document hold, once written, the (subset) font
         # program it embedded: the same bytes a reader of the PDF finds.

@@ -32,6 +32,9 @@ from .impose import (
 
 PT_PER_MM = 72 / 25.4
 MARK_WIDTH_PT = 0.25
+OFFICE_MARK_PT = 0.4
+"""Cut and fold marks on the office sheets: 100 % K at 0.4 pt (registration colour is 400 %
+ink on an office laser, and a 0.25 pt hairline prints broken)."""
 NO_BLEED: Rect = (0.0, 0.0, 0.0, 0.0)
 """Nothing kept past the trim (mm: left, bottom, right, top)."""
 REGISTRATION = "/CharterpressAll"
@@ -54,6 +57,7 @@ def add_crop_marks(
     """
     reader = PdfReader(io.BytesIO(pdf))
     writer = PdfWriter(clone_from=reader)
+    writer.pdf_header = reader.pdf_header  # a PDF/X-4 print file stays PDF 1.6 (pdfx.py)
     for page in writer.pages:
         _mark_page(writer, page, mm(bleed_mm), mm(offset_mm), mm(length_mm))
     return _write(writer)
@@ -79,10 +83,18 @@ def _mark_page(
 
 
 def lines_content(
-    lines: list[Line], *, width: float = MARK_WIDTH_PT, dash: float | None = None
+    lines: list[Line],
+    *,
+    width: float = MARK_WIDTH_PT,
+    dash: float | None = None,
+    black: bool = False,
 ) -> bytes:
-    """Return a content stream that strokes ``lines`` (in points) in registration colour."""
-    ops = [f"q {width:g} w 0 J [] 0 d {REGISTRATION} CS 1 SCN"]
+    """Return a content stream that strokes ``lines`` (in points) in registration colour.
+
+    ``black``: in 100 % K instead (the office files' marks).
+    """
+    colour = "0 0 0 1 K" if black else f"{REGISTRATION} CS 1 SCN"
+    ops = [f"q {width:g} w 0 J [] 0 d {colour}"]
     if dash:
         ops.append(f"[{dash:g} {dash:g}] 0 d")
     ops += [f"{x1:.3f} {y1:.3f} m {x2:.3f} {y2:.3f} l S" for (x1, y1), (x2, y2) in lines]
@@ -156,14 +168,14 @@ def place_cards(faces_pdf: bytes, furniture_pdf: bytes, grid: Grid, count: int, 
         page_form(writer, page, bleed_kept(grid, "front" if i % 2 == 0 else "back"))
         for i, page in enumerate(faces.pages)
     ]
-    marks = lines_content(_in_points(cut_marks(grid)))
+    marks = lines_content(_in_points(cut_marks(grid)), width=OFFICE_MARK_PT, black=True)
     for index, page in enumerate(writer.pages):
         placed = placements(grid, index, count, flip)
         content = b"".join(draw_form(f"/Face{face}", in_units(m, PT_PER_MM)) for face, m in placed)
         content += marks
         if grid.fold:
             folds = [fold_line(grid, slot) for slot in range(len(placed) // 2)]
-            content += lines_content(_in_points(folds), width=0.4, dash=2.5)
+            content += lines_content(_in_points(folds), width=OFFICE_MARK_PT, dash=2.5, black=True)
         use_forms(page, {f"/Face{face}": forms[face] for face, _ in placed})
         append_content(writer, page, content)
     return _write(writer)

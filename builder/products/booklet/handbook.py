@@ -723,7 +723,8 @@ def impose(pdf: bytes) -> bytes:
             )
             content += draw_form(name, at_fold(trim, slot, width, height))
         use_forms(side, forms)
-        append_content(writer, side, content + lines_content(fold_marks(trims[0], width, height)))
+        ticks = lines_content(fold_marks(trims[0], width, height), width=0.4, black=True)
+        append_content(writer, side, content + ticks)
     if reader.metadata:
         writer.add_metadata(
             {k: v for k, v in reader.metadata.items() if k in ("/Title", "/Author")}
