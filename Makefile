@@ -71,8 +71,9 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed-test
 # subsetting native (2.5-5x faster than WeasyPrint's fontTools fallback): both are required.
 # The tests also need qpdf (`qpdf --check` on every PDF); Chromium (Debian's `chromium`) runs the
 # browser test of dist/index.html, which is skipped, with a clear reason, where it is missing.
+# poppler-utils' pdftotext reads the screen booklets' text layer as PDF readers do (test_text_layer).
 APT_BUILD := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-APT_TEST  := qpdf chromium
+APT_TEST  := qpdf chromium poppler-utils
 
 system:
 	@ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || { \
@@ -87,6 +88,9 @@ system-test: system
 	@command -v qpdf >/dev/null || { \
 	  echo "make: missing system package qpdf (the tests check every PDF with it)." >&2; \
 	  echo "      Debian/Ubuntu: sudo apt-get install $(APT_TEST)" >&2; exit 1; }
+	@command -v pdftotext >/dev/null || { \
+	  echo "make: missing system package poppler-utils (the tests read the booklets' text layer with pdftotext)." >&2; \
+	  echo "      Debian/Ubuntu: sudo apt-get install poppler-utils" >&2; exit 1; }
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
 	  echo "make: note: Chromium is not installed; the browser test of dist/index.html is skipped." >&2; \
 	  echo "      Debian/Ubuntu: sudo apt-get install chromium" >&2; }
