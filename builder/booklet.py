@@ -19,7 +19,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import RectangleObject
 from weasyprint.formatting_structure.boxes import LineBox, MarginBox
 
-from . import assets, colours, layouts, pages, printcolour, proof, reading, render, textlayer
+from . import assets, colours, layouts, names, pages, printcolour, proof, reading, render, textlayer
 from .cards import deck_count
 from .errors import BuildError
 from .hyphenate import hyphenate
@@ -266,15 +266,16 @@ def environment(
     images: dict[str, Path] | None = None,
     variant: str = "print",
     paper: str | None = None,
+    proper: frozenset[str] = frozenset(),
 ) -> jinja2.Environment:
     """Return the layout environment with the booklet's filters.
 
-    'hy' adds soft hyphens, 'runs' groups a section's body, 'run_in' ends a run-in heading,
+    'hy' adds soft hyphens (none in the ``proper`` names: ``names.spare``), 'runs' groups a section's body, 'run_in' ends a run-in heading,
     'image' turns an image named in the source into the URL of its checked file (for the
     screen, an RGB copy of a CMYK or palette image: ``assets.image_url``).
     """
     env = layouts.environment(slug, theme=theme, paper=paper)
-    env.filters["hy"] = lambda text: hyphenate_but_last(str(text), language)
+    env.filters["hy"] = lambda text: names.spare(hyphenate_but_last(str(text), language), proper)
     env.filters["bind"] = lambda text: reading.bind(str(text), language)
     env.filters["style"] = style_of
     env.filters["sentence"] = sentence_case
@@ -395,7 +396,10 @@ def booklet_html(
     found = chapters(charter, labels)
     rows = mark_rows(charter)
     return render.render_html(
-        environment(source.slug, language, theme.name, source.images, variant, theme.paper),
+        environment(
+            source.slug, language, theme.name, source.images, variant, theme.paper,
+            names.of_charter(charter),
+        ),
         TEMPLATE,
         charter=charter,
         meta=charter.meta,
