@@ -19,7 +19,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import RectangleObject
 from weasyprint.formatting_structure.boxes import LineBox, MarginBox
 
-from . import assets, colours, layouts, names, pages, printcolour, proof, reading, render, textlayer
+from . import assets, colours, layouts, names, pages, printcolour, proof, reading, render
 from .cards import deck_count
 from .errors import BuildError
 from .hyphenate import hyphenate
@@ -777,7 +777,6 @@ def make(source: Source, options: Options) -> list[Product]:
     if options.marks:
         shop = add_crop_marks(print_pdf, bleed_mm=BLEED_MM)
     screen_pdf = render.to_pdf(screen, variant="pdf/ua-1")
-    textlayer.check(source, screen_pdf, layouts.labels(source.charter.meta.language))
     return [
         Product(f"{slug}-booklet.pdf", screen_pdf, len(screen.pages), notes),
         Product(f"{slug}-booklet-print.pdf", shop, len(printed.pages), print_notes),

@@ -171,7 +171,7 @@ def make_products(source: Source, options: Options) -> list[Product]:
     layout; every card face and the screen booklet holding their texts (inside ``cards`` and
     ``booklet``, on the layout they made); every embedded font a bundled one.
     """
-    from . import booklet, cards, hyphenate, proof, render
+    from . import booklet, cards, hyphenate, proof, render, textlayer
 
     proof.check_glyphs(source)
     makers = {"cards": cards.make, "booklet": booklet.make}
@@ -184,6 +184,7 @@ def make_products(source: Source, options: Options) -> list[Product]:
         for name in options.products:
             products.extend(makers[name](source, options))
     proof.check_embedded_fonts(source, embedded, products)
+    textlayer.check_products(source, products)  # the screen booklet's text layer: the source's words
     return products
 
 

@@ -144,6 +144,16 @@ def check(source: Source, pdf: bytes, labels: dict[str, object]) -> None:
     raise BuildError(problems)
 
 
+def check_products(source: Source, products: Iterable[object]) -> None:
+    """Check the text layer of the screen booklet among ``products``, if it is one of them."""
+    from . import layouts
+
+    name = f"{source.slug}-booklet.pdf"
+    for product in products:
+        if getattr(product, "name", None) == name:
+            check(source, product.data, layouts.labels(source.charter.meta.language))  # type: ignore[attr-defined]
+
+
 def _path_of(source: Source, text: str) -> str:
     """Return the field path of the first field whose text is ``text``."""
     from .proof import model_texts

@@ -116,3 +116,22 @@ def test_the_reading_of_words(pages, wrong):
     words = {"ledelsesopgaven", "på", "feedback", "og", "forbedringskultur", "i", "de", "mange"}
     words |= {"fællesskaber", "vi", "Ledelsesgrundlag", "Princip", "Gladsaxe", "ledelse", "har"}
     assert sorted(textlayer.wrong_words(pages, words)) == sorted(wrong)
+
+
+def test_a_build_whose_text_layer_is_wrong_stops_at_a_located_line(monkeypatch):
+    """The whole build (pipeline.make_products) runs the check: a word set so wide that a reader
+    takes each letter for a word stops it, before anything is written."""
+    from charterpress import pipeline, render
+
+    real = render.to_document
+    monkeypatch.setattr(
+        render,
+        "to_document",
+        lambda html: real(
+            html.replace("</body>", '<p style="letter-spacing: 0.5em">Ballerup</p></body>')
+        ),
+    )
+    source = load(ROOT / "sources" / "ballerup.yaml")
+    with pytest.raises(BuildError, match="text layer reads") as caught:
+        pipeline.make_products(source, pipeline.Options(products=("booklet",)))
+    assert str(caught.value.problems[0]).startswith("sources/ballerup.yaml:")
