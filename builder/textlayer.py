@@ -62,8 +62,11 @@ def is_word_of(word: str, words: set[str], lower: set[str]) -> bool:
     return word.lower() in lower and word in (word.upper(), word.lower(), word.capitalize())
 
 
-def page_words(text: str, words: set[str], lower: set[str]) -> list[str]:
-    """Return the words of one page's text, a word broken at a line end read whole."""
+def page_words(text: str, words: set[str], lower: set[str]) -> tuple[list[str], list[str]]:
+    """Return the words of one page's text, a word broken at a line end read whole, and the
+    heads of broken words that are not read whole there (a break at the page's end, or the
+    source's own hyphen)."""
+    apart: list[str] = []
 
     def join(match: re.Match[str]) -> str:
         head = WORD.findall(text[: match.end(1)])[-1]
@@ -71,39 +74,37 @@ def page_words(text: str, words: set[str], lower: set[str]) -> list[str]:
         whole = head + (tail.group() if tail else "")
         if is_word_of(whole, words, lower):
             return match.group(1)  # the booklet's hyphenation: one word again
-        return match.group(1) + " "  # the source's own hyphen ('feedback- og'): two words
+        apart.append(head)
+        return match.group(1) + " "  # the source's own hyphen ('feedback- og'), or a page's end
 
     text = LINE_END_BREAK.sub(join, text)
-    return WORD.findall(text)
+    apart += PAGE_END_BREAK.findall(text)  # a break with no word after it: the text's end
+    text = PAGE_END_BREAK.sub(lambda m: m.group(1) + " ", text)
+    return WORD.findall(text), apart
 
 
 def wrong_words(pages: list[str], words: set[str]) -> list[tuple[int, str]]:
     """Return (page number, word) for every word of the pages' text that is not a source word."""
     lower = {w.lower() for w in words}
     found: list[tuple[int, str]] = []
-    carried: tuple[int, str] | None = None  # the head of a word broken at the last page's end
+    head: str | None = None  # the last word a page breaks at a line end: maybe at the page's end
+    carried: tuple[int, str] | None = None  # such a word that is no word alone ('Ishøj Kom-')
     for number, text in enumerate(pages, start=1):
-        ends = PAGE_END_BREAK.findall(text)
-        read = page_words(text, words, lower)
-        if carried:
-            at, head = carried
-            rest = next(
-                (i for i, w in enumerate(read[:LOOK_AHEAD]) if is_word_of(head + w, words, lower)),
-                None,
-            )
-            if rest is None:
-                found.append((at, head))
-            else:
-                del read[rest]
-            carried = None
-        last = ends[-1] if ends else None
+        read, ends = page_words(text, words, lower)
+        joined = False
         for i, word in enumerate(read):
             if is_word_of(word, words, lower):
                 continue
-            if word == last and i >= len(read) - LOOK_AHEAD:
-                carried = (number, word)  # maybe the first half of a word the next page ends
+            if head and not joined and i < LOOK_AHEAD and is_word_of(head + word, words, lower):
+                joined = True  # the rest of the word the last page ended on
                 continue
+            if ends and word == ends[-1] and i >= len(read) - LOOK_AHEAD:
+                continue  # its first half, maybe: decided on the next page
             found.append((number, word))
+        if carried and not joined:
+            found.append(carried)
+        head = ends[-1] if ends else None
+        carried = (number, head) if head and not is_word_of(head, words, lower) else None
     if carried:
         found.append(carried)
     return found

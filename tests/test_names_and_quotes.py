@@ -95,3 +95,38 @@ def test_the_labels_quote_in_their_languages_style(language):
 
 def test_the_sources_are_there():
     assert SOURCES and Path(UNLIKE).is_file()
+
+
+# --- The measure --------------------------------------------------------------------------
+MEASURE = (60, 70)
+"""Characters per line of running text, the median over the booklet: a book's measure."""
+
+
+@pytest.mark.parametrize("path", [*SOURCES, UNLIKE], ids=lambda p: p.stem)
+def test_the_running_text_has_a_measure_of_60_to_70_characters(path):
+    """Measured on the screen booklet: the lines that start at the text block's left edge in one
+    size of text type (not a boxed list, not a heading), long enough to be full lines."""
+    import io
+    import statistics
+
+    import pdfplumber
+
+    source = load(path)
+    pdf = products_of(path, "booklet")[f"{source.slug}-booklet.pdf"].data
+    lengths = []
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        for page in document.pages[2:]:
+            lines: dict[int, list[dict]] = {}
+            for c in page.chars:
+                lines.setdefault(round(c["top"]), []).append(c)
+            if not lines:
+                continue
+            left = min(chars[0]["x0"] for chars in lines.values())
+            for chars in lines.values():
+                sizes = {round(c["size"], 1) for c in chars}
+                if len(sizes) == 1 and max(sizes) < 12 and abs(chars[0]["x0"] - left) < 1.5:
+                    lengths.append(len("".join(c["text"] for c in chars)))
+    full = [n for n in lengths if n >= 0.8 * max(lengths)]
+    assert len(full) >= 20, "too few lines of running text to measure"
+    low, high = MEASURE
+    assert low <= statistics.median(full) <= high, (statistics.median(full), len(full))

@@ -135,3 +135,11 @@ def test_a_build_whose_text_layer_is_wrong_stops_at_a_located_line(monkeypatch):
     with pytest.raises(BuildError, match="text layer reads") as caught:
         pipeline.make_products(source, pipeline.Options(products=("booklet",)))
     assert str(caught.value.problems[0]).startswith("sources/ballerup.yaml:")
+
+
+def test_a_word_broken_at_a_page_end_whose_first_half_is_a_word_too():
+    """'Leder-' ends page 6 (a word alone), 'skab' opens page 7: read as 'Lederskab'."""
+    words = {"Lederskab", "Leder", "Rollen", "er", "ikke", "mange"}
+    assert textlayer.wrong_words(["mange Leder\u2010\nRollen 7", "skab er ikke"], words) == []
+    assert textlayer.wrong_words(["mange Leder\u2010\nRollen 7", "ikke skab"], words) == []
+    assert textlayer.wrong_words(["mange Rollen 7", "skab er ikke"], words) == [(2, "skab")]
