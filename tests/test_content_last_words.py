@@ -294,7 +294,7 @@ def test_the_title_cards_steps_read_the_question_aloud_and_close_the_round(slug,
     made = products_of(ROOT / "sources" / f"{slug}.yaml", "cards")
     back = PdfReader(io.BytesIO(made[f"{slug}-cards-print.pdf"].data)).pages[1].extract_text()
     flat = " ".join(back.split())
-    assert f"bagsiden {step3}" in flat
+    assert f"spørgsmålet {step3}" in flat
     assert step5 in flat and "Slut runden" not in flat.replace("Afslut runden", "")
 
 
