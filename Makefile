@@ -72,8 +72,9 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed-test
 # The tests also need qpdf (`qpdf --check` on every PDF) and Ghostscript (ink of the print files,
 # rendered in CMYK); ArgyllCMS's colprof rebuilds the output-intent profile (skipped without). Chromium (Debian's `chromium`) runs the
 # browser test of dist/index.html, which is skipped, with a clear reason, where it is missing.
+# poppler-utils' pdftotext reads the screen booklets' text layer as PDF readers do (test_text_layer).
 APT_BUILD := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-APT_TEST  := qpdf chromium ghostscript argyll
+APT_TEST  := qpdf chromium ghostscript argyll poppler-utils
 
 system:
 	@ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || { \
@@ -94,6 +95,9 @@ system-test: system
 	@command -v colprof >/dev/null || { \
 	  echo "make: note: ArgyllCMS is not installed; the test that rebuilds assets/icc/FOGRA39L-coated.icc is skipped." >&2; \
 	  echo "      Debian/Ubuntu: sudo apt-get install argyll" >&2; }
+	@command -v pdftotext >/dev/null || { \
+	  echo "make: missing system package poppler-utils (the tests read the booklets' text layer with pdftotext)." >&2; \
+	  echo "      Debian/Ubuntu: sudo apt-get install poppler-utils" >&2; exit 1; }
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
 	  echo "make: note: Chromium is not installed; the browser test of dist/index.html is skipped." >&2; \
 	  echo "      Debian/Ubuntu: sudo apt-get install chromium" >&2; }

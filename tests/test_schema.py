@@ -202,7 +202,7 @@ CASES = {
         GOOD.replace("      - commitments:", "      - style: stars\n        commitments:"),
         [
             "sources/x.yaml:8:16: sections[0].body[0].style: expected one of 'bullets', "
-            "'numbered' or 'paragraphs'; got 'stars'"
+            "'numbered', 'paragraphs' or 'prose'; got 'stars'"
         ],
     ),
     "an id over 40 characters": (
@@ -282,7 +282,7 @@ def test_json_schema_states_the_limits_and_the_new_fields():
     assert variants["figure"]["required"] == ["figure", "alt"]
     assert set(variants["quote"]["properties"]) == {"quote", "by"}
     style = variants["items"]["properties"]["style"]
-    assert style["enum"] == ["bullets", "numbered", "paragraphs"]
+    assert style["enum"] == ["bullets", "numbered", "paragraphs", "prose"]
     assert "commitments" not in {v["title"] for v in defs["Block"]["anyOf"][1:]}
 
 

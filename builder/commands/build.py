@@ -147,7 +147,7 @@ def make_products(source: Source, options: Options) -> list[Product]:
     layout; every card face and the screen booklet holding their texts (inside ``cards`` and
     ``booklet``, on the layout they made); every embedded font a bundled one.
     """
-    from ..layout import proof, render
+    from ..layout import proof, render, textlayer
     from ..products.booklet import handbook
     from ..products.cards import deck
     from ..text import hyphenate
@@ -163,6 +163,7 @@ def make_products(source: Source, options: Options) -> list[Product]:
         for name in options.products:
             products.extend(makers[name](source, options))
     proof.check_embedded_fonts(source, embedded, products)
+    textlayer.check_products(source, products)  # the screen booklet's text layer: the source's words
     if any(p.name.endswith("-print.pdf") for p in products) and not options.draft:
         from ..prepress import preflight
 

@@ -57,7 +57,7 @@ sections:                           # each section is a chapter; each commitment
     body:                           # the chapter's text in reading order
       - Tekst før listen (valgfri).
       - lead: "Det indebærer, at jeg:"      # the list's lead-in
-        style: bullets                # bullets, numbered or paragraphs
+        style: bullets                # bullets, numbered, paragraphs or prose
         commitments:                  # the list's items: one card each (title: for a named principle)
           - text: sætter tydelige mål
             card: Jeg sætter tydelige mål    # optional: the card's wording

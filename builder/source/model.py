@@ -161,9 +161,11 @@ class Block(_Frozen):
     """An image (PNG or JPEG), relative to the source's folder; needs ``alt``."""
     lead: Text | None = None
     """With a list: its lead-in ('Det indebærer, at jeg:'), printed above it."""
-    style: Literal["bullets", "numbered", "paragraphs"] = "bullets"
-    """With a list: 'bullets' (the default), 'numbered' (1, 2, 3) or 'paragraphs' (each item a
-    paragraph of its own, as a charter of named principles is written)."""
+    style: Literal["bullets", "numbered", "paragraphs", "prose"] = "bullets"
+    """With a list: 'bullets' (the default), 'numbered' (1, 2, 3), 'paragraphs' (each item a
+    paragraph of its own, as a charter of named principles is written) or 'prose' (the items run
+    on as the sentences of one paragraph, where the charter writes several in one: give each of
+    its paragraphs a list of its own)."""
     by: Text | None = None
     """With a quote: who said or wrote it."""
     alt: Text | None = None

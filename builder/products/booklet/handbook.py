@@ -33,7 +33,7 @@ from ...prepress.sheets import (
 )
 from ...source import images as assets
 from ...source.model import Block, Charter, Passage, Section
-from ...text import colours, reading
+from ...text import colours, names, reading
 from ...text.hyphenate import hyphenate
 from ...values import Product, Source
 from ..cards.deck import deck_count
@@ -276,15 +276,16 @@ def environment(
     images: dict[str, Path] | None = None,
     variant: str = "print",
     paper: str | None = None,
+    proper: frozenset[str] = frozenset(),
 ) -> jinja2.Environment:
     """Return the layout environment with the booklet's filters.
 
-    'hy' adds soft hyphens, 'runs' groups a section's body, 'run_in' ends a run-in heading,
+    'hy' adds soft hyphens (none in the ``proper`` names: ``names.spare``), 'runs' groups a section's body, 'run_in' ends a run-in heading,
     'image' turns an image named in the source into the URL of its checked file (for the
     screen, an RGB copy of a CMYK or palette image: ``assets.image_url``).
     """
     env = templates.environment(slug, theme=theme, paper=paper)
-    env.filters["hy"] = lambda text: hyphenate_but_last(str(text), language)
+    env.filters["hy"] = lambda text: names.spare(hyphenate_but_last(str(text), language), proper)
     env.filters["bind"] = lambda text: reading.bind(str(text), language)
     env.filters["style"] = style_of
     env.filters["sentence"] = sentence_case
@@ -405,7 +406,10 @@ def booklet_html(
     found = chapters(charter, labels)
     rows = mark_rows(charter)
     return render.render_html(
-        environment(source.slug, language, theme.name, source.images, variant, theme.paper),
+        environment(
+            source.slug, language, theme.name, source.images, variant, theme.paper,
+            names.of_charter(charter),
+        ),
         TEMPLATE,
         charter=charter,
         meta=charter.meta,
