@@ -12,7 +12,7 @@ import pyphen
 import weasyprint
 from weasyprint.formatting_structure.boxes import BlockContainerBox, LineBox, MarginBox, TextBox
 
-from . import colours, impose, layouts, proof, reading, sheets
+from . import colours, facilitation, impose, layouts, proof, reading, sheets
 from .errors import BuildError, Problem
 from .hyphenate import HYPHEN_BREAK, PATTERNS, SOFT_HYPHEN
 from .layouts import DEFAULT_THEME, environment, labels, look
@@ -122,6 +122,7 @@ def make(source: Source, options: Options) -> list[Product]:
     return [
         Product(f"{slug}-cards-print.pdf", print_pdf, 2 * len(cards), notes, shrunk),
         Product(f"{slug}-cards-sheets.pdf", sheet_pdf, sheet_pages),
+        *facilitation.make(source, cards, fitted.document, words),  # slides and guide
     ]
 
 

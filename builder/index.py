@@ -26,6 +26,8 @@ KNOWN = (
     ("booklet-imposed.pdf", "booklet", "for_office_booklet"),
     ("cards-print.pdf", "cards", "for_print_shop"),
     ("cards-sheets.pdf", "cards", None),
+    ("cards-slides.pdf", "cards", "for_shared_screen"),
+    ("guide.pdf", "cards", "for_facilitator"),
 )
 COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 SPREAD = re.compile(r"-booklet-(\d+)(?:-(\d+))?\.png$")
@@ -71,6 +73,8 @@ class Entry:
     contact_sheet: File | None = None
     cards: int = 0
     spreads: list[File] = field(default_factory=list)
+    card_images: File | None = None
+    """The first of the face PNGs in ``cards/`` (the folder's label counts them)."""
 
 
 def write(out_dir: Path, manifest: Manifest) -> Path:
@@ -197,17 +201,23 @@ def _add_previews(entry: Entry, previews: dict, words: dict[str, object]) -> Non
     """Add the cover thumbnail, the contact sheet and the spreads to an entry."""
     slug = entry.slug
     spreads = []
+    faces: list[str] = []
     for name in previews["files"]:
         if name == f"{PREVIEWS}/{slug}-cover.png":
             entry.cover = _file(slug, name, previews, "", words).href
         elif name == f"{PREVIEWS}/{slug}-cards.png":
             entry.contact_sheet = _file(slug, name, previews, str(words["contact_sheet"]), words)
             entry.cards = entry.contact_sheet.pages
+        elif name.startswith("cards/") and name.endswith(".png"):
+            faces.append(name)
         elif match := SPREAD.search(name):
             numbers = [int(n) for n in match.groups() if n]
             label = "–".join(str(n) for n in numbers)
             spreads.append((numbers[0], _file(slug, name, previews, label, words)))
     entry.spreads = [f for _, f in sorted(spreads, key=lambda pair: pair[0])]
+    if faces:
+        label = str(words["card_images"]).format(n=len(faces))
+        entry.card_images = _file(slug, sorted(faces)[0], previews, label, words)
 
 
 def size_text(size: int, words: dict[str, object]) -> str:

@@ -354,7 +354,7 @@ def info(source: Source) -> dict[str, str]:
 def _remove_old_previews(folder: Path, written: list[Path]) -> None:
     """Delete the previews of an earlier build that this one did not make (pages that are gone)."""
     keep = {p.resolve() for p in written}
-    for path in (folder / PREVIEWS).glob("*.png"):
+    for path in [*(folder / PREVIEWS).glob("*.png"), *(folder / "cards").glob("*.png")]:
         if path.resolve() not in keep and path.is_file() and not path.is_symlink():
             path.unlink(missing_ok=True)
 
