@@ -31,6 +31,7 @@ KNOWN = (
 )
 COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 SPREAD = re.compile(r"-booklet-(\d+)(?:-(\d+))?\.png$")
+FACE_PNG = re.compile(r"^cards/.+-card-(\d+)-(front|back)\.png$")
 
 
 @dataclass
@@ -73,8 +74,8 @@ class Entry:
     contact_sheet: File | None = None
     cards: int = 0
     spreads: list[File] = field(default_factory=list)
-    card_images: File | None = None
-    """The first of the face PNGs in ``cards/`` (the folder's label counts them)."""
+    card_images: list[File] = field(default_factory=list)
+    """The face PNGs in ``cards/``, front and back of each card ('4 forside')."""
 
 
 def write(out_dir: Path, manifest: Manifest) -> Path:
@@ -215,9 +216,11 @@ def _add_previews(entry: Entry, previews: dict, words: dict[str, object]) -> Non
             label = "–".join(str(n) for n in numbers)
             spreads.append((numbers[0], _file(slug, name, previews, label, words)))
     entry.spreads = [f for _, f in sorted(spreads, key=lambda pair: pair[0])]
-    if faces:
-        label = str(words["card_images"]).format(n=len(faces))
-        entry.card_images = _file(slug, sorted(faces)[0], previews, label, words)
+    for name in sorted(faces):
+        if match := FACE_PNG.search(name):
+            side = words["preview_front" if match[2] == "front" else "preview_back"]
+            label = f"{int(match[1])}\u00a0{side}"
+            entry.card_images.append(_file(slug, name, previews, label, words))
 
 
 def size_text(size: int, words: dict[str, object]) -> str:
