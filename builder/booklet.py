@@ -19,7 +19,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import RectangleObject
 from weasyprint.formatting_structure.boxes import LineBox, MarginBox
 
-from . import assets, colours, layouts, pages, printcolour, proof, reading, render
+from . import assets, colours, edition, layouts, pages, printcolour, proof, reading, render
 from .cards import deck_count
 from .errors import BuildError
 from .hyphenate import hyphenate
@@ -777,4 +777,5 @@ def make(source: Source, options: Options) -> list[Product]:
         Product(f"{slug}-booklet.pdf", screen_pdf, len(screen.pages), notes),
         Product(f"{slug}-booklet-print.pdf", shop, len(printed.pages), print_notes),
         Product(f"{slug}-booklet-imposed.pdf", impose(print_pdf), len(printed.pages) // 2),
+        *edition.make(source),  # booklet/index.html and SLUG-booklet.epub
     ]

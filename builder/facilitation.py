@@ -146,6 +146,7 @@ def _mark_loose_forms(page: object, writer: object) -> None:
             operations.append((operands, operator))
     stream.operations = operations
     page.replace_contents(stream)  # type: ignore[attr-defined]
+    page.compress_content_streams()  # type: ignore[attr-defined]
 
 
 def face_pngs(slug: str, slides_pdf: bytes) -> list[Product]:

@@ -24,6 +24,7 @@ KNOWN = (
     ("booklet.pdf", "booklet", "for_screen"),
     ("booklet-print.pdf", "booklet", "for_print_shop"),
     ("booklet-imposed.pdf", "booklet", "for_office_booklet"),
+    ("booklet.epub", "booklet", "for_ebook"),
     ("cards-print.pdf", "cards", "for_print_shop"),
     ("cards-sheets.pdf", "cards", None),
     ("cards-slides.pdf", "cards", "for_shared_screen"),
@@ -43,6 +44,11 @@ class File:
     label: str
     pages: int
     size: str
+
+    @property
+    def kind(self) -> str:
+        """Return the file's format as the page names it: 'PDF', 'HTML', 'EPUB'."""
+        return self.href.rpartition(".")[2].upper()
 
     def pages_text(self, words: dict[str, object]) -> str:
         """Return '1 side' or '17 sider' (kept on one line)."""
@@ -166,6 +172,11 @@ def _entry(out_dir: Path, slug: str, data: dict) -> Entry | None:
                 _file(slug, name, data, label[:1].upper() + label[1:], words)
             )
             del pdfs[name]
+    if "booklet/index.html" in pdfs:  # the HTML edition (builder/edition.py), first of its group
+        label = str(words["for_reading"])
+        edition = _file(slug, "booklet/index.html", data, label[:1].upper() + label[1:], words)
+        groups["booklet"].files.insert(0, edition)
+        del pdfs["booklet/index.html"]
     other = Group(str(words["other_files"]))
     other.files = [_file(slug, n, data, n, words) for n in sorted(pdfs)]
     entry.groups = [g for g in (*groups.values(), other) if g.files]
