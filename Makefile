@@ -70,9 +70,10 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed-test
 # System packages. Pango is what WeasyPrint lays text out with; HarfBuzz's subsetter makes font
 # subsetting native (2.5-5x faster than WeasyPrint's fontTools fallback): both are required.
 # The tests also need qpdf (`qpdf --check` on every PDF); Chromium (Debian's `chromium`) runs the
-# browser test of dist/index.html, which is skipped, with a clear reason, where it is missing.
+# browser tests of dist/index.html and of the HTML edition (with the vendored axe-core), skipped,
+# with a clear reason, where it is missing; epubcheck (Debian's, on Java) checks the EPUB likewise.
 APT_BUILD := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-APT_TEST  := qpdf chromium
+APT_TEST  := qpdf chromium epubcheck
 
 system:
 	@ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || { \
@@ -90,3 +91,6 @@ system-test: system
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
 	  echo "make: note: Chromium is not installed; the browser test of dist/index.html is skipped." >&2; \
 	  echo "      Debian/Ubuntu: sudo apt-get install chromium" >&2; }
+	@command -v epubcheck >/dev/null && command -v java >/dev/null || { \
+	  echo "make: note: epubcheck (with Java) is not installed; the EPUB check of tests/test_edition.py is skipped." >&2; \
+	  echo "      Debian/Ubuntu: sudo apt-get install epubcheck" >&2; }

@@ -2,9 +2,10 @@
 
 Everything here reuses the deck that ``cards.fit`` laid out; nothing is laid out again:
 
-* ``SLUG-cards-slides.pdf``: the fitted faces written once more as tagged PDF (PDF/UA-1), then
-  each page's boxes widened by pypdf to a 16:9 slide around the card's trim, with a frame
-  drawn over the bleed (an artifact: the faces' tags stay as WeasyPrint wrote them). One face
+* ``SLUG-cards-slides.pdf``: the fitted faces written once more as tagged PDF (PDF/UA-1), each
+  page widened by WeasyPrint's finisher (in memory, nothing parsed) to a 16:9 slide around the
+  card's trim, with a frame drawn over the bleed (an artifact: the faces' tags stay as
+  WeasyPrint wrote them). One face
   per slide, the front and then its back: a portrait card fills the slide's height either
   way, so a face alone is as large as side by side, and the question is shown when the card is
   "turned", as at the table. The faces carry their deck numbers (``n/N``).
@@ -19,6 +20,7 @@ Everything here reuses the deck that ``cards.fit`` laid out; nothing is laid out
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -78,75 +80,65 @@ def slide_box(trim: tuple[float, float, float, float]) -> tuple[float, float, fl
 
 
 def slides(document: weasyprint.Document) -> bytes:
-    """Return the faces of ``document`` as tagged 16:9 slides, one face per slide."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject, RectangleObject
+    """Return the faces of ``document`` as tagged 16:9 slides, one face per slide.
 
+    Written once more by WeasyPrint (PDF/UA-1); its finisher widens each page to the slide and
+    frames the card, in memory before the PDF is written: nothing is parsed again.
+    """
     from .render import to_pdf
 
-    tagged = to_pdf(document, variant="pdf/ua-1")
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(tagged)))
+    return to_pdf(document, variant="pdf/ua-1", finisher=_as_slides)
+
+
+LOOSE = re.compile(rb"(?<!\S)(BDC|BMC|EMC)(?!\S)|(?<!\S)/[^\s/\[\]()<>]+\s+Do(?!\S)")
+"""The operators that open and close marked content, and a form or image painted (``/x0 Do``).
+WeasyPrint writes text as hex strings, so these words never stand alone inside a string."""
+
+
+def _as_slides(_document: object, pdf: object) -> None:
+    """WeasyPrint's finisher: each page becomes a 16:9 slide around the card's trim."""
+    import pydyf
+
+    from .printcolour import _resolve
+
     grey = " ".join(f"{c:g}" for c in SLIDE_BACKGROUND)
-    for page in writer.pages:
-        trim = tuple(float(v) for v in page.trimbox)
+    for number in pdf.pages["Kids"][::3]:  # type: ignore[attr-defined]
+        page = pdf.objects[number]  # type: ignore[attr-defined]
+        trim = tuple(float(v) for v in page["TrimBox"])
         box = slide_box(trim)  # type: ignore[arg-type]
         left, bottom, right, top = trim
-        # The frame: the slide minus the trim (even-odd), over the bleed, as an artifact.
+        contents = _resolve(pdf, page["Contents"])
+        data = b"\n".join(pydyf._to_bytes(item) for item in contents.stream)  # as pydyf writes it
+        # The frame: the slide minus the trim (even-odd) over the bleed, as an artifact, after
+        # the page's own content (which sets its own transformation: hence q … Q around it).
         frame = (
             f"Q /Artifact BMC q {grey} rg "
             f"{box[0]:.3f} {box[1]:.3f} {box[2] - box[0]:.3f} {box[3] - box[1]:.3f} re "
             f"{left:.3f} {bottom:.3f} {right - left:.3f} {top - bottom:.3f} re f* Q EMC"
         )
-        before, after = DecodedStreamObject(), DecodedStreamObject()
-        before.set_data(b"q ")
-        after.set_data(frame.encode("ascii"))
-        if _paints_forms(page):
-            _mark_loose_forms(page, writer)
-        contents = page.get("/Contents")
-        contents = contents.get_object() if contents is not None else None
-        parts = list(contents) if isinstance(contents, ArrayObject) else [page.raw_get("/Contents")]
-        page[NameObject("/Contents")] = ArrayObject(
-            [writer._add_object(before), *parts, writer._add_object(after)]
-        )
-        rect = RectangleObject(box)
-        page.mediabox = rect
-        page.cropbox = rect
-        page.bleedbox = RectangleObject(trim)
-        page.artbox = RectangleObject(trim)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+        contents.stream = [b"q", mark_loose_forms(data), frame.encode("ascii")]
+        page["MediaBox"] = pydyf.Array(box)
+        page["BleedBox"] = pydyf.Array(trim)
 
 
-def _paints_forms(page: object) -> bool:
-    resources = page.get("/Resources")  # type: ignore[attr-defined]
-    resources = resources.get_object() if resources is not None else {}
-    return "/XObject" in resources
-
-
-def _mark_loose_forms(page: object, writer: object) -> None:
-    """Mark as artifacts the forms a page paints outside any marked content.
+def mark_loose_forms(content: bytes) -> bytes:
+    """Return a content stream with the forms it paints outside marked content marked as artifacts.
 
     WeasyPrint 70 tags an SVG's <title> as a Figure but paints the SVG's forms after the
-    Figure is closed (the title card's mark, the cards' rules): untagged content, which
-    PDF/UA forbids. The mark is decoration on a card (the municipality is in its text).
+    Figure is closed (the title card's mark): untagged content, which PDF/UA forbids. The mark
+    is decoration on a card (the municipality is in its text).
     """
-    from pypdf.generic import ContentStream, NameObject
-
-    stream = ContentStream(page.get_contents(), writer)  # type: ignore[attr-defined]
-    depth, operations = 0, []
-    for operands, operator in stream.operations:
+    depth, out, at = 0, [], 0
+    for match in LOOSE.finditer(content):
+        operator = match.group(1)
         if operator in (b"BDC", b"BMC"):
             depth += 1
         elif operator == b"EMC":
-            depth -= 1
-        if operator == b"Do" and depth == 0:
-            operations += [([NameObject("/Artifact")], b"BMC"), (operands, operator), ([], b"EMC")]
-        else:
-            operations.append((operands, operator))
-    stream.operations = operations
-    page.replace_contents(stream)  # type: ignore[attr-defined]
-    page.compress_content_streams()  # type: ignore[attr-defined]
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            out += [content[at : match.start()], b"/Artifact BMC ", match.group(0), b" EMC"]
+            at = match.end()
+    return b"".join([*out, content[at:]])
 
 
 def face_pngs(slug: str, slides_pdf: bytes) -> list[Product]:

@@ -92,16 +92,21 @@ def to_document(html: str) -> weasyprint.Document:
 
 
 def to_pdf(
-    document: weasyprint.Document, *, variant: str | None = None, print_colour: bool = False
+    document: weasyprint.Document,
+    *,
+    variant: str | None = None,
+    print_colour: bool = False,
+    finisher: object = None,
 ) -> bytes:
     """Write a laid-out document as PDF bytes, reproducibly (no creation date).
 
     ``print_colour``: a print file, whose RGB is declared sRGB (``printcolour``). Inside
     ``fonts_embedded()``, the font programs the PDF embeds are noted.
-    """
     document.metadata.created = None
     document.metadata.modified = None
-    finisher = printcolour.finish if print_colour else None
+    ``finisher``: WeasyPrint's finisher for a screen PDF (the slides' boxes, ``facilitation``).
+    """
+    finisher = printcolour.finish if print_colour else finisher
     data = document.write_pdf(pdf_variant=variant, uncompressed_pdf=False, finisher=finisher)
     if _embedded is not None:
         # WeasyPrint's Font objects of this document hold, once written, the (subset) font
