@@ -308,3 +308,12 @@ def _drop_last_commitment(text: str) -> str:
                     part["body"].remove(block)
                 return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     raise AssertionError("no commitment to drop")
+
+
+def test_forms_painted_outside_marked_content_become_artifacts():
+    content = b"q\n/Span <</MCID 0>> BDC\n/x0 Do\nEMC\n/x1 Do\n<4244430a> Tj\n/x2 Do Q"
+    marked = facilitation.mark_loose_forms(content)
+    assert b"/Span <</MCID 0>> BDC\n/x0 Do\nEMC" in marked  # tagged: left alone
+    assert b"/Artifact BMC /x1 Do EMC" in marked and b"/Artifact BMC /x2 Do EMC" in marked
+    assert b"<4244430a> Tj" in marked  # a string is never read as an operator
+    assert facilitation.mark_loose_forms(marked) == marked  # once is enough
