@@ -36,7 +36,8 @@ FOLDER = "booklet"
 """The HTML edition's folder inside ``dist/SLUG/``."""
 TEMPLATE = "edition.html"
 VOID = frozenset(
-    "area base br col embed hr img input link meta source track wbr".split()
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+    | {"track", "wbr"}
 )
 SKIPPED = frozenset({"style", "script", "title"})
 """Elements whose text is not read as the page's text."""

@@ -172,7 +172,9 @@ def face_pngs(slug: str, slides_pdf: bytes) -> list[Product]:
             image = image.crop((1, 1, 1 + size[0], 1 + size[1]))
             buffer = io.BytesIO()
             # A palette (flat card colours and anti-aliased text): a quarter of the bytes.
-            paletted = image.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+            paletted = image.quantize(
+                256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
+            )
             paletted.save(buffer, format="PNG", compress_level=6)
             side = "front" if index % 2 == 0 else "back"
             name = f"{FACES}/{slug}-card-{index // 2 + 1:0{width}d}-{side}.png"
@@ -261,4 +263,6 @@ def guide(source: Source, cards: Sequence[Card], words: dict[str, object]) -> Pr
                 f"('{missing[:40]}'; a layout bug: please report it)",
             )
         )
-    return Product(guide_name(source.slug), render.to_pdf(document, variant="pdf/ua-1"), len(document.pages))
+    return Product(
+        guide_name(source.slug), render.to_pdf(document, variant="pdf/ua-1"), len(document.pages)
+    )

@@ -88,7 +88,9 @@ def test_the_page_has_the_charters_structure(path):
     for image in outline.images:
         assert (image.get("alt") or "").strip(), image
         assert image["src"].startswith("data:image/png;base64,")
-    questions = sum(len(s.commitments) for s in (*charter.sections, *filter(None, [charter.organisation])))
+    questions = sum(
+        len(s.commitments) for s in (*charter.sections, *filter(None, [charter.organisation]))
+    )
     assert page.count("<li>") >= questions  # the reflection questions as list items
 
 
@@ -259,7 +261,9 @@ def _open(browser, tmp_path: Path, path: Path, width: int):
     file.write_text(page_html, encoding="utf-8")
     page = browser.new_page(viewport={"width": width, "height": 900})
     problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+    page.on(
+        "console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None
+    )
     page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
     page.goto(file.as_uri(), wait_until="load")
     return page, problems
@@ -324,7 +328,9 @@ def test_every_word_is_shown_and_nothing_is_wider_than_a_320_px_screen(browser, 
 def test_the_skip_link_is_the_first_stop_and_shows_when_focused(browser, tmp_path):
     page, _ = _open(browser, tmp_path, SOURCES / "glostrup.yaml", 390)
     page.keyboard.press("Tab")
-    focused = page.evaluate("() => [document.activeElement.getAttribute('href'), document.activeElement.getBoundingClientRect().top]")
+    focused = page.evaluate(
+        "() => [document.activeElement.getAttribute('href'), document.activeElement.getBoundingClientRect().top]"
+    )
     assert focused[0] == "#main" and focused[1] >= 0
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash") == "#main"

@@ -74,7 +74,9 @@ def test_every_slide_is_16_to_9_with_the_whole_card_on_it(path):
         assert box.left < trim.left and box.bottom < trim.bottom
         assert box.right > trim.right and box.top > trim.top
         # The card is large: at least 85 % of the slide's height (or width, for a wide card).
-        assert max(float(trim.height) / float(box.height), float(trim.width) / float(box.width)) > 0.85
+        assert (
+            max(float(trim.height) / float(box.height), float(trim.width) / float(box.width)) > 0.85
+        )
 
 
 def test_the_slides_show_the_card_and_hide_the_bleed(tmp_path):
@@ -236,7 +238,10 @@ def test_the_index_lists_the_pack_with_its_purpose_in_the_charters_language(buil
     page = Page((built_dist / "index.html").read_text(encoding="utf-8"))
     for slug in ("glostrup",):
         words = labels(load(SOURCES / f"{slug}.yaml").charter.meta.language)
-        for name, key in (("cards-slides.pdf", "for_shared_screen"), ("guide.pdf", "for_facilitator")):
+        for name, key in (
+            ("cards-slides.pdf", "for_shared_screen"),
+            ("guide.pdf", "for_facilitator"),
+        ):
             href = f"{slug}/{slug}-{name}"
             assert page.link_texts[href].casefold() == str(words[key]).casefold()
             assert target(built_dist, href).is_file()
@@ -299,7 +304,10 @@ def _drop_last_commitment(text: str) -> str:
     import yaml
 
     data = yaml.safe_load(text)
-    parts = [*data.get("sections", []), *([data["organisation"]] if data.get("organisation") else [])]
+    parts = [
+        *data.get("sections", []),
+        *([data["organisation"]] if data.get("organisation") else []),
+    ]
     for part in reversed(parts):
         for block in reversed(part.get("body", [])):
             if isinstance(block, dict) and block.get("commitments"):

@@ -169,9 +169,14 @@ def test_previews_are_part_of_the_incremental_build(project, monkeypatch):
     # PDFs current, previews wanted: they are made from the PDFs on disk, nothing is rendered.
     monkeypatch.setattr(pipeline, "make_products", _refuse)
     (second,) = pipeline.build([], src, out, pipeline.Options(products=("cards",)))
-    faces = [f"preview-shrunk-card-{n:02d}-{side}.png" for n in (1, 2, 3, 4) for side in ("front", "back")]
+    faces = [
+        f"preview-shrunk-card-{n:02d}-{side}.png"
+        for n in (1, 2, 3, 4)
+        for side in ("front", "back")
+    ]
     assert not second.paths and [p.name for p in second.preview_paths] == [
-        "preview-shrunk-cards.png", *faces  # the face PNGs of the slides (builder/facilitation.py)
+        "preview-shrunk-cards.png",
+        *faces,  # the face PNGs of the slides (builder/facilitation.py)
     ]
     assert {p: p.stat().st_mtime_ns for p in folder.glob("*.pdf")} == pdf_times
     # The shrink the fitting step found when the PDFs were built still marks the sheet.
