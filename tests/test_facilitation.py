@@ -175,13 +175,21 @@ def test_the_previews_include_the_face_pngs():
     assert sum(n.startswith("cards/") for n in names) == 2 * len(_deck(SOURCES / "glostrup.yaml"))
 
 
+def _guide_text(pdf: bytes) -> str:
+    """Return the guide's text, flat, its pages' folios ('2/3') left out: a paragraph may run on."""
+    import re
+
+    # (pypdf reads a page's list bullets after its text: they are left out too)
+    return "".join(re.sub(r"•*\d+/\d+$", "", page) for page in _flat_pages(pdf))
+
+
 @pytest.mark.parametrize("path", CHARTERS, ids=lambda p: p.stem)
 def test_the_guide_names_the_decks_card_count_and_sections_in_the_charters_language(path):
     slug, made = _pack(path)
     source = load(path)
     words = labels(source.charter.meta.language)
     deck = _deck(path)
-    text = "".join(_flat_pages(made[f"{slug}-guide.pdf"].data))
+    text = _guide_text(made[f"{slug}-guide.pdf"].data)
     count = deck_count(words, source.charter.commitment_count)
     assert proof.flat(count) in text
     assert proof.flat(source.charter.meta.title) in text
@@ -197,12 +205,12 @@ def test_the_guide_names_the_decks_card_count_and_sections_in_the_charters_langu
     for label, n in per_section.items():
         key = "section_line_one" if n == 1 else "section_line"
         assert proof.flat(guide[key].format(label=label, n=n)) in text
-    assert proof.flat(guide["groups"].format(n=len(deck))) in text
+    assert proof.flat(guide["groups"].format(count=count)) in text
 
 
 def test_the_guide_is_english_for_an_english_charter():
     slug, made = _pack(DATA / "unlike-the-five.yaml")
-    text = "".join(_flat_pages(made[f"{slug}-guide.pdf"].data))
+    text = _guide_text(made[f"{slug}-guide.pdf"].data)
     assert proof.flat("Three ways to run a round") in text
     assert proof.flat("Tre måder") not in text
 
