@@ -71,10 +71,11 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed-test
 # subsetting native (2.5-5x faster than WeasyPrint's fontTools fallback): both are required.
 # The tests also need qpdf (`qpdf --check` on every PDF) and Ghostscript (ink of the print files,
 # rendered in CMYK); ArgyllCMS's colprof rebuilds the output-intent profile (skipped without). Chromium (Debian's `chromium`) runs the
-# browser test of dist/index.html, which is skipped, with a clear reason, where it is missing.
+# browser tests of dist/index.html and of the HTML edition (with the vendored axe-core), skipped,
+# with a clear reason, where it is missing; epubcheck (Debian's, on Java) checks the EPUB likewise.
 # poppler-utils' pdftotext reads the screen booklets' text layer as PDF readers do (test_text_layer).
 APT_BUILD := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-APT_TEST  := qpdf chromium ghostscript argyll poppler-utils
+APT_TEST  := qpdf chromium ghostscript argyll poppler-utils epubcheck
 
 system:
 	@ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || { \
@@ -101,3 +102,6 @@ system-test: system
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
 	  echo "make: note: Chromium is not installed; the browser test of dist/index.html is skipped." >&2; \
 	  echo "      Debian/Ubuntu: sudo apt-get install chromium" >&2; }
+	@command -v epubcheck >/dev/null && command -v java >/dev/null || { \
+	  echo "make: note: epubcheck (with Java) is not installed; the EPUB check of tests/test_edition.py is skipped." >&2; \
+	  echo "      Debian/Ubuntu: sudo apt-get install epubcheck" >&2; }

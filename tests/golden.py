@@ -38,7 +38,11 @@ def pages(theme: str) -> dict[str, Image.Image]:
     charter = source.charter
     charter = charter.model_copy(update={"theme": charter.theme.model_copy(update={"name": theme})})
     source = dataclasses.replace(source, charter=charter)
-    made = {p.name.split("-", 1)[1]: p.data for p in make_products(source, Options())}
+    made = {
+        p.name.split("-", 1)[1]: p.data
+        for p in make_products(source, Options())
+        if p.name.endswith(".pdf")  # (not booklet/index.html: builder/products/booklet/edition.py)
+    }
     chapter = _page_of(made["booklet.pdf"], charter.sections[0].title)
     wanted = {
         "card-front": ("cards-print.pdf", 2),

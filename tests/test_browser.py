@@ -137,8 +137,9 @@ def test_the_index_from_disk_in_chromium(browser, built_dist):
         assert parts.scheme == "file", link
         path = Path(unquote(parts.path))
         assert path.is_relative_to(built_dist) and path.is_file(), link
-        head = path.read_bytes()[:8]
-        assert head.startswith(b"%PDF-") if path.suffix == ".pdf" else head == b"\x89PNG\r\n\x1a\n"
+        head = path.read_bytes()[:9]
+        expected = {".pdf": b"%PDF-", ".html": b"<!doctype", ".epub": b"PK\x03\x04"}  # (edition.py)
+        assert head.startswith(expected.get(path.suffix, b"\x89PNG\r\n\x1a\n")), link
     # Every preview opens as an image in the browser.
     viewer = browser.new_page()
     for link in [x for x in seen["links"] if x.endswith(".png")]:

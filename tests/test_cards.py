@@ -356,6 +356,8 @@ def test_building_a_deck_logs_no_warning(no_warnings) -> None:
     assert [p.name for p in made] == [
         "cards-a6-fold-cards-print.pdf",
         "cards-a6-fold-cards-sheets.pdf",
+        "cards-a6-fold-cards-slides.pdf",  # the facilitation pack (builder/products/cards/facilitation.py)
+        "cards-a6-fold-guide.pdf",
     ]
 
 

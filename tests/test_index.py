@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from charterpress.layout.templates import labels
-from charterpress.output.write.write import MANIFEST, Manifest
+from charterpress.output.write import MANIFEST, Manifest
 from charterpress.products import index
 from conftest import SLUGS, SOURCES, load
 

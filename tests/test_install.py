@@ -140,6 +140,8 @@ def test_a_project_made_by_new_in_an_empty_folder_builds_and_its_own_layout_wins
                 "booklet-imposed",
                 "cards-print",
                 "cards-sheets",
+                "cards-slides",  # the facilitation pack (builder/products/cards/facilitation.py)
+                "guide",
             )
         )
     assert str(dist / "roskilde" / "roskilde-booklet.pdf") in built.stdout

@@ -11,8 +11,8 @@ import time
 import pytest
 from charterpress.commands import build as pipeline
 from charterpress.errors import BuildError, SourceError
-from charterpress.output.write import write as output
-from charterpress.output.write.write import MANIFEST, locked, write_all
+from charterpress.output import write as output
+from charterpress.output.write import MANIFEST, locked, write_all
 from charterpress.values import Product
 from conftest import SOURCES
 

@@ -15,8 +15,9 @@ from pathlib import Path
 import pikepdf
 import pytest
 from charterpress import project
-from charterpress.commands.build import Options, make_products
+from charterpress.commands.build import make_products
 from charterpress.prepress import pdfx
+from charterpress.values import Options
 from conftest import DATA, SOURCES, load, products_of
 from PIL import Image, ImageCms
 from pypdf import PdfReader

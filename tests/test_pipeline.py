@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 from charterpress.commands import build as pipeline
-from charterpress.output.write.write import MANIFEST
+from charterpress.output.write import MANIFEST
 from charterpress.values import Product
 from conftest import SOURCES
 

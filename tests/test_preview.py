@@ -11,7 +11,7 @@ import pytest
 from charterpress.__main__ import main
 from charterpress.commands import build as pipeline
 from charterpress.layout.templates import labels
-from charterpress.output.write.write import MANIFEST, Manifest
+from charterpress.output.write import MANIFEST, Manifest
 from charterpress.products import previews as preview
 from conftest import DATA, SLUGS, SOURCES, cached_make_products, load, products_of
 from PIL import Image, ImageChops, ImageStat
@@ -103,7 +103,7 @@ def test_the_contact_sheet_marks_the_cards_the_fitting_step_shrank():
     ) == len(deck.shrunk)
     (sheet_png,) = preview.make(
         "preview-shrunk",
-        {n: p.data for n, p in made.items()},
+        {n: p.data for n, p in made.items() if n.endswith("-cards-print.pdf")},
         words=labels("en"),
         title="Leading with care",
         shrunk=deck.shrunk,
@@ -170,8 +170,14 @@ def test_previews_are_part_of_the_incremental_build(project, monkeypatch):
     # PDFs current, previews wanted: they are made from the PDFs on disk, nothing is rendered.
     monkeypatch.setattr(pipeline, "make_products", _refuse)
     (second,) = pipeline.build([], src, out, pipeline.Options(products=("cards",)))
+    faces = [
+        f"preview-shrunk-card-{n:02d}-{side}.png"
+        for n in (1, 2, 3, 4)
+        for side in ("front", "back")
+    ]
     assert not second.paths and [p.name for p in second.preview_paths] == [
-        "preview-shrunk-cards.png"
+        "preview-shrunk-cards.png",
+        *faces,  # the face PNGs of the slides (builder/products/cards/facilitation.py)
     ]
     assert {p: p.stat().st_mtime_ns for p in folder.glob("*.pdf")} == pdf_times
     # The shrink the fitting step found when the PDFs were built still marks the sheet.

@@ -14,7 +14,7 @@ import pypdf
 import pytest
 from charterpress.commands.build import make_products
 from charterpress.errors import BuildError
-from charterpress.output.write import reproducible
+from charterpress.output import reproducible
 from charterpress.values import Options
 from conftest import DATA, ROOT, load
 from fontTools.misc.timeTools import epoch_diff

@@ -148,12 +148,12 @@ def make_products(source: Source, options: Options) -> list[Product]:
     ``booklet``, on the layout they made); every embedded font a bundled one.
     """
     from ..layout import proof, render, textlayer
-    from ..products.booklet import handbook
+    from ..products import booklet
     from ..products.cards import deck
     from ..text import hyphenate
 
     proof.check_glyphs(source)
-    makers = {"cards": deck.make, "booklet": handbook.make}
+    makers = {"cards": deck.make, "booklet": booklet.make}
     products: list[Product] = []
     with (
         reproducible.source_date(source.charter),  # fonts subset by fontTools get this date
@@ -350,7 +350,7 @@ def info(source: Source) -> dict[str, str]:
 def _remove_old_previews(folder: Path, written: list[Path]) -> None:
     """Delete the previews of an earlier build that this one did not make (pages that are gone)."""
     keep = {p.resolve() for p in written}
-    for path in (folder / PREVIEWS).glob("*.png"):
+    for path in [*(folder / PREVIEWS).glob("*.png"), *(folder / "cards").glob("*.png")]:
         if path.resolve() not in keep and path.is_file() and not path.is_symlink():
             path.unlink(missing_ok=True)
 

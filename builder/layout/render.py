@@ -93,17 +93,21 @@ def to_document(html: str) -> weasyprint.Document:
 
 
 def to_pdf(
-    document: weasyprint.Document, *, variant: str | None = None, print_colour: bool = False
+    document: weasyprint.Document,
+    *,
+    variant: str | None = None,
+    print_colour: bool = False,
+    finisher: object = None,
 ) -> bytes:
     """Write a laid-out document as PDF bytes, reproducibly (no creation date).
 
     ``print_colour``: a print-shop file: PDF/X-4 with the FOGRA39 output intent, its RGB
     declared sRGB, no annotations, dated with the build's one date (``pdfx``). Inside
     ``fonts_embedded()``, the font programs the PDF embeds are noted.
+    ``finisher``: WeasyPrint's finisher for a screen PDF (the slides' boxes, ``facilitation``).
     """
     document.metadata.created = None
     document.metadata.modified = None
-    finisher = None
     if print_colour:
         variant, finisher = pdfx.VARIANT, pdfx.finish
         pdfx.prepare(document)

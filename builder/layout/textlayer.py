@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from pydantic import BaseModel
 
 from ..errors import BuildError
-from ..source.schema import Source
+from ..values import Source
 
 WORD = re.compile(r"\w+(?:['’]\w+)*")
 """A word: letters and digits, with an inner apostrophe ('TRIO’ere')."""

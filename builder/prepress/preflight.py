@@ -38,7 +38,7 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, ContentStream, DictionaryObject
 
 from ..errors import BuildError, Problem
-from ..output.write import Product
+from ..values import Product
 
 PRINT_FILES = ("booklet-print", "cards-print")
 MM = 72 / 25.4

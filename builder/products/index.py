@@ -24,11 +24,15 @@ KNOWN = (
     ("booklet.pdf", "booklet", "for_screen"),
     ("booklet-print.pdf", "booklet", "for_print_shop"),
     ("booklet-imposed.pdf", "booklet", "for_office_booklet"),
+    ("booklet.epub", "booklet", "for_ebook"),
     ("cards-print.pdf", "cards", "for_print_shop"),
     ("cards-sheets.pdf", "cards", None),
+    ("cards-slides.pdf", "cards", "for_shared_screen"),
+    ("guide.pdf", "cards", "for_facilitator"),
 )
 COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 SPREAD = re.compile(r"-booklet-(\d+)(?:-(\d+))?\.png$")
+FACE_PNG = re.compile(r"^cards/.+-card-(\d+)-(front|back)\.png$")
 
 
 @dataclass
@@ -40,6 +44,11 @@ class File:
     label: str
     pages: int
     size: str
+
+    @property
+    def kind(self) -> str:
+        """Return the file's format as the page names it: 'PDF', 'HTML', 'EPUB'."""
+        return self.href.rpartition(".")[2].upper()
 
     def pages_text(self, words: dict[str, object]) -> str:
         """Return '1 side' or '17 sider' (kept on one line)."""
@@ -71,6 +80,8 @@ class Entry:
     contact_sheet: File | None = None
     cards: int = 0
     spreads: list[File] = field(default_factory=list)
+    card_images: list[File] = field(default_factory=list)
+    """The face PNGs in ``cards/``, front and back of each card ('4 forside')."""
 
 
 def write(out_dir: Path, manifest: Manifest) -> Path:
@@ -161,6 +172,11 @@ def _entry(out_dir: Path, slug: str, data: dict) -> Entry | None:
                 _file(slug, name, data, label[:1].upper() + label[1:], words)
             )
             del pdfs[name]
+    if "booklet/index.html" in pdfs:  # the HTML edition (builder/products/booklet/edition.py), first of its group
+        label = str(words["for_reading"])
+        edition = _file(slug, "booklet/index.html", data, label[:1].upper() + label[1:], words)
+        groups["booklet"].files.insert(0, edition)
+        del pdfs["booklet/index.html"]
     other = Group(str(words["other_files"]))
     other.files = [_file(slug, n, data, n, words) for n in sorted(pdfs)]
     entry.groups = [g for g in (*groups.values(), other) if g.files]
@@ -197,17 +213,25 @@ def _add_previews(entry: Entry, previews: dict, words: dict[str, object]) -> Non
     """Add the cover thumbnail, the contact sheet and the spreads to an entry."""
     slug = entry.slug
     spreads = []
+    faces: list[str] = []
     for name in previews["files"]:
         if name == f"{PREVIEWS}/{slug}-cover.png":
             entry.cover = _file(slug, name, previews, "", words).href
         elif name == f"{PREVIEWS}/{slug}-cards.png":
             entry.contact_sheet = _file(slug, name, previews, str(words["contact_sheet"]), words)
             entry.cards = entry.contact_sheet.pages
+        elif name.startswith("cards/") and name.endswith(".png"):
+            faces.append(name)
         elif match := SPREAD.search(name):
             numbers = [int(n) for n in match.groups() if n]
             label = "–".join(str(n) for n in numbers)
             spreads.append((numbers[0], _file(slug, name, previews, label, words)))
     entry.spreads = [f for _, f in sorted(spreads, key=lambda pair: pair[0])]
+    for name in sorted(faces):
+        if match := FACE_PNG.search(name):
+            side = words["preview_front" if match[2] == "front" else "preview_back"]
+            label = f"{int(match[1])}\u00a0{side}"
+            entry.card_images.append(_file(slug, name, previews, label, words))
 
 
 def size_text(size: int, words: dict[str, object]) -> str:

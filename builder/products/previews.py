@@ -123,6 +123,11 @@ def make(
     if cards:
         image, count = contact_sheet(cards, words=words, title=title, shrunk=shrunk)
         previews.append(_png(f"{PREVIEWS}/{slug}-cards.png", image, count))
+    slides = pdfs.get(f"{slug}-cards-slides.pdf")
+    if slides:  # one PNG per face, for Miro, Teams or an intranet (builder/products/cards/facilitation.py)
+        from .cards.facilitation import face_pngs
+
+        previews.extend(face_pngs(slug, slides))
     booklet = pdfs.get(f"{slug}-booklet-print.pdf") or pdfs.get(f"{slug}-booklet.pdf")
     if booklet:
         pdf = pdfium.PdfDocument(booklet)

@@ -21,6 +21,7 @@ from ...source.model import Charter
 from ...text import colours, reading
 from ...text.hyphenate import HYPHEN_BREAK, PATTERNS, SOFT_HYPHEN
 from ...values import Product, Shrunk, Source
+from . import facilitation
 
 if TYPE_CHECKING:
     from ...values import Options
@@ -123,6 +124,7 @@ def make(source: Source, options: Options) -> list[Product]:
     return [
         Product(f"{slug}-cards-print.pdf", print_pdf, 2 * len(cards), notes, shrunk),
         Product(f"{slug}-cards-sheets.pdf", sheet_pdf, sheet_pages),
+        *facilitation.make(source, cards, fitted.document, words),  # slides and guide
     ]
 
 
