@@ -131,7 +131,11 @@ def base_exceptions(language: str, folder: Path | None = None) -> Exceptions:
     """
     name = f"hyphenation-{language}.txt"
     path = folder / name if folder else project.find("layouts", "base", name)
-    return parse_exceptions(path.read_text(encoding="utf-8")) if path.is_file() else Exceptions()
+    if not (path.exists() or path.is_symlink()):
+        return Exceptions()
+    from .projectfiles import read_text  # inside the project or package, capped, no control bytes
+
+    return parse_exceptions(read_text(path))
 
 
 _CHARTER: ContextVar[Exceptions | None] = ContextVar("charter_exceptions", default=None)

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from .output import PREVIEWS, Manifest, write_atomic
+from .errors import CharterError
 
 INDEX = "index.html"
 TEMPLATE = "index.html"
@@ -93,6 +94,7 @@ def render(out_dir: Path, manifest: Manifest) -> str:
 
     from . import project
     from .layouts import labels
+    from .projectfiles import GuardedLoader
 
     entries = [
         entry
@@ -101,7 +103,7 @@ def render(out_dir: Path, manifest: Manifest) -> str:
     ]
     language = _page_language(entries)
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(p) for p in project.layers("layouts", "base")]),
+        loader=GuardedLoader([str(p) for p in project.layers("layouts", "base")]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -136,7 +138,7 @@ def _entry(out_dir: Path, slug: str, data: dict) -> Entry | None:
     language = str(info.get("language", "da"))
     try:
         words = labels(language)
-    except OSError:
+    except (OSError, CharterError):
         words = labels("en")
     entry = Entry(
         slug=slug,

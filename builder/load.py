@@ -191,11 +191,17 @@ HYPHENATION_SUFFIX = ".hyphenation.txt"
 def read_source(path: Path) -> RawSource:
     """Read one source file (I/O edge), and its hyphenation list beside it if there is one."""
     name = display_name(path)
+    bad_slug = slug_problem(path.stem)  # before any lookup: a 240-letter name is not looked up
+    if bad_slug:
+        raise SourceError(Problem(name, None, None, "", bad_slug))
     data = _read_capped(path, name)
     companion = path.with_name(path.stem + HYPHENATION_SUFFIX)
     hyphenation, hyphenation_name = None, ""
     if companion.exists() or companion.is_symlink():
-        hyphenation_name = display_name(companion)
+        from .projectfiles import shown
+
+        hyphenation_name = shown(companion)  # the name beside the source, not a link's target
+        _stays_beside(path, companion, hyphenation_name)
         hyphenation = _read_capped(companion, hyphenation_name)
     return RawSource(
         name=name,
@@ -204,6 +210,25 @@ def read_source(path: Path) -> RawSource:
         folder=path.parent.resolve(),
         hyphenation=hyphenation,
         hyphenation_name=hyphenation_name,
+    )
+
+
+def _stays_beside(source: Path, companion: Path, name: str) -> None:
+    """Refuse a file beside a source that is a link out of the project (or out of the source's folder)."""
+    from . import project
+
+    real = companion.resolve()
+    if real.is_relative_to(project.root()) or real.parent == source.resolve().parent:
+        return
+    raise SourceError(
+        Problem(
+            name,
+            None,
+            None,
+            "",
+            f"is a symbolic link to a file outside the project ({real}): the build reads only "
+            "files inside the project folder; copy the file into the project",
+        )
     )
 
 

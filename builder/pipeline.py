@@ -16,7 +16,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__, index, project, reproducible
+from . import __version__, index, project, projectfiles, reproducible
 from .errors import BuildError, CharterError, Problem, SourceError
 from .load import RawSource, find_sources, read_source
 from .output import PREVIEWS, Manifest, Product, Shrunk, locked, sha256, tree_digest, write_all
@@ -265,6 +265,7 @@ def build(
         ]
         names = {r.slug for r in changed}
         stale = {s.slug: s for s in validate_sources(changed)} if changed else {}
+        projectfiles.check(list(stale.values()))  # labels, themes, layouts, fonts: before rendering
         jobs: list[Job] = []
         results: dict[str, Built] = {}
         for raw in raws:
