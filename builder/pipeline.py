@@ -16,7 +16,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__, index, project, projectfiles, reproducible
+from . import __version__, index, outdir, project, reproducible
 from .errors import BuildError, CharterError, Problem, SourceError
 from .load import RawSource, find_sources, read_source
 from .output import PREVIEWS, Manifest, Product, Shrunk, locked, sha256, tree_digest, write_all
@@ -255,6 +255,7 @@ def build(
     disk. ``dist/index.html`` is brought up to date at the end. ``progress`` is told as each
     charter is done.
     """
+    outdir.check(out_dir)  # ours, writable, not the project nor above it: before anything is read
     raws = read_sources(paths, default_dir)
     progress = progress or Progress()
     with locked(out_dir):
@@ -265,7 +266,10 @@ def build(
         ]
         names = {r.slug for r in changed}
         stale = {s.slug: s for s in validate_sources(changed)} if changed else {}
-        projectfiles.check(list(stale.values()))  # labels, themes, layouts, fonts: before rendering
+        if stale:  # the labels, themes, layouts and fonts they will read: before rendering
+            from . import projectfiles
+
+            projectfiles.check(list(stale.values()))
         jobs: list[Job] = []
         results: dict[str, Built] = {}
         for raw in raws:
