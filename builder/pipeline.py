@@ -298,7 +298,13 @@ def build(
         finally:
             progress.end()
         if rendered:
-            written = write_all(out_dir, {r.slug: [*r.products, *r.previews] for r in rendered})
+            try:
+                written = write_all(out_dir, {r.slug: [*r.products, *r.previews] for r in rendered})
+            except OSError as error:  # all or nothing: name the folder, never a staged temp file
+                raise BuildError(
+                    f"--out {out_dir}: cannot be written ({error.strerror or error}); nothing "
+                    "was written, the last good files are as they were"
+                ) from None
             for r in rendered:
                 results[r.slug] = _record(manifest, out_dir, r, written[r.slug], keys[r.slug])
         if rendered or gone:
