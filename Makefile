@@ -69,10 +69,11 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed-test
 
 # System packages. Pango is what WeasyPrint lays text out with; HarfBuzz's subsetter makes font
 # subsetting native (2.5-5x faster than WeasyPrint's fontTools fallback): both are required.
-# The tests also need qpdf (`qpdf --check` on every PDF); Chromium (Debian's `chromium`) runs the
+# The tests also need qpdf (`qpdf --check` on every PDF) and poppler-utils (`pdftoppm` renders
+# every PDF the tests build: a second renderer's syntax errors fail them); Chromium (Debian's `chromium`) runs the
 # browser test of dist/index.html, which is skipped, with a clear reason, where it is missing.
 APT_BUILD := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-APT_TEST  := qpdf chromium
+APT_TEST  := qpdf poppler-utils chromium
 
 system:
 	@ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || { \
@@ -87,6 +88,10 @@ system-test: system
 	@command -v qpdf >/dev/null || { \
 	  echo "make: missing system package qpdf (the tests check every PDF with it)." >&2; \
 	  echo "      Debian/Ubuntu: sudo apt-get install $(APT_TEST)" >&2; exit 1; }
+	@command -v pdftoppm >/dev/null || { \
+	  echo "make: missing system package poppler-utils (the tests render every PDF they build with" >&2; \
+	  echo "      poppler's pdftoppm, failing on any syntax error it reports)." >&2; \
+	  echo "      Debian/Ubuntu: sudo apt-get install poppler-utils" >&2; exit 1; }
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
 	  echo "make: note: Chromium is not installed; the browser test of dist/index.html is skipped." >&2; \
 	  echo "      Debian/Ubuntu: sudo apt-get install chromium" >&2; }
