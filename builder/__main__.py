@@ -209,6 +209,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .projectfiles import check as check_project_files
 
     check_project_files(sources)  # the labels, themes, layouts and fonts the charters use
+    from .advice import question_notes
+
+    for source in sources:  # house style for questions: advice for any charter, never an error
+        for note in question_notes(source):
+            logging.getLogger("charterpress").warning("%s", note)
     if not args.quick:
         problems = check_cards(raws, sources, args.base / DIST)
         if problems:
