@@ -365,6 +365,19 @@ def yaml_message(error: yaml.MarkedYAMLError, text: str) -> tuple[yaml.Mark | No
     if "expected a single document" in context:
         return mark, "a second document ('---') in the file: a source is one document; remove it"
     if "could not find expected ':'" in problem:
+        start = error.context_mark if "simple key" in context else None
+        if start is not None and start.line < len(text.splitlines()):
+            own = text.splitlines()[start.line]  # the line the text began on, not the next one
+            glued = re.match(r"\s*(-\s+)?([A-Za-z_]+):(\S)", own)
+            if glued:
+                return start, (
+                    f"'{glued.group(2)}:' needs a space after the colon: "
+                    f"write '{glued.group(2)}: {glued.group(3)}…'"
+                )
+            return start, (
+                "a line without 'key:' among keys: a text on its own line needs '- ' before it "
+                "(a paragraph), or is a continued text that needs more indentation than its key"
+            )
         return mark, (
             "a line without 'key:' among keys: indent a continued text further than its key, "
             "or put a list item after '- '"

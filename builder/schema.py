@@ -179,6 +179,15 @@ def _clean_loc(loc: tuple) -> list:
     return [p for p in loc if isinstance(p, int) or not str(p).startswith(("function-", "tagged-"))]
 
 
+def _numeric(text: str) -> bool:
+    """Tell whether a quoted text would be read as a number or true/false if written without quotes."""
+    try:
+        float(text.strip())
+    except ValueError:
+        return text.strip().lower() in ("true", "false")
+    return True
+
+
 def _kind_of(value: object) -> str:
     if value is None:
         return "nothing"
@@ -209,7 +218,9 @@ def _message(error: dict, path: Path_) -> str:
         return f"expected text, got {_kind_of(given)}"
     if kind == "string_too_short":
         return "must not be empty"
-    unquote = ": write it without quotes" if isinstance(given, str) else ""
+    unquote = ": write it without quotes" if isinstance(given, str) and _numeric(given) else ""
+    if kind in ("int_type", "int_parsing") and field == "year" and isinstance(given, str) and not unquote:
+        return f"expected a year like 2026, got {_kind_of(given)}: write the year alone"
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return f"expected a whole number, got {_kind_of(given)}{unquote}"
     if kind in ("float_type", "float_parsing"):

@@ -1,0 +1,64 @@
+"""Mistakes a newcomer makes (issue 18), each reported on its own line in words that say what to do."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from charterpress.__main__ import main
+from conftest import DATA
+
+SEED = (DATA / "fjordby.yaml").read_text(encoding="utf-8")
+QUESTION = "            question: Hvilken af byrådets"
+PARAGRAPH = "      - Retning kræver også, at vi tør vælge noget fra."
+
+CASES = {
+    "a key glued to its text (question:Hvad)": (
+        (QUESTION, QUESTION.replace("question: ", "question:")),
+        ["check", "--quick"],
+        "{file}:48:13: YAML syntax: 'question:' needs a space after the colon: write 'question: H…'",
+    ),
+    "a paragraph without '- '": (
+        (PARAGRAPH, PARAGRAPH.replace("- ", "  ", 1)),
+        ["check", "--quick"],
+        "{file}:51:9: YAML syntax: a line without 'key:' among keys: a text on its own line needs "
+        "'- ' before it (a paragraph), or is a continued text that needs more indentation than its key",
+    ),
+    "a date for a year": (
+        ("  year: 2026", "  year: 2026-03-01"),
+        ["check", "--quick"],
+        "{file}:10:9: meta.year: expected a year like 2026, got '2026-03-01': write the year alone",
+    ),
+    "a quoted year still says so": (
+        ("  year: 2026", '  year: "2026"'),
+        ["check", "--quick"],
+        "{file}:10:9: meta.year: expected a whole number, got '2026': write it without quotes",
+    ),
+    "an emoji in a section's band": (
+        (
+            "    headline: Jeg ved, hvor vi skal hen, og hvorfor\n",
+            "    headline: Jeg ved, hvor vi skal hen, og hvorfor\n    band: Retning 🚀\n",
+        ),
+        ["build", "-q", "--only", "cards", "--no-preview"],
+        "{file}:40: sections[0].band: the character U+1F680 '🚀' is in none of the bundled fonts "
+        "(assets/fonts/); replace or remove it",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_a_newcomers_mistake_is_one_line_at_its_own_place(case, tmp_path, monkeypatch, capsys):
+    (old, new), command, expected = CASES[case]
+    assert SEED.count(old) >= 1
+    monkeypatch.chdir(tmp_path)
+    Path("sources").mkdir()
+    path = Path("sources") / "fjordby.yaml"
+    path.write_text(SEED.replace(old, new, 1), encoding="utf-8")
+    started = time.perf_counter()
+    code = main([*command, str(path), *(["--out", "dist"] if command[0] == "build" else [])])
+    err = capsys.readouterr().err
+    assert time.perf_counter() - started < 5
+    assert code == 1 and "Traceback" not in err
+    assert err.splitlines() == [expected.format(file=path)]
+    assert not Path("dist").exists()
