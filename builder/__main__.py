@@ -20,6 +20,17 @@ DIST = Path("dist")
 """The project's folders, relative to the project folder."""
 
 
+def _jobs(value: str) -> int:
+    """Return a job count of at least 1 (``-j 0`` and ``-j -3`` are usage errors)."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number of jobs") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{number}: at least 1 job (charters rendered at once)")
+    return number
+
+
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose usage errors exit with code 2 and one line."""
 
@@ -116,7 +127,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument(
             "-j",
             "--jobs",
-            type=int,
+            type=_jobs,
             default=jobs,
             metavar="N",
             help=f"charters rendered at once (default: {jobs})",

@@ -62,3 +62,34 @@ def test_a_newcomers_mistake_is_one_line_at_its_own_place(case, tmp_path, monkey
     assert code == 1 and "Traceback" not in err
     assert err.splitlines() == [expected.format(file=path)]
     assert not Path("dist").exists()
+
+
+@pytest.mark.parametrize(
+    ("value", "line"),
+    [
+        ("0", "charterpress: argument -j/--jobs: 0: at least 1 job (charters rendered at once)"),
+        ("-3", "charterpress: argument -j/--jobs: -3: at least 1 job (charters rendered at once)"),
+        ("two", "charterpress: argument -j/--jobs: 'two' is not a whole number of jobs"),
+    ],
+)
+def test_a_job_count_under_one_is_a_usage_error(value, line, capsys):
+    assert main(["build", "-j", value]) == 2
+    (err,) = capsys.readouterr().err.splitlines()
+    assert err.startswith(line)
+
+
+def test_a_logo_named_in_other_capitals_gets_a_hint(tmp_path, monkeypatch, capsys):
+    from PIL import Image
+
+    monkeypatch.chdir(tmp_path)
+    Path("sources").mkdir()
+    Image.new("RGB", (600, 600), "white").save("sources/Logo.PNG", "PNG")
+    text = SEED.replace("  accent: \"#d9a441\"\n", "  accent: \"#d9a441\"\n  logo: {file: logo.png, alt: Fjordby Kommunes logo}\n")
+    assert "logo.png" in text
+    Path("sources/fjordby.yaml").write_text(text, encoding="utf-8")
+    assert main(["check", "--quick", "sources/fjordby.yaml"]) == 1
+    (err,) = capsys.readouterr().err.splitlines()
+    assert err.endswith(
+        "theme.logo.file: no image 'logo.png' next to the source (looked for sources/logo.png): "
+        "there is 'Logo.PNG' – write the name with the same capitals"
+    )
