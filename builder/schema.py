@@ -130,7 +130,9 @@ def validate(loaded: Loaded, name: str) -> tuple[Charter | None, list[Problem]]:
     try:
         charter = Charter.model_validate(loaded.data)
     except ValidationError as error:
-        problems += [_problem(e, loaded, name) for e in error.errors() if not _knock_on(e)]
+        problems += _once_per_list(
+            [_problem(e, loaded, name) for e in error.errors() if not _knock_on(e)]
+        )
     if charter is not None and charter.commitment_count > CHARTER_COMMITMENTS_MAX:
         line, col = loaded.where(("sections",))
         problems.append(
@@ -151,6 +153,21 @@ def validate(loaded: Loaded, name: str) -> tuple[Charter | None, list[Problem]]:
 def _dedupe(problems: list[Problem]) -> list[Problem]:
     seen: set[str] = set()
     return [p for p in problems if not (str(p) in seen or seen.add(str(p)))]
+
+
+def _once_per_list(problems: list[Problem]) -> list[Problem]:
+    """Keep one of the problems that say the same of every item of one list ('items:' for 'commitments:')."""
+    kept: list[Problem] = []
+    seen: set[tuple[str, str]] = set()
+    for problem in problems:
+        head, _, last = problem.path.rpartition("[")
+        key = (head, problem.message)
+        if head and last.rstrip("]").isdigit() and "'items:' holds plain texts" in problem.message:
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(problem)
+    return kept
 
 
 def _knock_on(error: dict) -> bool:
@@ -215,6 +232,11 @@ def _message(error: dict, path: Path_) -> str:
     if kind == "string_type":
         if isinstance(given, (bool, int, float)):
             return f"expected text, got {_kind_of(given)}: put it in quotes if it is meant as text"
+        if isinstance(given, dict) and len(path) > 1 and path[-2] == "items":
+            return (
+                f"expected text, got {_kind_of(given)}: 'items:' holds plain texts; a list whose "
+                "items have text: and question: is 'commitments:'"
+            )
         return f"expected text, got {_kind_of(given)}"
     if kind == "string_too_short":
         return "must not be empty"
@@ -302,6 +324,11 @@ def _unknown_key(path: Path_) -> str:
     key = str(path[-1])
     if key in MOVED and "body" in allowed and "id" in allowed and key not in allowed:
         return f"unknown key ({MOVED[key]}; see docs/source-format.md)"
+    if key == "title" and "lead" in allowed and "commitments" in allowed:
+        return (
+            "unknown key (a list has no title: put '- heading: …' before it, "
+            "or give its lead-in as 'lead:')"
+        )
     if key == "commitments" and "quote" in allowed:
         return "unknown key (commitments belong in a section's body, not in a passage)"
     guess = difflib.get_close_matches(str(path[-1]), allowed, n=1, cutoff=0.6)

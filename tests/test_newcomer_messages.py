@@ -25,6 +25,18 @@ CASES = {
         "{file}:51:9: YAML syntax: a line without 'key:' among keys: a text on its own line needs "
         "'- ' before it (a paragraph), or is a continued text that needs more indentation than its key",
     ),
+    "title: on a list block": (
+        ('      - lead: "Som leder i Fjordby Kommune:"\n', '      - lead: "Som leder i Fjordby Kommune:"\n        title: Retning\n'),
+        ["check", "--quick"],
+        "{file}:46:9: sections[0].body[1].title: unknown key (a list has no title: put '- heading: …' "
+        "before it, or give its lead-in as 'lead:')",
+    ),
+    "items: where commitments: was meant, said once": (
+        ('      - lead: "Som leder i Fjordby Kommune:"\n        commitments:', '      - lead: "Som leder i Fjordby Kommune:"\n        items:'),
+        ["check", "--quick"],
+        "{file}:47:13: sections[0].body[1].items[0]: expected text, got a mapping of keys: 'items:' "
+        "holds plain texts; a list whose items have text: and question: is 'commitments:'",
+    ),
     "a date for a year": (
         ("  year: 2026", "  year: 2026-03-01"),
         ["check", "--quick"],
