@@ -220,10 +220,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .projectfiles import check as check_project_files
 
     check_project_files(sources)  # the labels, themes, layouts and fonts the charters use
-    from .advice import question_notes
+    from .advice import lead_notes, question_notes
 
     for source in sources:  # house style for questions: advice for any charter, never an error
-        for note in question_notes(source):
+        for note in [*lead_notes(source), *question_notes(source)]:
             logging.getLogger("charterpress").warning("%s", note)
     if not args.quick:
         problems = check_cards(raws, sources, args.base / DIST)

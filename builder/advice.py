@@ -63,3 +63,27 @@ def question_notes(source) -> list[Problem]:
         for advice in question_advice(commitment.question, language):
             notes.append(source.problem(path, f"note: {advice}"))
     return notes
+
+
+def lead_notes(source) -> list[Problem]:
+    """Return a note for a paragraph ending in ':' right before a list that has no lead-in.
+
+    ``- "Vi baserer os på:"`` followed by a list without ``lead:`` is almost always the list's
+    lead-in typed as a paragraph: the cards would show the items without it.
+    """
+    notes = []
+    for i, section in enumerate(source.charter.sections):
+        body = section.body
+        for j in range(len(body) - 1):
+            here, after = body[j], body[j + 1]
+            text = (here.text or "").strip() if not getattr(here, "commitments", None) else ""
+            listed = getattr(after, "commitments", None) or after.items
+            if text.endswith(":") and listed and not after.lead:
+                notes.append(
+                    source.problem(
+                        f"sections[{i}].body[{j}]",
+                        f"note: '{text[-40:]}' looks like the lead-in of the list below it: write "
+                        "it as 'lead: …' on that list, so that its cards carry it",
+                    )
+                )
+    return notes

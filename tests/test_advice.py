@@ -54,3 +54,19 @@ def test_english_questions_are_judged_in_english():
         "a yes/no question ('Do …'): ask an open one (what, how, when …)"
     ]
     assert question_advice("What do you plan first?", "en") == []
+
+
+def test_a_lead_in_typed_as_a_paragraph_is_a_note_at_its_line(tmp_path, capsys):
+    old = (
+        "      - Retning kræver også, at vi tør vælge noget fra.\n"
+        '      - lead: "Det betyder, at jeg:"\n        commitments:\n'
+    )
+    text = SIXTH.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "fjordby.yaml"
+    path.write_text(text.replace(old, '      - "Det betyder, at jeg:"\n      - commitments:\n'), encoding="utf-8")
+    assert main(["check", "--quick", str(path)]) == 0
+    assert capsys.readouterr().err.splitlines() == [
+        f"{path}:51: sections[0].body[2]: note: 'Det betyder, at jeg:' looks like the lead-in of "
+        "the list below it: write it as 'lead: …' on that list, so that its cards carry it"
+    ]
