@@ -323,7 +323,7 @@ def _unknown_key(path: Path_) -> str:
     allowed = _allowed_keys(path)
     key = str(path[-1])
     if key in MOVED and "body" in allowed and "id" in allowed and key not in allowed:
-        return f"unknown key ({MOVED[key]}; see docs/source-format.md)"
+        return f"unknown key ({MOVED[key]}; see docs/source-format.md#sections)"
     if key == "title" and "lead" in allowed and "commitments" in allowed:
         return (
             "unknown key (a list has no title: put '- heading: …' before it, "
