@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -186,9 +187,27 @@ def _problem(error: dict, loaded: Loaded, name: str) -> Problem:
         return Problem(name, line, col, format_path(path), _unknown_key(path))
     line, col = loaded.where(path)
     message = _message(error, path)
+    if kind == "missing" and path:
+        swallower = _swallowed(loaded.data, path)
+        if swallower:
+            message += (
+                f": the {swallower} above swallowed it ('{path[-1]}:' is inside that text): "
+                f"put '{path[-1]}:' under the key above it, at the same indentation"
+            )
     if path in loaded.hints and error.get("input") is None:
         message += f": {loaded.hints[path]}"
     return Problem(name, line, col, format_path(path), message)
+
+
+def _swallowed(data: object, path: Path_) -> str | None:
+    """Return the key of a sibling text that holds ``KEY:`` of the missing ``path`` (an over-indented line)."""
+    parent = _get(data, path[:-1])
+    if not isinstance(parent, dict):
+        return None
+    for key, value in parent.items():
+        if isinstance(value, str) and re.search(rf"(^|\s){re.escape(str(path[-1]))}:\s", value):
+            return f"'{key}:'"
+    return None
 
 
 def _clean_loc(loc: tuple) -> list:

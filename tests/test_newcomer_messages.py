@@ -37,6 +37,16 @@ CASES = {
         "{file}:47:13: sections[0].body[1].items[0]: expected text, got a mapping of keys: 'items:' "
         "holds plain texts; a list whose items have text: and question: is 'commitments:'",
     ),
+    "a question: indented into a folded text": (
+        (
+            "          - text: forklarer jeg, hvorfor vi gør det, vi gør, også når beslutningen ikke er min egen\n            question: Hvordan",
+            "          - text: >-\n              forklarer jeg, hvorfor vi gør det, vi gør, også når beslutningen ikke er min egen\n              question: Hvordan",
+        ),
+        ["check", "--quick"],
+        "{file}:49:13: sections[0].body[1].commitments[1].question: required: the 'text:' above "
+        "swallowed it ('question:' is inside that text): put 'question:' under the key above it, "
+        "at the same indentation",
+    ),
     "a date for a year": (
         ("  year: 2026", "  year: 2026-03-01"),
         ["check", "--quick"],
