@@ -267,9 +267,17 @@ def build(
         names = {r.slug for r in changed}
         stale = {s.slug: s for s in validate_sources(changed)} if changed else {}
         if stale:  # the labels, themes, layouts and fonts they will read: before rendering
-            from . import projectfiles
+            from . import projectfiles, proof
 
             projectfiles.check(list(stale.values()))
+            problems = []
+            for source in stale.values():  # every character in a bundled font: before rendering
+                try:
+                    proof.check_glyphs(source)
+                except BuildError as error:
+                    problems.extend(error.problems)
+            if problems:
+                raise BuildError(problems)
         jobs: list[Job] = []
         results: dict[str, Built] = {}
         for raw in raws:

@@ -88,6 +88,7 @@ def write_starter(slug: str, folder: Path) -> Path:
     if os.path.lexists(path):  # a file, a folder or a link (even a dangling one) is kept
         raise UsageError(f"{plain(path)} already exists: choose another slug or edit that file")
     data = STARTER.format(slug=slug, org=organisation(slug)).encode("utf-8")
+    folder.mkdir(parents=True, exist_ok=True)  # in an empty folder, `new` makes the project
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # never over a file
     except FileExistsError:
