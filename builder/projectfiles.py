@@ -333,14 +333,30 @@ def check_labels(language: str, layouts: Path | None = None) -> None:
             isinstance(given, list) and given and all(isinstance(v, str) for v in given)
         ):
             raise refuse(path, "expected a list of texts", line, col, key)
-        if isinstance(value, str) and "{" in value:
-            try:
-                given.format(n=1, total=1)
-            except (KeyError, IndexError, ValueError) as error:
+        if isinstance(value, str):
+            wanted, got = _placeholders(value), _placeholders(given)
+            if got is None or not got <= (wanted or set()):
+                extra = sorted((got or set()) - (wanted or set()))
+                shown = ", ".join("{" + name + "}" for name in extra) or "a broken '{' or '}'"
+                allowed_ = ", ".join("{" + name + "}" for name in sorted(wanted or ())) or "none"
                 raise refuse(
-                    path, f"'{_plain(given, 40)}' has a placeholder other than those of "
-                    f"'{_plain(value, 40)}' ({error.__class__.__name__})", line, col, key
-                ) from None
+                    path,
+                    f"{shown} is not a placeholder of this label (it may use: {allowed_}; "
+                    "write a '{' or '}' of the text as '{{' or '}}')",
+                    line,
+                    col,
+                    key,
+                )
+
+
+def _placeholders(text: str) -> set[str] | None:
+    """Return the ``{name}`` placeholders of a label, or None when its braces do not parse."""
+    import string
+
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError:
+        return None
 
 
 # --- Templates ------------------------------------------------------------------------------

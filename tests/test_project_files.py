@@ -162,6 +162,27 @@ CASES: dict[str, tuple[str, Case, list[str]]] = {
         lambda p, o: write(p, LABEL_FILE, packaged(LABEL_FILE) + "#" * (1024 * 1024)),
         [f"{LABEL_FILE}: file is too large ({{size}} bytes; at most 1,048,576)"],
     ),
+    "labels an unknown placeholder": (
+        "labels",
+        lambda p, o: write(p, LABEL_FILE, packaged(LABEL_FILE).replace('deck_count: "{n} ', 'deck_count: "{count} ', 1)),
+        [
+            f"{LABEL_FILE}:{{deck_line}}:13: deck_count: {{count}} is not a placeholder of this label "
+            "(it may use: {n}; write a '{' or '}' of the text as '{{' or '}}')"
+        ],
+    ),
+    "labels the same as the package's, copied": (
+        "labels",
+        lambda p, o: (
+            write(p, LABEL_FILE, packaged(LABEL_FILE)),
+            write(p, "layouts/labels/da.yaml", packaged("layouts/labels/da.yaml")),
+            write(p, THEME_FILE, "fonts:\n  display: Ubuntu\n"),
+        ),
+        [
+            f"{THEME_FILE}:2:12: fonts.display: 'Ubuntu' is not one of the bundled fonts "
+            "(assets/fonts): use one of Charis SIL, EB Garamond, Inter, League Spartan, Vollkorn, "
+            "or put the font's files into the project's assets/fonts/"
+        ],
+    ),
     "labels not a mapping": (
         "labels",
         lambda p, o: write(p, LABEL_FILE, "- Reflection\n- Contents\n"),
@@ -318,8 +339,13 @@ def test_a_broken_or_hostile_project_file_is_one_line_naming_it(case, project, o
         if case == name:
             target = LABEL_FILE if "labels" in case else "layouts/base/cards.css"
             size = f"{(project / target).stat().st_size:,}"
+    deck_line = next(
+        i for i, text in enumerate(packaged(LABEL_FILE).splitlines(), 1) if text.startswith("deck_count:")
+    )
     want = [
-        line.replace("{outside}", str(outside.resolve())).replace("{size}", size)
+        line.replace("{outside}", str(outside.resolve()))
+        .replace("{size}", size)
+        .replace("{deck_line}", str(deck_line))
         for line in expected
     ]
     if "{reason}" in want[0]:
