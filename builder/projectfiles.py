@@ -181,7 +181,8 @@ def _font_problem(path: Path, mtime_ns: int, size: int) -> str | None:
                 if table not in font:
                     return f"is not a usable font: it has no '{table}' table"
             font["head"].unitsPerEm  # noqa: B018 - decodes the table
-            if not font.getBestCmap():
+            raw = font.reader["cmap"]  # its header only: fonts.coverage decodes the mappings
+            if len(raw) < 4 or int.from_bytes(raw[2:4], "big") == 0:
                 return "is not a usable font: it maps no character to a glyph"
             if "glyf" not in font and "CFF " not in font and "CFF2" not in font:
                 return "is not a usable font: it has no outlines (glyf or CFF)"
