@@ -237,8 +237,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         if args.quiet:
             continue
         print(
-            line(f"{source.name}: ok: {charter.meta.municipality}: {len(charter.sections)} sections, "
-            f"{in_sections} commitments{extra}")
+            line(
+                f"{source.name}: ok: {charter.meta.municipality}: {len(charter.sections)} sections, "
+                f"{in_sections} commitments{extra}"
+            )
         )
     return 0
 
@@ -354,7 +356,10 @@ def main(argv: list[str] | None = None) -> int:
         print("charterpress: interrupted", file=sys.stderr)
         return 130
     except OSError as error:
-        print(line(f"charterpress: {error.filename or ''}: {error.strerror or error}"), file=sys.stderr)
+        print(
+            line(f"charterpress: {error.filename or ''}: {error.strerror or error}"),
+            file=sys.stderr,
+        )
         return 1
     except Exception as error:  # a bug of ours: one line for the user, the traceback with -vv
         if logging.getLogger().level <= logging.DEBUG:

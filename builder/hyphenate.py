@@ -209,7 +209,11 @@ def always_right(word: str, breaks: tuple[int, ...]) -> tuple[int, ...]:
         if voiced(start, position) and voiced(position, len(word)):
             kept.append(position)
             continue
-        if kept and voiced(kept[-2] if len(kept) > 1 else 0, position) and voiced(position, len(word)):
+        if (
+            kept
+            and voiced(kept[-2] if len(kept) > 1 else 0, position)
+            and voiced(position, len(word))
+        ):
             kept[-1] = position  # move the earlier break here: 'hu-s-ker' -> 'hus-ker'
         log.debug("hyphenation: %s: dropped a break that left a part without a vowel", word)
     return tuple(kept)

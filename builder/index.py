@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
-from .output import PREVIEWS, Manifest, write_atomic
 from .errors import CharterError
+from .output import PREVIEWS, Manifest, write_atomic
 
 INDEX = "index.html"
 TEMPLATE = "index.html"

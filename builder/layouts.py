@@ -15,6 +15,7 @@ from pathlib import Path
 
 import jinja2
 import jinja2.bccache
+
 from . import marks, project, projectfiles
 
 DEFAULT_THEME = "civic"

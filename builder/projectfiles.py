@@ -44,8 +44,9 @@ def shown(path: Path) -> str:
     return str(absolute).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def refuse(path: Path | str, message: str, line: int | None = None, col: int | None = None,
-           field: str = "") -> BuildError:
+def refuse(
+    path: Path | str, message: str, line: int | None = None, col: int | None = None, field: str = ""
+) -> BuildError:
     """Return the BuildError for one problem of the project file ``path``."""
     name = path if isinstance(path, str) else shown(path)
     return BuildError(Problem(name, line, col, field, message))
@@ -60,7 +61,9 @@ def allowed(path: Path) -> Path:
     try:
         real = path.resolve(strict=False)
     except (OSError, RuntimeError) as error:  # a link loop
-        raise refuse(path, f"cannot be read ({error.__class__.__name__}: a symbolic link loop?)") from None
+        raise refuse(
+            path, f"cannot be read ({error.__class__.__name__}: a symbolic link loop?)"
+        ) from None
     root = project.root()
     inside_package = any(real.is_relative_to(project.DATA / f) for f in project.DATA_FOLDERS)
     if not (real.is_relative_to(root) or inside_package):
@@ -164,7 +167,9 @@ def check_font(path: Path) -> Path:
     if not stat.S_ISREG(info.st_mode):
         raise refuse(path, "cannot read: not a regular file (a font must be an .otf or .ttf file)")
     if info.st_size > MAX_FONT_BYTES:
-        raise refuse(path, f"font file is too large ({info.st_size:,} bytes; at most {MAX_FONT_BYTES:,})")
+        raise refuse(
+            path, f"font file is too large ({info.st_size:,} bytes; at most {MAX_FONT_BYTES:,})"
+        )
     problem = _font_problem(real, info.st_mtime_ns, info.st_size)
     if problem:
         raise refuse(path, problem)
@@ -198,9 +203,7 @@ def _families(path: Path, mtime_ns: int) -> frozenset[str]:
 
     with TTFont(path, lazy=True) as font:
         names = font["name"]
-        return frozenset(
-            str(n.toUnicode()).strip() for n in names.names if n.nameID in (1, 16)
-        )
+        return frozenset(str(n.toUnicode()).strip() for n in names.names if n.nameID in (1, 16))
 
 
 def _family(names: frozenset[str]) -> str:
@@ -243,7 +246,9 @@ def font_file(name: object, theme_file: Path, field: str, positions: dict) -> Pa
     line, col = positions.get(tuple(field.split(".")), (None, None))
     where = {"line": line, "col": col, "field": field}
     if not isinstance(name, str) or not name.strip():
-        raise refuse(theme_file, "give a font file below assets/fonts, like 'inter/Inter-Bold.otf'", **where)
+        raise refuse(
+            theme_file, "give a font file below assets/fonts, like 'inter/Inter-Bold.otf'", **where
+        )
     parts = PurePosixPath(name).parts
     if PurePosixPath(name).is_absolute() or any(p in ("..", ".") for p in parts) or "\\" in name:
         raise refuse(
@@ -324,8 +329,11 @@ def check_labels(language: str, layouts: Path | None = None) -> None:
     model = read_yaml(model_path)
     for key, value in model.items():
         if key not in data:
-            raise refuse(path, f"the label '{key}' is missing: copy it from {model_path.name} of the package "
-                         f"({_plain(str(value), 40)!r})")
+            raise refuse(
+                path,
+                f"the label '{key}' is missing: copy it from {model_path.name} of the package "
+                f"({_plain(str(value), 40)!r})",
+            )
         line, col = positions.get((key,), (None, None))
         given = data[key]
         if isinstance(value, str) and not isinstance(given, str):

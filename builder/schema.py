@@ -260,7 +260,12 @@ def _message(error: dict, path: Path_) -> str:
     if kind == "string_too_short":
         return "must not be empty"
     unquote = ": write it without quotes" if isinstance(given, str) and _numeric(given) else ""
-    if kind in ("int_type", "int_parsing") and field == "year" and isinstance(given, str) and not unquote:
+    if (
+        kind in ("int_type", "int_parsing")
+        and field == "year"
+        and isinstance(given, str)
+        and not unquote
+    ):
         return f"expected a year like 2026, got {_kind_of(given)}: write the year alone"
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return f"expected a whole number, got {_kind_of(given)}{unquote}"

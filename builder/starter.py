@@ -92,7 +92,9 @@ def write_starter(slug: str, folder: Path) -> Path:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # never over a file
     except FileExistsError:
-        raise UsageError(f"{plain(path)} already exists: choose another slug or edit that file") from None
+        raise UsageError(
+            f"{plain(path)} already exists: choose another slug or edit that file"
+        ) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

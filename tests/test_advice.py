@@ -25,14 +25,23 @@ def with_question(tmp_path: Path, question: str) -> Path:
 @pytest.mark.parametrize(
     ("question", "note"),
     [
-        ("Kan du gøre byrådets mål konkrete i din enhed?", "a yes/no question ('Kan …'): ask an open one (hvad, hvordan, hvornår …)"),
+        (
+            "Kan du gøre byrådets mål konkrete i din enhed?",
+            "a yes/no question ('Kan …'): ask an open one (hvad, hvordan, hvornår …)",
+        ),
         (
             "Hvad skal der til for at du og dit team kan omsætte byrådets mål til noget, "
             "I kan se i jeres hverdag?",
             "22 words: a question read aloud keeps to 18 words at most",
         ),
-        ("Hvad er dit mål – og hvem hjælper dig?", "two questions in one: ask one, and keep the other for another card"),
-        ("Hvad er dit mål? Hvem hjælper dig?", "two questions in one: ask one, and keep the other for another card"),
+        (
+            "Hvad er dit mål – og hvem hjælper dig?",
+            "two questions in one: ask one, and keep the other for another card",
+        ),
+        (
+            "Hvad er dit mål? Hvem hjælper dig?",
+            "two questions in one: ask one, and keep the other for another card",
+        ),
     ],
 )
 def test_a_question_against_the_house_style_is_a_located_note(question, note, tmp_path, capsys):
@@ -64,7 +73,10 @@ def test_a_lead_in_typed_as_a_paragraph_is_a_note_at_its_line(tmp_path, capsys):
     text = SIXTH.read_text(encoding="utf-8")
     assert old in text
     path = tmp_path / "fjordby.yaml"
-    path.write_text(text.replace(old, '      - "Det betyder, at jeg:"\n      - commitments:\n'), encoding="utf-8")
+    path.write_text(
+        text.replace(old, '      - "Det betyder, at jeg:"\n      - commitments:\n'),
+        encoding="utf-8",
+    )
     assert main(["check", "--quick", str(path)]) == 0
     assert capsys.readouterr().err.splitlines() == [
         f"{path}:51: sections[0].body[2]: note: 'Det betyder, at jeg:' looks like the lead-in of "

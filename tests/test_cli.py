@@ -105,7 +105,11 @@ def test_failed_build_leaves_dist_untouched(tmp_path):
     )
     assert last_good.read_bytes() == b"%PDF-1.7 last good build"
     assert last_good.stat().st_mtime_ns == before
-    assert sorted(p.name for p in out.rglob("*")) == [".charterpress-manifest.json", "x", "x-booklet.pdf"]
+    assert sorted(p.name for p in out.rglob("*")) == [
+        ".charterpress-manifest.json",
+        "x",
+        "x-booklet.pdf",
+    ]
 
 
 def test_missing_file_is_one_line(tmp_path, capsys):

@@ -43,12 +43,28 @@ def refused(args: list[str], folder: Path, capsys) -> list[str]:
     ],
 )
 def test_new_refuses_a_slug_check_refuses_and_says_what_to_type(slug, line, tmp_path, capsys):
-    assert refused(["new", slug, "--dir", str(tmp_path)], tmp_path, capsys) == [f"charterpress: {line}"]
+    assert refused(["new", slug, "--dir", str(tmp_path)], tmp_path, capsys) == [
+        f"charterpress: {line}"
+    ]
     assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize(
-    "slug", ["..", ".", "-x", "x-", "a--b", "Glostrup", "a b", "x" * 41, "x" * 40, "a.b", "æble", "ishoej-2"]
+    "slug",
+    [
+        "..",
+        ".",
+        "-x",
+        "x-",
+        "a--b",
+        "Glostrup",
+        "a b",
+        "x" * 41,
+        "x" * 40,
+        "a.b",
+        "æble",
+        "ishoej-2",
+    ],
 )
 def test_new_and_check_agree_on_every_slug(slug, tmp_path, capsys):
     code = main(["new", slug, "--dir", str(tmp_path)])
@@ -73,7 +89,9 @@ def test_a_240_letter_source_name_is_the_slug_rule_not_a_file_system_error(tmp_p
     source.write_text("meta: {}\n", encoding="utf-8")
     assert main(["check", "--quick", str(source)]) == 1
     (line,) = capsys.readouterr().err.splitlines()
-    assert line.endswith(f": the file name '{'c' * 20}…' is too long for a slug: at most 40 characters")
+    assert line.endswith(
+        f": the file name '{'c' * 20}…' is too long for a slug: at most 40 characters"
+    )
 
 
 def test_an_abbreviation_is_not_a_municipality(tmp_path, capsys):
@@ -83,7 +101,9 @@ def test_an_abbreviation_is_not_a_municipality(tmp_path, capsys):
     assert main(["check", "--quick", str(tmp_path / "kl.yaml")]) == 0
     assert "ok: KL: 1 sections" in capsys.readouterr().out
     assert main(["new", "holbaek", "--dir", str(tmp_path)]) == 0
-    assert "municipality: Holbaek Kommune " in (tmp_path / "holbaek.yaml").read_text(encoding="utf-8")
+    assert "municipality: Holbaek Kommune " in (tmp_path / "holbaek.yaml").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_transliteration_gives_a_slug():

@@ -26,13 +26,19 @@ CASES = {
         "'- ' before it (a paragraph), or is a continued text that needs more indentation than its key",
     ),
     "title: on a list block": (
-        ('      - lead: "Som leder i Fjordby Kommune:"\n', '      - lead: "Som leder i Fjordby Kommune:"\n        title: Retning\n'),
+        (
+            '      - lead: "Som leder i Fjordby Kommune:"\n',
+            '      - lead: "Som leder i Fjordby Kommune:"\n        title: Retning\n',
+        ),
         ["check", "--quick"],
         "{file}:46:9: sections[0].body[1].title: unknown key (a list has no title: put '- heading: …' "
         "before it, or give its lead-in as 'lead:')",
     ),
     "items: where commitments: was meant, said once": (
-        ('      - lead: "Som leder i Fjordby Kommune:"\n        commitments:', '      - lead: "Som leder i Fjordby Kommune:"\n        items:'),
+        (
+            '      - lead: "Som leder i Fjordby Kommune:"\n        commitments:',
+            '      - lead: "Som leder i Fjordby Kommune:"\n        items:',
+        ),
         ["check", "--quick"],
         "{file}:47:13: sections[0].body[1].items[0]: expected text, got a mapping of keys: 'items:' "
         "holds plain texts; a list whose items have text: and question: is 'commitments:'",
@@ -106,7 +112,10 @@ def test_a_logo_named_in_other_capitals_gets_a_hint(tmp_path, monkeypatch, capsy
     monkeypatch.chdir(tmp_path)
     Path("sources").mkdir()
     Image.new("RGB", (600, 600), "white").save("sources/Logo.PNG", "PNG")
-    text = SEED.replace("  accent: \"#d9a441\"\n", "  accent: \"#d9a441\"\n  logo: {file: logo.png, alt: Fjordby Kommunes logo}\n")
+    text = SEED.replace(
+        '  accent: "#d9a441"\n',
+        '  accent: "#d9a441"\n  logo: {file: logo.png, alt: Fjordby Kommunes logo}\n',
+    )
     assert "logo.png" in text
     Path("sources/fjordby.yaml").write_text(text, encoding="utf-8")
     assert main(["check", "--quick", "sources/fjordby.yaml"]) == 1

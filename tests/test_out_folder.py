@@ -69,14 +69,19 @@ def refused(project: Path, out: str, capsys) -> list[str]:
             "an output folder; name an empty or new folder",
         ),
         ("site/index.html", "is a file, not a folder"),
-        ("/sys/charterpress-out", "cannot be written (in /sys): Operation not permitted; choose another folder"),
+        (
+            "/sys/charterpress-out",
+            "cannot be written (in /sys): Operation not permitted; choose another folder",
+        ),
     ],
 )
 def test_an_output_folder_that_is_not_ours_is_refused(project, out, why, capsys):
     assert refused(project, out, capsys) == [f"charterpress: --out {out}: {why}"]
 
 
-def test_the_project_folder_named_by_project_is_protected_too(project, tmp_path, capsys, monkeypatch):
+def test_the_project_folder_named_by_project_is_protected_too(
+    project, tmp_path, capsys, monkeypatch
+):
     monkeypatch.chdir(tmp_path)
     before = snapshot(project)
     code = main(["--project", str(project), *BUILD, "--out", str(project / "sources")])

@@ -25,7 +25,10 @@ OUTSIDE_TEXT = "secret-from-outside-the-project\n"
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
     return {
-        str(p.relative_to(folder)): (p.read_bytes() if not p.is_symlink() else os.readlink(p).encode(), 0)
+        str(p.relative_to(folder)): (
+            p.read_bytes() if not p.is_symlink() else os.readlink(p).encode(),
+            0,
+        )
         for p in sorted(folder.rglob("*"))
         if p.is_file() or p.is_symlink()
     }
@@ -132,7 +135,9 @@ CASES: dict[str, tuple[str, Case, list[str]]] = {
     ),
     "labels missing key": (
         "labels",
-        lambda p, o: write(p, LABEL_FILE, packaged(LABEL_FILE).replace("reflection:", "reflexion:")),
+        lambda p, o: write(
+            p, LABEL_FILE, packaged(LABEL_FILE).replace("reflection:", "reflexion:")
+        ),
         [
             f"{LABEL_FILE}: the label 'reflection' is missing: copy it from en.yaml of the "
             "package ('Reflection')"
@@ -140,7 +145,9 @@ CASES: dict[str, tuple[str, Case, list[str]]] = {
     ),
     "labels a list where a text belongs": (
         "labels",
-        lambda p, o: write(p, LABEL_FILE, packaged(LABEL_FILE).replace("contents: Contents", "contents: [a, b]")),
+        lambda p, o: write(
+            p, LABEL_FILE, packaged(LABEL_FILE).replace("contents: Contents", "contents: [a, b]")
+        ),
         [f"{LABEL_FILE}:3:11: contents: expected a text"],
     ),
     "labels a symlink out of the project": (
@@ -154,7 +161,9 @@ CASES: dict[str, tuple[str, Case, list[str]]] = {
     ),
     "labels an escape byte": (
         "labels",
-        lambda p, o: write(p, LABEL_FILE, packaged(LABEL_FILE).replace("Contents", "Con\x1b[2Jtents", 1)),
+        lambda p, o: write(
+            p, LABEL_FILE, packaged(LABEL_FILE).replace("Contents", "Con\x1b[2Jtents", 1)
+        ),
         [f"{LABEL_FILE}:3:14: U+001B is a control character; remove it"],
     ),
     "labels too large": (
@@ -164,7 +173,11 @@ CASES: dict[str, tuple[str, Case, list[str]]] = {
     ),
     "labels an unknown placeholder": (
         "labels",
-        lambda p, o: write(p, LABEL_FILE, packaged(LABEL_FILE).replace('deck_count: "{n} ', 'deck_count: "{count} ', 1)),
+        lambda p, o: write(
+            p,
+            LABEL_FILE,
+            packaged(LABEL_FILE).replace('deck_count: "{n} ', 'deck_count: "{count} ', 1),
+        ),
         [
             f"{LABEL_FILE}:{{deck_line}}:13: deck_count: {{count}} is not a placeholder of this label "
             "(it may use: {n}; write a '{' or '}' of the text as '{{' or '}}')"
@@ -206,8 +219,13 @@ CASES: dict[str, tuple[str, Case, list[str]]] = {
     "theme mark font not a font": (
         "theme",
         lambda p, o: (
-            write(p, "layouts/base/theme.yaml", packaged("layouts/base/theme.yaml").replace(
-                "inter/Inter-Bold.otf", "../../sources/riverside.yaml")),
+            write(
+                p,
+                "layouts/base/theme.yaml",
+                packaged("layouts/base/theme.yaml").replace(
+                    "inter/Inter-Bold.otf", "../../sources/riverside.yaml"
+                ),
+            ),
         ),
         [
             "layouts/base/theme.yaml:11:9: mark.font: '../../sources/riverside.yaml' is not a file "
@@ -241,7 +259,11 @@ CASES: dict[str, tuple[str, Case, list[str]]] = {
     "template including a symlink out of the project": (
         "template",
         lambda p, o: (
-            write(p, f"layouts/{SLUG}/cards.html", '{% extends "base/cards.html" %}{% include "x.html" %}\n'),
+            write(
+                p,
+                f"layouts/{SLUG}/cards.html",
+                '{% extends "base/cards.html" %}{% include "x.html" %}\n',
+            ),
             link(p, f"layouts/{SLUG}/x.html", o / "secret.txt"),
         ),
         [
@@ -253,7 +275,9 @@ CASES: dict[str, tuple[str, Case, list[str]]] = {
     "template syntax error": (
         "template",
         lambda p, o: write(p, f"layouts/{SLUG}/cards.html", "<p>\n{% if %}\n"),
-        [f"layouts/{SLUG}/cards.html:2: template syntax: Expected an expression, got 'end of statement block'"],
+        [
+            f"layouts/{SLUG}/cards.html:2: template syntax: Expected an expression, got 'end of statement block'"
+        ],
     ),
     "template a NUL byte": (
         "template",
@@ -340,7 +364,9 @@ def test_a_broken_or_hostile_project_file_is_one_line_naming_it(case, project, o
             target = LABEL_FILE if "labels" in case else "layouts/base/cards.css"
             size = f"{(project / target).stat().st_size:,}"
     deck_line = next(
-        i for i, text in enumerate(packaged(LABEL_FILE).splitlines(), 1) if text.startswith("deck_count:")
+        i
+        for i, text in enumerate(packaged(LABEL_FILE).splitlines(), 1)
+        if text.startswith("deck_count:")
     )
     want = [
         line.replace("{outside}", str(outside.resolve()))
@@ -355,7 +381,9 @@ def test_a_broken_or_hostile_project_file_is_one_line_naming_it(case, project, o
         assert lines == want
 
 
-@pytest.mark.parametrize("case", ["labels missing key", "theme naming a font of the machine", "font not a font"])
+@pytest.mark.parametrize(
+    "case", ["labels missing key", "theme naming a font of the machine", "font not a font"]
+)
 def test_check_refuses_the_same_project_files(case, project, outside, capsys):
     _, make, expected = CASES[case]
     make(project, outside)
