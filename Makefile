@@ -73,7 +73,8 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed-test
 # rendered in CMYK); ArgyllCMS's colprof rebuilds the output-intent profile (skipped without). Chromium (Debian's `chromium`) runs the
 # browser tests of dist/index.html and of the HTML edition (with the vendored axe-core), skipped,
 # with a clear reason, where it is missing; epubcheck (Debian's, on Java) checks the EPUB likewise.
-# poppler-utils' pdftotext reads the screen booklets' text layer as PDF readers do (test_text_layer).
+# poppler-utils: pdftotext reads the screen booklets' text layer as PDF readers do (test_text_layer),
+# and pdftoppm renders every PDF the tests build: a second renderer's syntax errors fail them.
 APT_BUILD := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 APT_TEST  := qpdf chromium ghostscript argyll poppler-utils epubcheck
 
@@ -97,7 +98,7 @@ system-test: system
 	  echo "make: note: ArgyllCMS is not installed; the test that rebuilds assets/icc/FOGRA39L-coated.icc is skipped." >&2; \
 	  echo "      Debian/Ubuntu: sudo apt-get install argyll" >&2; }
 	@command -v pdftotext >/dev/null || { \
-	  echo "make: missing system package poppler-utils (the tests read the booklets' text layer with pdftotext)." >&2; \
+	  echo "make: missing system package poppler-utils (the tests read the booklets' text layer with pdftotext and render every PDF with pdftoppm)." >&2; \
 	  echo "      Debian/Ubuntu: sudo apt-get install poppler-utils" >&2; exit 1; }
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
 	  echo "make: note: Chromium is not installed; the browser test of dist/index.html is skipped." >&2; \

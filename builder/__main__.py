@@ -11,12 +11,24 @@ from pathlib import Path
 
 from . import __version__, project
 from .errors import CharterError, UsageError
+from .terminal import PlainFormatter, line
 
 log = logging.getLogger("charterpress")
 
 SOURCES = Path("sources")
 DIST = Path("dist")
 """The project's folders, relative to the project folder."""
+
+
+def _jobs(value: str) -> int:
+    """Return a job count of at least 1 (``-j 0`` and ``-j -3`` are usage errors)."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number of jobs") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{number}: at least 1 job (charters rendered at once)")
+    return number
 
 
 class _Parser(argparse.ArgumentParser):
@@ -115,7 +127,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument(
             "-j",
             "--jobs",
-            type=int,
+            type=_jobs,
             default=jobs,
             metavar="N",
             help=f"charters rendered at once (default: {jobs})",
@@ -221,7 +233,7 @@ def _settle(args: argparse.Namespace) -> argparse.Namespace:
 def _logging(args: argparse.Namespace) -> None:
     level = logging.WARNING if args.quiet else (logging.DEBUG if args.verbose > 1 else logging.INFO)
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.setFormatter(PlainFormatter("%(message)s"))  # control characters escaped
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
@@ -240,6 +252,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     if warning:
         print(warning, file=sys.stderr)
     sources = validate_sources(raws)
+    from .projectfiles import check as check_project_files
+
+    check_project_files(sources)  # the labels, themes, layouts and fonts the charters use
+    from .source.advice import lead_notes, question_notes
+
+    for source in sources:  # house style for questions: advice for any charter, never an error
+        for note in [*lead_notes(source), *question_notes(source)]:
+            logging.getLogger("charterpress").warning("%s", note)
     if not args.quick:
         problems = check_cards(raws, sources, args.base / DIST)
         if problems:
@@ -252,8 +272,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         if args.quiet:
             continue
         print(
-            f"{source.name}: ok: {charter.meta.municipality}: {len(charter.sections)} sections, "
-            f"{in_sections} commitments{extra}"
+            line(
+                f"{source.name}: ok: {charter.meta.municipality}: {len(charter.sections)} sections, "
+                f"{in_sections} commitments{extra}"
+            )
         )
     return 0
 
@@ -288,7 +310,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if not args.quiet:
         for built in results:
             for path in built.paths:
-                print(path)
+                print(line(path))
         _print_index(_out(args), results)
         print_summary(results, time.perf_counter() - started)
     return 0
@@ -299,7 +321,7 @@ def _print_index(out: Path, results: list) -> None:
     from .products.index import INDEX
 
     if (out / INDEX).is_file() and any(not b.skipped for b in results):
-        print((out / INDEX).resolve())
+        print(line((out / INDEX).resolve()))
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
@@ -314,7 +336,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
     if not args.quiet:
         for built in results:
             for path in sorted((out / built.slug / PREVIEWS).glob("*.png")):
-                print(path)
+                print(line(path))
         _print_index(out, results)
         print_summary(results, time.perf_counter() - started)
     return 0
@@ -340,7 +362,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
     path = write_starter(args.slug, args.dir if args.dir is not None else args.sources_dir)
     if not args.quiet:
-        print(path)
+        print(line(path))
     return 0
 
 
@@ -404,20 +426,25 @@ def main(argv: list[str] | None = None) -> int:
         return command(args)
     except CharterError as error:
         for problem in error.problems:
-            print(problem, file=sys.stderr)
+            print(line(problem), file=sys.stderr)  # control characters shown escaped
         return error.exit_code
     except KeyboardInterrupt:
         print("charterpress: interrupted", file=sys.stderr)
         return 130
     except OSError as error:
-        print(f"charterpress: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+        print(
+            line(f"charterpress: {error.filename or ''}: {error.strerror or error}"),
+            file=sys.stderr,
+        )
         return 1
     except Exception as error:  # a bug of ours: one line for the user, the traceback with -vv
         if logging.getLogger().level <= logging.DEBUG:
             raise
         print(
-            f"charterpress: internal error: {type(error).__name__}: {error} "
-            "(please report it; run with -vv for the details)",
+            line(
+                f"charterpress: internal error: {type(error).__name__}: {error} "
+                "(please report it; run with -vv for the details)"
+            ),
             file=sys.stderr,
         )
         return 3

@@ -81,7 +81,7 @@ def test_a_good_png_and_jpeg_pass(project):
         (
             "text.png",
             b"just some text, not an image\n",
-            "'text.png' is not an image Pillow can read",
+            "'text.png' is not an image that can be read (PNG, JPEG, GIF or WebP)",
         ),
         (
             "really.png",

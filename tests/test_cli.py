@@ -87,6 +87,7 @@ def test_failed_build_leaves_dist_untouched(tmp_path):
     (out / "x").mkdir(parents=True)
     last_good = out / "x" / "x-booklet.pdf"
     last_good.write_bytes(b"%PDF-1.7 last good build")
+    (out / ".charterpress-manifest.json").write_text("{}\n")  # a build's output folder
     before = last_good.stat().st_mtime_ns
     bad = tmp_path / "x.yaml"
     bad.write_text(
@@ -104,7 +105,11 @@ def test_failed_build_leaves_dist_untouched(tmp_path):
     )
     assert last_good.read_bytes() == b"%PDF-1.7 last good build"
     assert last_good.stat().st_mtime_ns == before
-    assert sorted(p.name for p in out.rglob("*")) == ["x", "x-booklet.pdf"]
+    assert sorted(p.name for p in out.rglob("*")) == [
+        ".charterpress-manifest.json",
+        "x",
+        "x-booklet.pdf",
+    ]
 
 
 def test_missing_file_is_one_line(tmp_path, capsys):

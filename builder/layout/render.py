@@ -26,7 +26,12 @@ log = logging.getLogger(__name__)
 
 def render_html(env: jinja2.Environment, template: str, **context: object) -> str:
     """Return the HTML of ``template`` filled with ``context``."""
-    return env.get_template(template).render(**context)
+    try:
+        return env.get_template(template).render(**context)
+    except (jinja2.TemplateError, BuildError) as error:  # at the layout file and line
+        from ..projectfiles import located
+
+        raise located(error) from None
 
 
 class ProjectFetcher(URLFetcher):

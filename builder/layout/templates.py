@@ -15,9 +15,8 @@ from pathlib import Path
 
 import jinja2
 import jinja2.bccache
-import yaml
 
-from .. import project
+from .. import project, projectfiles
 from . import marks
 
 DEFAULT_THEME = "civic"
@@ -72,11 +71,11 @@ def environment(
     own, themed, base = (_folders(layouts, *p) for p in ((slug,), ("themes", theme), ("base",)))
     loader = jinja2.ChoiceLoader(
         [
-            jinja2.FileSystemLoader([str(p) for p in own + themed + base]),
+            projectfiles.GuardedLoader([str(p) for p in own + themed + base]),
             jinja2.PrefixLoader(
                 {
-                    "base": jinja2.FileSystemLoader([str(p) for p in base[-1:]]),
-                    "theme": jinja2.FileSystemLoader([str(p) for p in themed + base]),
+                    "base": projectfiles.GuardedLoader([str(p) for p in base[-1:]]),
+                    "theme": projectfiles.GuardedLoader([str(p) for p in themed + base]),
                 }
             ),
         ]
@@ -107,13 +106,12 @@ def look(theme: str, layouts: Path | None = None) -> dict[str, object]:
 def _look(theme: str, *paths: Path) -> dict[str, object]:
     merged: dict[str, object] = {"name": theme}
     for path in paths:
-        if path.is_file():
-            with path.open(encoding="utf-8") as handle:
-                for key, value in (yaml.safe_load(handle) or {}).items():
-                    if isinstance(value, dict) and isinstance(merged.get(key), dict):
-                        merged[key] = {**merged[key], **value}  # type: ignore[dict-item]
-                    else:
-                        merged[key] = value
+        if path.exists() or path.is_symlink():
+            for key, value in projectfiles.read_yaml(path).items():  # inside, capped, hardened
+                if isinstance(value, dict) and isinstance(merged.get(key), dict):
+                    merged[key] = {**merged[key], **value}  # type: ignore[dict-item]
+                else:
+                    merged[key] = value
     return merged
 
 
@@ -127,9 +125,7 @@ def labels(language: str, layouts: Path | None = None) -> dict[str, object]:
 
 @lru_cache(maxsize=8)
 def _read_labels(path: Path) -> dict[str, object]:
-    with path.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
-    return dict(data)
+    return projectfiles.read_yaml(path)  # inside the project or package, capped, hardened
 
 
 def deck_count(words: dict[str, object], dialogue: int) -> str:

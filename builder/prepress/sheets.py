@@ -173,9 +173,9 @@ def place_cards(faces_pdf: bytes, furniture_pdf: bytes, grid: Grid, count: int, 
         placed = placements(grid, index, count, flip)
         content = b"".join(draw_form(f"/Face{face}", in_units(m, PT_PER_MM)) for face, m in placed)
         content += marks
-        if grid.fold:
+        if grid.fold:  # one stream after another: a separator, or 'Q' and 'q' run into 'Qq'
             folds = [fold_line(grid, slot) for slot in range(len(placed) // 2)]
-            content += lines_content(_in_points(folds), width=OFFICE_MARK_PT, dash=2.5, black=True)
+            content += b"\n" + lines_content(_in_points(folds), width=OFFICE_MARK_PT, dash=2.5, black=True)
         use_forms(page, {f"/Face{face}": forms[face] for face, _ in placed})
         append_content(writer, page, content)
     return _write(writer)

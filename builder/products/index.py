@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
+from ..errors import CharterError
 from ..output.write import PREVIEWS, Manifest, write_atomic
 
 INDEX = "index.html"
@@ -104,6 +105,7 @@ def render(out_dir: Path, manifest: Manifest) -> str:
 
     from .. import project
     from ..layout.templates import labels
+    from ..projectfiles import GuardedLoader
 
     entries = [
         entry
@@ -112,7 +114,7 @@ def render(out_dir: Path, manifest: Manifest) -> str:
     ]
     language = _page_language(entries)
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(p) for p in project.layers("layouts", "base")]),
+        loader=GuardedLoader([str(p) for p in project.layers("layouts", "base")]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -147,7 +149,7 @@ def _entry(out_dir: Path, slug: str, data: dict) -> Entry | None:
     language = str(info.get("language", "da"))
     try:
         words = labels(language)
-    except OSError:
+    except (OSError, CharterError):
         words = labels("en")
     entry = Entry(
         slug=slug,

@@ -63,7 +63,7 @@ def image_problem(file: str, folder: Path, root: Path) -> str | None:
     try:
         info = path.stat()
     except OSError:
-        return f"no image '{file}' next to the source (looked for {_shown(path)})"
+        return f"no image '{file}' next to the source (looked for {_shown(path)}){_case_hint(path)}"
     if not stat.S_ISREG(info.st_mode):
         return f"'{file}' is not a regular file"
     if info.st_size > MAX_IMAGE_BYTES:
@@ -116,13 +116,25 @@ def _inspect(path: Path, mtime_ns: int, size: int) -> ImageInfo:
         count = re.search(r"\((\d+) pixels\)", str(error))
         raise _Bad(_too_many_pixels(int(count.group(1)) if count else None)) from None
     except Image.UnidentifiedImageError:
-        raise _Bad("is not an image Pillow can read: is it really an image file?") from None
+        raise _Bad(
+            "is not an image that can be read (PNG, JPEG, GIF or WebP): is it really an image "
+            "file? Open it in an image program and save it again"
+        ) from None
     except Exception as error:  # noqa: BLE001 - Pillow raises many kinds for a damaged file
         reason = str(error).split("\n")[0] or type(error).__name__
         if "truncated" in reason.lower():
             raise _Bad(f"is cut short (truncated): save or export it again ({reason})") from None
         raise _Bad(f"is damaged: Pillow cannot decode it ({reason})") from None
     return info
+
+
+def _case_hint(path: Path) -> str:
+    """Return a hint naming a file beside ``path`` whose name differs only in letter case."""
+    try:
+        near = [p.name for p in path.parent.iterdir() if p.name.lower() == path.name.lower()]
+    except OSError:
+        return ""
+    return f": there is '{near[0]}' – write the name with the same capitals" if near else ""
 
 
 def _too_many_pixels(count: int | None) -> str:

@@ -191,11 +191,17 @@ HYPHENATION_SUFFIX = ".hyphenation.txt"
 def read_source(path: Path) -> RawSource:
     """Read one source file (I/O edge), and its hyphenation list beside it if there is one."""
     name = display_name(path)
+    bad_slug = slug_problem(path.stem)  # before any lookup: a 240-letter name is not looked up
+    if bad_slug:
+        raise SourceError(Problem(name, None, None, "", bad_slug))
     data = _read_capped(path, name)
     companion = path.with_name(path.stem + HYPHENATION_SUFFIX)
     hyphenation, hyphenation_name = None, ""
     if companion.exists() or companion.is_symlink():
-        hyphenation_name = display_name(companion)
+        from ..projectfiles import shown
+
+        hyphenation_name = shown(companion)  # the name beside the source, not a link's target
+        _stays_beside(path, companion, hyphenation_name)
         hyphenation = _read_capped(companion, hyphenation_name)
     return RawSource(
         name=name,
@@ -204,6 +210,25 @@ def read_source(path: Path) -> RawSource:
         folder=path.parent.resolve(),
         hyphenation=hyphenation,
         hyphenation_name=hyphenation_name,
+    )
+
+
+def _stays_beside(source: Path, companion: Path, name: str) -> None:
+    """Refuse a file beside a source that is a link out of the project (or out of the source's folder)."""
+    from .. import project
+
+    real = companion.resolve()
+    if real.is_relative_to(project.root()) or real.parent == source.resolve().parent:
+        return
+    raise SourceError(
+        Problem(
+            name,
+            None,
+            None,
+            "",
+            f"is a symbolic link to a file outside the project ({real}): the build reads only "
+            "files inside the project folder; copy the file into the project",
+        )
     )
 
 
@@ -340,6 +365,19 @@ def yaml_message(error: yaml.MarkedYAMLError, text: str) -> tuple[yaml.Mark | No
     if "expected a single document" in context:
         return mark, "a second document ('---') in the file: a source is one document; remove it"
     if "could not find expected ':'" in problem:
+        start = error.context_mark if "simple key" in context else None
+        if start is not None and start.line < len(text.splitlines()):
+            own = text.splitlines()[start.line]  # the line the text began on, not the next one
+            glued = re.match(r"\s*(-\s+)?([A-Za-z_]+):(\S)", own)
+            if glued:
+                return start, (
+                    f"'{glued.group(2)}:' needs a space after the colon: "
+                    f"write '{glued.group(2)}: {glued.group(3)}…'"
+                )
+            return start, (
+                "a line without 'key:' among keys: a text on its own line needs '- ' before it "
+                "(a paragraph), or is a continued text that needs more indentation than its key"
+            )
         return mark, (
             "a line without 'key:' among keys: indent a continued text further than its key, "
             "or put a list item after '- '"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
@@ -107,7 +108,9 @@ def validate(loaded: Loaded, name: str) -> tuple[Charter | None, list[Problem]]:
     try:
         charter = Charter.model_validate(loaded.data)
     except ValidationError as error:
-        problems += [_problem(e, loaded, name) for e in error.errors() if not _knock_on(e)]
+        problems += _once_per_list(
+            [_problem(e, loaded, name) for e in error.errors() if not _knock_on(e)]
+        )
     if charter is not None and charter.commitment_count > CHARTER_COMMITMENTS_MAX:
         line, col = loaded.where(("sections",))
         problems.append(
@@ -130,6 +133,21 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if not (str(p) in seen or seen.add(str(p)))]
 
 
+def _once_per_list(problems: list[Problem]) -> list[Problem]:
+    """Keep one of the problems that say the same of every item of one list ('items:' for 'commitments:')."""
+    kept: list[Problem] = []
+    seen: set[tuple[str, str]] = set()
+    for problem in problems:
+        head, _, last = problem.path.rpartition("[")
+        key = (head, problem.message)
+        if head and last.rstrip("]").isdigit() and "'items:' holds plain texts" in problem.message:
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(problem)
+    return kept
+
+
 def _knock_on(error: dict) -> bool:
     """Tell pydantic's follow-up errors apart: a list 'too short' only because its items failed."""
     if error["type"] != "too_short":
@@ -146,14 +164,41 @@ def _problem(error: dict, loaded: Loaded, name: str) -> Problem:
         return Problem(name, line, col, format_path(path), _unknown_key(path))
     line, col = loaded.where(path)
     message = _message(error, path)
+    if kind == "missing" and path:
+        swallower = _swallowed(loaded.data, path)
+        if swallower:
+            message += (
+                f": the {swallower} above swallowed it ('{path[-1]}:' is inside that text): "
+                f"put '{path[-1]}:' under the key above it, at the same indentation"
+            )
     if path in loaded.hints and error.get("input") is None:
         message += f": {loaded.hints[path]}"
     return Problem(name, line, col, format_path(path), message)
 
 
+def _swallowed(data: object, path: Path_) -> str | None:
+    """Return the key of a sibling text that holds ``KEY:`` of the missing ``path`` (an over-indented line)."""
+    parent = _get(data, path[:-1])
+    if not isinstance(parent, dict):
+        return None
+    for key, value in parent.items():
+        if isinstance(value, str) and re.search(rf"(^|\s){re.escape(str(path[-1]))}:\s", value):
+            return f"'{key}:'"
+    return None
+
+
 def _clean_loc(loc: tuple) -> list:
     """Drop pydantic's internal loc parts (validator names) that are not YAML keys."""
     return [p for p in loc if isinstance(p, int) or not str(p).startswith(("function-", "tagged-"))]
+
+
+def _numeric(text: str) -> bool:
+    """Tell whether a quoted text would be read as a number or true/false if written without quotes."""
+    try:
+        float(text.strip())
+    except ValueError:
+        return text.strip().lower() in ("true", "false")
+    return True
 
 
 def _kind_of(value: object) -> str:
@@ -183,10 +228,22 @@ def _message(error: dict, path: Path_) -> str:
     if kind == "string_type":
         if isinstance(given, (bool, int, float)):
             return f"expected text, got {_kind_of(given)}: put it in quotes if it is meant as text"
+        if isinstance(given, dict) and len(path) > 1 and path[-2] == "items":
+            return (
+                f"expected text, got {_kind_of(given)}: 'items:' holds plain texts; a list whose "
+                "items have text: and question: is 'commitments:'"
+            )
         return f"expected text, got {_kind_of(given)}"
     if kind == "string_too_short":
         return "must not be empty"
-    unquote = ": write it without quotes" if isinstance(given, str) else ""
+    unquote = ": write it without quotes" if isinstance(given, str) and _numeric(given) else ""
+    if (
+        kind in ("int_type", "int_parsing")
+        and field == "year"
+        and isinstance(given, str)
+        and not unquote
+    ):
+        return f"expected a year like 2026, got {_kind_of(given)}: write the year alone"
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return f"expected a whole number, got {_kind_of(given)}{unquote}"
     if kind in ("float_type", "float_parsing"):
@@ -267,7 +324,12 @@ def _unknown_key(path: Path_) -> str:
     allowed = _allowed_keys(path)
     key = str(path[-1])
     if key in MOVED and "body" in allowed and "id" in allowed and key not in allowed:
-        return f"unknown key ({MOVED[key]}; see docs/source-format.md)"
+        return f"unknown key ({MOVED[key]}; see docs/source-format.md#sections)"
+    if key == "title" and "lead" in allowed and "commitments" in allowed:
+        return (
+            "unknown key (a list has no title: put '- heading: …' before it, "
+            "or give its lead-in as 'lead:')"
+        )
     if key == "commitments" and "quote" in allowed:
         return "unknown key (commitments belong in a section's body, not in a passage)"
     guess = difflib.get_close_matches(str(path[-1]), allowed, n=1, cutoff=0.6)

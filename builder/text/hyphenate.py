@@ -15,6 +15,7 @@ list beside its source (``sources/SLUG.hyphenation.txt``, read by ``load``, chec
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +28,8 @@ import pyphen
 
 from .. import project
 from ..errors import Problem
+
+log = logging.getLogger(__name__)
 
 SOFT_HYPHEN = "\u00ad"
 HYPHEN_BREAK = "\u2010"
@@ -131,7 +134,11 @@ def base_exceptions(language: str, folder: Path | None = None) -> Exceptions:
     """
     name = f"hyphenation-{language}.txt"
     path = folder / name if folder else project.find("layouts", "base", name)
-    return parse_exceptions(path.read_text(encoding="utf-8")) if path.is_file() else Exceptions()
+    if not (path.exists() or path.is_symlink()):
+        return Exceptions()
+    from ..projectfiles import read_text  # inside the project or package, capped, no control bytes
+
+    return parse_exceptions(read_text(path))
 
 
 _CHARTER: ContextVar[Exceptions | None] = ContextVar("charter_exceptions", default=None)
@@ -174,11 +181,42 @@ def word_breaks(word: str, language: str, table: Exceptions | None = None) -> tu
         found = pattern_breaks(word, language)
         if stem:
             found = table.stems[stem] + tuple(p for p in found if p >= len(stem))
-    return tuple(
+    allowed = tuple(
         p
         for p in found
         if LEFT <= p <= len(word) - RIGHT and word[p - 1 : p + 1].lower() not in LIGATURES
     )
+    return always_right(word, allowed)
+
+
+def always_right(word: str, breaks: tuple[int, ...]) -> tuple[int, ...]:
+    """Return ``breaks`` without those that leave a part without a vowel ('hu-s-ker' -> 'hus-ker').
+
+    Such a split is always wrong, so it never reaches the layout. Of the two breaks around a
+    vowelless part, the earlier goes (its consonants join the syllable before: 'tim-ing'), unless
+    that leaves a part without a vowel too; then the later goes. Each drop is logged (``-vv``).
+    """
+    if not breaks:
+        return breaks
+    lower = word.lower()
+
+    def voiced(start: int, end: int) -> bool:
+        return bool(VOWELS.intersection(lower[start:end]))
+
+    kept: list[int] = []
+    for position in breaks:
+        start = kept[-1] if kept else 0
+        if voiced(start, position) and voiced(position, len(word)):
+            kept.append(position)
+            continue
+        if (
+            kept
+            and voiced(kept[-2] if len(kept) > 1 else 0, position)
+            and voiced(position, len(word))
+        ):
+            kept[-1] = position  # move the earlier break here: 'hu-s-ker' -> 'hus-ker'
+        log.debug("hyphenation: %s: dropped a break that left a part without a vowel", word)
+    return tuple(kept)
 
 
 def _longest_stem(word: str, table: Exceptions) -> str | None:
