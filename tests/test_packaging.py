@@ -38,7 +38,7 @@ def _requirement(spec: str) -> tuple[str, str]:
 def _third_party_imports() -> set[str]:
     """Return the top-level names of the modules the package's code imports."""
     found: set[str] = set()
-    for path in (ROOT / "builder").glob("*.py"):
+    for path in (ROOT / "builder").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 found.update(alias.name.split(".")[0] for alias in node.names)
@@ -158,8 +158,8 @@ def test_the_package_ships_every_layout_label_and_font():
     """pyproject's package-data globs must cover what the renderer reads from the package."""
     data = PYPROJECT["tool"]["setuptools"]["package-data"]
     shipped = {
-        "layouts": [p for g in data["charterpress.layout.templates"] for p in (ROOT / "layouts").glob(g)],
-        "assets": [p for g in data["charterpress.source.images"] for p in (ROOT / "assets").glob(g)],
+        "layouts": [p for g in data["charterpress.layouts"] for p in (ROOT / "layouts").glob(g)],
+        "assets": [p for g in data["charterpress.assets"] for p in (ROOT / "assets").glob(g)],
     }
     for folder in ("base", "labels"):
         files = [p for p in (ROOT / "layouts" / folder).rglob("*") if p.is_file()]
