@@ -296,6 +296,9 @@ def check_theme(theme: str, layouts: Path | None = None) -> None:
             if key in data and not isinstance(data[key], kind):
                 line, col = positions.get((key,), (None, None))
                 raise refuse(path, "expected keys below it", line, col, key)
+        if "bold" in data and not isinstance(data["bold"], bool):
+            line, col = positions.get(("bold",), (None, None))
+            raise refuse(path, "expected true or false", line, col, "bold")
         for role, family in (data.get("fonts") or {}).items():
             line, col = positions.get(("fonts", role), (None, None))
             if not isinstance(family, str) or family not in families:

@@ -95,8 +95,13 @@ def test_a_draft_builds_marked_and_apart_from_the_print_files(tmp_path, language
     pdfs = sorted(drafts.glob("*.pdf"))
     assert [p.name for p in pdfs] == sorted(
         f"north-draft-{kind}.pdf"
-        for kind in ("cards-print", "cards-sheets", "booklet", "booklet-print", "booklet-imposed")
-    )
+        for kind in (
+            "cards-print", "cards-sheets", "cards-slides", "guide",
+            "booklet", "booklet-print", "booklet-imposed",
+        )
+    )  # fmt: skip
+    # a draft is PDFs only, each stamped: no unstamped face PNG, HTML edition or EPUB
+    assert {p.suffix for p in drafts.rglob("*") if p.is_file()} == {".pdf"}
     # nothing anywhere under dist/ carries a print file's name without the mark
     assert all("-draft" in p.name for p in (project / "dist").rglob("*.pdf"))
     assert not (project / "dist" / "north").exists()

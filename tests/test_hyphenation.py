@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from charterpress.__main__ import main
 from charterpress.commands.build import inputs_key
-from charterpress.products.booklet import handbook as booklet
+from charterpress import project
+from charterpress.products.booklet import handbook
 from charterpress.source.load import read_source
 from charterpress.source.schema import validate_source
 from charterpress.text.hyphenate import (
@@ -85,7 +86,7 @@ def test_danish_keeps_its_own_patterns_and_list() -> None:
 @pytest.mark.parametrize("language", ["da", "en"])
 def test_every_base_list_entry_is_needed_and_well_formed(language: str) -> None:
     """Each entry changes what the patterns give (else it is noise), and its lines parse cleanly."""
-    path = Path(booklet.__file__).resolve().parent.parent / "layouts" / "base"
+    path = project.DATA / "layouts" / "base"
     text = (path / f"hyphenation-{language}.txt").read_text(encoding="utf-8")
     problems: list = []
     table = parse_exceptions(text, f"hyphenation-{language}.txt", problems)
@@ -180,7 +181,7 @@ def test_a_charters_own_list_reaches_its_booklet(tmp_path: Path) -> None:
 
 def _booklet_html(source) -> str:
     with charter_exceptions(source.hyphenation):  # as pipeline.make_products does
-        return booklet.booklet_html(source, "screen")
+        return handbook.booklet_html(source, "screen")
 
 
 def test_the_list_is_part_of_the_cache_key(tmp_path: Path) -> None:

@@ -49,7 +49,7 @@ CASES = {
             "          - text: >-\n              forklarer jeg, hvorfor vi gør det, vi gør, også når beslutningen ikke er min egen\n              question: Hvordan",
         ),
         ["check", "--quick"],
-        "{file}:49:13: sections[0].body[1].commitments[1].question: required: the 'text:' above "
+        "{file}:49:13: sections[0].body[1].commitments[1].question: needs a question: the 'text:' above "
         "swallowed it ('question:' is inside that text): put 'question:' under the key above it, "
         "at the same indentation",
     ),

@@ -125,6 +125,10 @@ def refused(project: Path, capsys, *command: str) -> list[str]:
 
 LABEL_FILE = "layouts/labels/en.yaml"
 THEME_FILE = "layouts/themes/civic/theme.yaml"
+CONTENTS_LINE = 1 + next(
+    i for i, line in enumerate(packaged(LABEL_FILE).splitlines()) if line.startswith("contents:")
+)
+"""The line of the packaged English label file that holds ``contents:`` (where the cases break it)."""
 BOMB = 'a: &a ["lol", "lol"]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b]\n'
 
 Case = Callable[[Path, Path], None]
@@ -151,7 +155,7 @@ CASES: dict[str, tuple[str, Case, list[str]]] = {
         lambda p, o: write(
             p, LABEL_FILE, packaged(LABEL_FILE).replace("contents: Contents", "contents: [a, b]")
         ),
-        [f"{LABEL_FILE}:3:11: contents: expected a text"],
+        [f"{LABEL_FILE}:{CONTENTS_LINE}:11: contents: expected a text"],
     ),
     "labels a symlink out of the project": (
         "labels",
@@ -167,7 +171,7 @@ CASES: dict[str, tuple[str, Case, list[str]]] = {
         lambda p, o: write(
             p, LABEL_FILE, packaged(LABEL_FILE).replace("Contents", "Con\x1b[2Jtents", 1)
         ),
-        [f"{LABEL_FILE}:3:14: U+001B is a control character; remove it"],
+        [f"{LABEL_FILE}:{CONTENTS_LINE}:14: U+001B is a control character; remove it"],
     ),
     "labels too large": (
         "labels",

@@ -17,6 +17,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 import yaml
+from charterpress import project
 from charterpress.commands.build import make_products
 from charterpress.commands.new import write_starter
 from charterpress.errors import BuildError
@@ -197,7 +198,7 @@ def test_a_layout_that_drops_lines_is_caught_by_the_proof() -> None:
 
 def test_card_faces_are_plain_block_flow_with_no_box_of_fixed_height() -> None:
     """The cause of the dropped lines: no flex column or fixed height around a face's text."""
-    css = (Path(cards.__file__).resolve().parent.parent / "layouts/base/cards.css").read_text()
+    css = (project.DATA / "layouts/base/cards.css").read_text()
     face = css[css.index(".face {") : css.index("}", css.index(".face {"))]
     assert "display: flex" not in face and "height" not in face
 

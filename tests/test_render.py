@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import jinja2
 import pytest
+from charterpress import project
 from charterpress.errors import BuildError
 from charterpress.layout.render import render_html, to_document
 from charterpress.layout.templates import environment, labels
@@ -11,16 +11,28 @@ from charterpress.layout.templates import environment, labels
 
 @pytest.fixture
 def layouts(tmp_path):
-    (tmp_path / "base").mkdir()
-    (tmp_path / "base" / "page.html").write_text(
+    """A project in tmp_path with its own layouts/ folder (the renderer reads only project files)."""
+    project.use(tmp_path)
+    folder = tmp_path / "layouts"
+    (folder / "base").mkdir(parents=True)
+    (folder / "base" / "page.html").write_text(
         "<p>{% block body %}base {{ text }}{% endblock %}</p>", encoding="utf-8"
     )
-    (tmp_path / "roskilde").mkdir()
-    (tmp_path / "roskilde" / "page.html").write_text(
+    (folder / "roskilde").mkdir()
+    (folder / "roskilde" / "page.html").write_text(
         '{% extends "base/page.html" %}{% block body %}own {{ super() }}{% endblock %}',
         encoding="utf-8",
     )
-    return tmp_path
+    yield folder
+    project.use(None)
+
+
+def test_a_layouts_folder_outside_the_project_is_refused(tmp_path, layouts):
+    outside = tmp_path.parent / (tmp_path.name + "-outside")
+    (outside / "base").mkdir(parents=True, exist_ok=True)
+    (outside / "base" / "page.html").write_text("<p>{{ text }}</p>", encoding="utf-8")
+    with pytest.raises(BuildError, match="outside the project"):
+        render_html(environment("other", outside), "page.html", text="x")
 
 
 def test_a_charter_override_is_found_first_and_can_extend_the_base(layouts):
@@ -36,7 +48,8 @@ def test_templates_escape_source_text(layouts):
 
 
 def test_a_misspelt_variable_is_an_error_not_a_blank(layouts):
-    with pytest.raises(jinja2.UndefinedError):
+    """The layout's own file and line are named (a located BuildError, not a blank)."""
+    with pytest.raises(BuildError, match=r"layouts/base/page\.html:1: .*'text' is undefined"):
         render_html(environment("other", layouts), "page.html")
 
 

@@ -52,7 +52,7 @@ def test_every_pattern_says_in_words_what_it_wants():
 def test_style_completes_inside_a_list_of_commitments():
     blocks = json_schema()["$defs"]["SectionBlock"]["anyOf"]
     (commitments,) = [b for b in blocks if b.get("title") == "commitments"]
-    assert commitments["properties"]["style"]["enum"] == ["bullets", "numbered", "paragraphs"]
+    assert commitments["properties"]["style"]["enum"] == ["bullets", "numbered", "paragraphs", "prose"]
 
 
 def test_the_schema_command_writes_the_current_schema_and_check_warns_when_it_is_old(tmp_path):

@@ -172,8 +172,14 @@ def make_products(source: Source, options: Options) -> list[Product]:
         from ..layout.templates import labels
         from ..source import draft
 
+        # A draft is PDFs only, each stamped: a face PNG, an HTML edition or an EPUB carries no
+        # stamp, so one of them in dist/drafts/ could pass for a finished file.
         word = str(labels(source.charter.meta.language)["draft_mark"])
-        products = [dataclasses.replace(p, data=draft.stamp(p.data, word)) for p in products]
+        products = [
+            dataclasses.replace(p, data=draft.stamp(p.data, word))
+            for p in products
+            if p.name.endswith(".pdf")
+        ]
     return products
 
 

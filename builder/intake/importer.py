@@ -393,6 +393,19 @@ def _blocks(lines: list[Line]) -> list[list[Line]]:
     return merged
 
 
+def _after_a_sentence(previous: list[Line], part: list[Line]) -> bool:
+    """Whether ``part`` is one plain line in the same block as a paragraph ending a sentence."""
+    if len(part) != 1 or part[0].kind or len(previous) < 2 or previous[-1].kind:
+        return False
+    text = previous[-1].text.rstrip()
+    return (
+        _ends_sentence(text)
+        and not text.endswith(":")
+        and not BULLET.match(part[0].text)
+        and not NUMBERED.match(part[0].text)
+    )
+
+
 def _heading_only(block: list[Line]) -> bool:
     if block[0].kind in ("heading", "title"):
         return True
@@ -538,7 +551,13 @@ def _heading_run(block: list[Line]) -> int:
         return 0
     widest = max(len(line.text.strip()) for line in block[:run])
     if re.match(r"^\s*[–—]\s+[^\W\d_]", block[run].text) and _starts_lower(nxt[1:].strip()):
-        return run  # a subtitle follows: 'Ledelse opad / – om at give med- og modspil'
+        # a subtitle follows: 'Ledelse opad / – om at give med- og modspil'; unless the "heading"
+        # is as wide as the lines after the dash: then it is a paragraph's first line, and the
+        # dash a parenthesis that a line break put at the start of the next ('… for X / – en …')
+        after = [len(line.text.strip()) for line in block[run : run + 4] if not line.kind]
+        if len(after) < 2 or widest < 0.85 * max(after):
+            return run
+        return 0
     if BULLET.match(block[run].text) or TRAILING.search(block[run].text):
         return run if text.isupper() else 0  # the list's lead-in, not a heading
     if text.isupper() or numbered or head.endswith("?") or not _ends_sentence(head):
@@ -614,11 +633,17 @@ def elements(lines: list[Line]) -> list[Element]:
     vocabulary = _vocabulary(lines)
     out: list[Element] = []
     for block in _blocks(lines):
+        previous: list[Line] = []
         for part in _split_paragraphs(block):
-            if _line_set(part):
+            if _after_a_sentence(previous, part):
+                # one line set solid under a paragraph that ended its sentence ('Design: …'
+                # under a colophon): a heading has space above it, so this is a paragraph
+                out.append(Element("paragraph", join_lines([part[0].text])))
+            elif _line_set(part):
                 out += [Element("paragraph", join_lines([line.text])) for line in part]
             else:
                 _block_elements(part, vocabulary, out)
+            previous = part
     out = _attach_leads(out)
     return _drop_repeats(out)
 

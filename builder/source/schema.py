@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import difflib
 import json
 import re
@@ -103,7 +105,8 @@ def _hyphenation(raw: RawSource) -> tuple[Exceptions, list[Problem]]:
 def validate(loaded: Loaded, name: str) -> tuple[Charter | None, list[Problem]]:
     """Validate plain data against the model and the rules the model cannot express."""
     problems = _duplicate_ids(loaded, name)
-    problems += draft.missing_questions(loaded, name)  # none while drafting (build --draft)
+    for problem in draft.missing_questions(loaded, name):  # none while drafting (build --draft)
+        problems.append(_with_swallower(problem, loaded))
     charter = None
     try:
         charter = Charter.model_validate(loaded.data)
@@ -174,6 +177,19 @@ def _problem(error: dict, loaded: Loaded, name: str) -> Problem:
     if path in loaded.hints and error.get("input") is None:
         message += f": {loaded.hints[path]}"
     return Problem(name, line, col, format_path(path), message)
+
+
+def _with_swallower(problem: Problem, loaded: Loaded) -> Problem:
+    """Say where a missing question went when an over-indented ``question:`` line hides it."""
+    path = tuple(int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", problem.path))
+    swallower = _swallowed(loaded.data, path)
+    if not swallower:
+        return problem
+    return dataclasses.replace(
+        problem,
+        message=f"{problem.message}: the {swallower} above swallowed it ('{path[-1]}:' is inside "
+        f"that text): put '{path[-1]}:' under the key above it, at the same indentation",
+    )
 
 
 def _swallowed(data: object, path: Path_) -> str | None:
