@@ -142,12 +142,9 @@ def ctrl_c_as_in_a_terminal() -> None:
 OPEN_AFTER_MERGE = (
     "tests/test_any_charter.py::test_a_sixth_charter_in_sources_is_picked_up_and_passes",
     "tests/test_browser.py::test_the_index_from_disk_in_chromium",
-    "tests/test_install.py::test_a_project_made_by_new_in_an_empty_folder_builds_and_its_own_layout_wins",
     "tests/test_serve.py::test_edit_break_and_fix_in_the_browser",
     "tests/test_serve.py::test_serve_binds_localhost_and_serves_dist",
     "tests/test_serve.py::test_serve_draft_shows_a_charter_whose_questions_are_not_written",
-    "tests/test_watch.py::test_a_saved_source_rebuilds_its_charter_and_no_other",
-    "tests/test_watch_inputs.py::test_an_image_or_a_hyphenation_list_saved_rebuilds_the_charter",
 )
 
 

@@ -103,7 +103,7 @@ def _uses(source: Path) -> set[Path]:
     the images it names (read from the YAML as it stands; a broken source names none)."""
     import yaml
 
-    from .schema import image_fields
+    from ..source.schema import image_fields
 
     used = {source.with_name(f"{source.stem}.hyphenation.txt").resolve()}
     try:

@@ -110,6 +110,26 @@ def wrong_words(pages: list[str], words: set[str]) -> list[tuple[int, str]]:
     return found
 
 
+def project_layout_texts(source: Source) -> Iterator[str]:
+    """Yield the text of the project's own layout files for this charter (``layouts/SLUG/``,
+    its theme's folder and ``layouts/base/`` of the project, not the package's).
+
+    A project's own template may print words of its own (a footer, a motto): they are the
+    project's words, as the source's are. The package's layouts print only labels, so their
+    words are not added: a word a packaged layout puts into the text layer is still a bug.
+    """
+    from .. import project, projectfiles
+
+    root = project.root() / "layouts"
+    folders = [root / source.slug, root / "themes" / source.charter.theme.name, root / "base"]
+    for folder in folders:
+        if not folder.is_dir() or folder.resolve().is_relative_to(project.DATA / "layouts"):
+            continue
+        for path in sorted(folder.iterdir()):
+            if path.suffix in (".html", ".css") and path.is_file():
+                yield re.sub(r"<[^>]*>|\{[%#{].*?[%#}]\}", " ", projectfiles.read_text(path), flags=re.S)
+
+
 def pdf_pages_text(pdf: bytes) -> list[str]:
     """Return the text of each page of a PDF, as PDFium (a PDF reader's engine) extracts it."""
     import pypdfium2
@@ -123,7 +143,7 @@ def pdf_pages_text(pdf: bytes) -> list[str]:
 
 def check(source: Source, pdf: bytes, labels: dict[str, object]) -> None:
     """Raise a BuildError when the screen booklet's text layer holds a word the source does not."""
-    words = vocabulary([*strings(source.charter), *strings(labels)])
+    words = vocabulary([*strings(source.charter), *strings(labels), *project_layout_texts(source)])
     wrong = wrong_words(pdf_pages_text(pdf), words)
     if not wrong:
         return
