@@ -130,29 +130,3 @@ def ctrl_c_as_in_a_terminal() -> None:
     KeyboardInterrupt handler: tests that press Ctrl-C must not depend on how pytest started.
     """
     signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
-# --- Open after the merge of 2026-12-02 ------------------------------------------------------
-# Five branches (issues 18-22) were merged into the stage layout of issue 17 at the end of one
-# session; the first full run of the merged suite failed these tests (26 cases), with no time
-# left to mend them before the session ended. They are marked as expected failures, NOT fixed:
-# each is an open defect of the merge, listed in the closing note and owed by the next session,
-# which strikes each line here once its test passes again (non-strict, so a passing one is
-# reported as XPASS in the summary).
-OPEN_AFTER_MERGE = (
-    "tests/test_any_charter.py::test_a_sixth_charter_in_sources_is_picked_up_and_passes",
-    "tests/test_browser.py::test_the_index_from_disk_in_chromium",
-    "tests/test_serve.py::test_edit_break_and_fix_in_the_browser",
-    "tests/test_serve.py::test_serve_binds_localhost_and_serves_dist",
-    "tests/test_serve.py::test_serve_draft_shows_a_charter_whose_questions_are_not_written",
-)
-
-
-def pytest_collection_modifyitems(config, items):
-    """Mark the tests in OPEN_AFTER_MERGE (every parameter of each) as expected failures."""
-    marker = pytest.mark.xfail(
-        reason="open after the merge of 2026-12-02: see the closing note", strict=False
-    )
-    for item in items:
-        if item.nodeid.split("[")[0] in OPEN_AFTER_MERGE:
-            item.add_marker(marker)

@@ -138,7 +138,9 @@ def test_the_index_from_disk_in_chromium(browser, built_dist):
         path = Path(unquote(parts.path))
         assert path.is_relative_to(built_dist) and path.is_file(), link
         head = path.read_bytes()[:9]
-        expected = {".pdf": b"%PDF-", ".html": b"<!doctype", ".epub": b"PK\x03\x04"}  # (edition.py)
+        expected = {  # (edition.py; the preflight report is text: prepress/preflight.py)
+            ".pdf": b"%PDF-", ".html": b"<!doctype", ".epub": b"PK\x03\x04", ".txt": b"Preflight",
+        }  # fmt: skip
         assert head.startswith(expected.get(path.suffix, b"\x89PNG\r\n\x1a\n")), link
     # Every preview opens as an image in the browser.
     viewer = browser.new_page()

@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from charterpress import project
 from charterpress.text import names
 from charterpress.text.hyphenate import SOFT_HYPHEN
 from conftest import ROOT, load, products_of
@@ -88,7 +89,7 @@ def test_a_charter_quotes_in_its_languages_style(path):
 
 @pytest.mark.parametrize("language", ["da", "en"])
 def test_the_labels_quote_in_their_languages_style(language):
-    text = (ROOT / "layouts" / "labels" / f"{language}.yaml").read_text(encoding="utf-8")
+    text = (project.DATA / "layouts" / "labels" / f"{language}.yaml").read_text(encoding="utf-8")
     values = re.sub(r"^\s*#.*$", "", text, flags=re.M).replace('"', "")  # YAML's own quotes
     assert set(c for c in values if c in DOUBLE) <= QUOTES[language]
 
@@ -139,6 +140,8 @@ def test_the_running_text_has_a_measure_of_60_to_70_characters(path):
                 if len(sizes) == 1 and max(sizes) < 12 and abs(chars[0]["x0"] - left) < 1.5:
                     lengths.append(len("".join(c["text"] for c in chars)))
     full = [n for n in lengths if n >= 0.8 * max(lengths)]
-    assert len(full) >= 20, "too few lines of running text to measure"
+    # a median of 10 full lines is a measure already; a short charter added to sources/ (as
+    # tests/data/booklet-english.yaml, in test_any_charter: 14 lines) has no more
+    assert len(full) >= 10, "too few lines of running text to measure"
     low, high = MEASURE
     assert low <= statistics.median(full) <= high, (statistics.median(full), len(full))

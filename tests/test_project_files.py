@@ -15,8 +15,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from charterpress.project import DATA as PACKAGE_DATA
 from charterpress.__main__ import main
-from conftest import DATA, ROOT
+from conftest import DATA
 
 SEED = DATA / "cards-english.yaml"
 SLUG = "riverside"
@@ -83,7 +84,7 @@ def outside(tmp_path) -> Path:
     folder = tmp_path / "elsewhere"
     folder.mkdir()
     (folder / "secret.txt").write_text(OUTSIDE_TEXT)
-    shutil.copy(ROOT / "assets" / "fonts" / "inter" / "Inter-Bold.otf", folder / "Inter-Bold.otf")
+    shutil.copy(PACKAGE_DATA / "assets" / "fonts" / "inter" / "Inter-Bold.otf", folder / "Inter-Bold.otf")
     return folder
 
 
@@ -105,7 +106,7 @@ def link(project: Path, name: str, target: Path) -> Path:
 
 
 def packaged(*parts: str) -> str:
-    return (ROOT.joinpath(*parts)).read_text(encoding="utf-8")
+    return PACKAGE_DATA.joinpath(*parts).read_text(encoding="utf-8")  # the package's own file
 
 
 def refused(project: Path, capsys, *command: str) -> list[str]:
