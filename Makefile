@@ -9,8 +9,12 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 build: $(VENV)/.installed system  ## make .venv, install, build every charter into dist/
 	$(BIN)/charterpress build
 
+# The suite runs on TEST_JOBS processes (pytest-xdist), a test file to a process: files share
+# their session's builds (conftest.products_of), so splitting by file builds each charter least.
+TEST_JOBS ?= 2
+
 test: $(VENV)/.installed-test system-test  ## same set-up plus test extras, run pytest
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile
 
 fuzz: $(VENV)/.installed-test system-test  ## property tests: 300 generated charters, 3000 mutated sources (slow; CI runs 30 and 150)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q --hypothesis-show-statistics tests/test_properties.py tests/test_mutations.py
