@@ -131,3 +131,13 @@ def ctrl_c_as_in_a_terminal() -> None:
     KeyboardInterrupt handler: tests that press Ctrl-C must not depend on how pytest started.
     """
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.fixture(autouse=True)
+def _project_folder_reset():
+    """Give every test the default project folder back: a test that calls ``project.use(tmp)``
+    must not leave the next test (in the same process, whatever the order) reading from it."""
+    from charterpress import project
+
+    yield
+    project.use(None)
