@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -40,16 +40,21 @@ def drafting(on: bool = True) -> Iterator[None]:
         _drafting.reset(token)
 
 
-def missing_questions(loaded: Loaded, name: str) -> list[Problem]:
-    """Return one located problem per commitment without a question (none while drafting)."""
+def missing_questions(
+    loaded: Loaded, name: str, hint: Callable[[Path_], str] = lambda path: ""
+) -> list[Problem]:
+    """Return one located problem per commitment without a question (none while drafting).
+
+    ``hint(path of the question)`` may add to the message (schema's: where an over-indented
+    ``question:`` line went)."""
     if _drafting.get():
         return []
     problems: list[Problem] = []
     for path in _commitments(loaded.data, ()):
         line, col = loaded.where(path)
-        problems.append(
-            Problem(name, line, col, format_path((*path, "question")), "needs a question")
-        )
+        question = (*path, "question")
+        message = "needs a question" + hint(question)
+        problems.append(Problem(name, line, col, format_path(question), message))
     return problems
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import difflib
 import json
 import re
@@ -105,8 +103,8 @@ def _hyphenation(raw: RawSource) -> tuple[Exceptions, list[Problem]]:
 def validate(loaded: Loaded, name: str) -> tuple[Charter | None, list[Problem]]:
     """Validate plain data against the model and the rules the model cannot express."""
     problems = _duplicate_ids(loaded, name)
-    for problem in draft.missing_questions(loaded, name):  # none while drafting (build --draft)
-        problems.append(_with_swallower(problem, loaded))
+    # none while drafting (build --draft)
+    problems += draft.missing_questions(loaded, name, lambda p: _swallow_hint(loaded.data, p))
     charter = None
     try:
         charter = Charter.model_validate(loaded.data)
@@ -168,27 +166,21 @@ def _problem(error: dict, loaded: Loaded, name: str) -> Problem:
     line, col = loaded.where(path)
     message = _message(error, path)
     if kind == "missing" and path:
-        swallower = _swallowed(loaded.data, path)
-        if swallower:
-            message += (
-                f": the {swallower} above swallowed it ('{path[-1]}:' is inside that text): "
-                f"put '{path[-1]}:' under the key above it, at the same indentation"
-            )
+        message += _swallow_hint(loaded.data, path)
     if path in loaded.hints and error.get("input") is None:
         message += f": {loaded.hints[path]}"
     return Problem(name, line, col, format_path(path), message)
 
 
-def _with_swallower(problem: Problem, loaded: Loaded) -> Problem:
-    """Say where a missing question went when an over-indented ``question:`` line hides it."""
-    path = tuple(int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", problem.path))
-    swallower = _swallowed(loaded.data, path)
+def _swallow_hint(data: object, path: Path_) -> str:
+    """Return where a missing ``path`` went when an over-indented ``KEY:`` line hides it in the
+    text above (": the 'text:' above swallowed it …"), or ""."""
+    swallower = _swallowed(data, path)
     if not swallower:
-        return problem
-    return dataclasses.replace(
-        problem,
-        message=f"{problem.message}: the {swallower} above swallowed it ('{path[-1]}:' is inside "
-        f"that text): put '{path[-1]}:' under the key above it, at the same indentation",
+        return ""
+    return (
+        f": the {swallower} above swallowed it ('{path[-1]}:' is inside that text): "
+        f"put '{path[-1]}:' under the key above it, at the same indentation"
     )
 
 
