@@ -292,13 +292,15 @@ def check_theme(theme: str, layouts: Path | None = None) -> None:
         if not path.exists() and not path.is_symlink():
             continue
         data, positions = read_yaml_located(path)
-        for key, kind in (("fonts", dict), ("cards", dict), ("mark", dict)):
+        for key, kind, expected in (
+            ("fonts", dict, "expected keys below it"),
+            ("cards", dict, "expected keys below it"),
+            ("mark", dict, "expected keys below it"),
+            ("bold", bool, "expected true or false"),
+        ):
             if key in data and not isinstance(data[key], kind):
                 line, col = positions.get((key,), (None, None))
-                raise refuse(path, "expected keys below it", line, col, key)
-        if "bold" in data and not isinstance(data["bold"], bool):
-            line, col = positions.get(("bold",), (None, None))
-            raise refuse(path, "expected true or false", line, col, "bold")
+                raise refuse(path, expected, line, col, key)
         for role, family in (data.get("fonts") or {}).items():
             line, col = positions.get(("fonts", role), (None, None))
             if not isinstance(family, str) or family not in families:
