@@ -171,3 +171,32 @@ def test_an_unwritable_output_folder_is_one_line(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("charterpress: ")
     assert blocker.read_text(encoding="utf-8") == "a file where the folder should be"
+
+
+def test_a_charter_folder_that_cannot_be_written_stops_the_build_before_rendering(
+    tmp_path, capsys
+):
+    """A file where dist/SLUG/preview/ should be: one line, before any charter is called rendered."""
+    out = tmp_path / "dist"
+    source = SOURCES / "ballerup.yaml"
+    assert main(["build", str(source), "--out", str(out), "--only", "cards", "-q"]) == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    cards = next((out / "ballerup").glob("*.pdf"))
+    cards.write_bytes(b"edited, so the charter is stale")
+    before[cards] = cards.read_bytes()
+    previews = out / "ballerup" / "preview"
+    if previews.is_dir():
+        for png in previews.iterdir():
+            png.unlink()
+            del before[png]
+        previews.rmdir()
+    previews.write_text("a file where a folder should be", encoding="utf-8")
+    before[previews] = previews.read_bytes()
+    capsys.readouterr()
+    assert main(["build", str(source), "--out", str(out), "--only", "cards"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"charterpress: --out {out}: ballerup/preview is not a folder; move it away or choose "
+        "another folder"
+    ]
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before

@@ -48,8 +48,8 @@ def test_plain_lines_and_one_summary_when_stderr_is_not_a_terminal(project, caps
     ] + [str(project / "dist" / "index.html")]
     lines = err.splitlines()
     assert "rendering 2 charters: glostrup, ishoej" in lines
-    assert any(line.startswith("[1/2] glostrup: rebuilt: 2 PDFs, 20 pages") for line in lines)
-    assert any(line.startswith("[2/2] ishoej: rebuilt: 2 PDFs, 20 pages") for line in lines)
+    assert any(line.startswith("[1/2] glostrup: rendered: 2 PDFs, 20 pages") for line in lines)
+    assert any(line.startswith("[2/2] ishoej: rendered: 2 PDFs, 20 pages") for line in lines)
     header = lines.index(next(line for line in lines if line.startswith("charter")))
     table = lines[header:]
     assert table[0].split() == ["charter", "output", "pages", "size", "time"]
@@ -82,7 +82,7 @@ def test_a_terminal_gets_the_live_display_and_a_table():
     shown.begin(["north", "south"])
     shown.advance(done)
     shown.end()
-    assert "north: rebuilt: 2 PDFs, 20 pages, 1 note; 1.5 MB; 2.5 s" in terminal.getvalue()
+    assert "north: rendered: 2 PDFs, 20 pages, 1 note; 1.5 MB; 2.5 s" in terminal.getvalue()
     table = Terminal()
     progress.print_summary([done, pipeline.Built("south", skipped=True)], 3.0, table)
     text = table.getvalue()

@@ -303,6 +303,7 @@ def build(
                 results[slug] = Built(slug, skipped=True)
                 log.debug("%s: up to date", slug)
         gone = _forget_gone(manifest, paths, default_dir, raws)
+        outdir.check_folders(out_dir, [job.slug for job in jobs])  # writable: before rendering
         progress.begin([job.slug for job in jobs])
         try:
             rendered = _render_all(jobs, options, progress)

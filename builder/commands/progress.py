@@ -43,7 +43,7 @@ class PlainProgress(Progress):
 
     def advance(self, built: Built) -> None:  # noqa: D102
         self.count += 1
-        print(f"[{self.count}/{self.total}] {describe(built)}", file=self.stream, flush=True)
+        print(f"[{self.count}/{self.total}] {describe(built, RENDERED)}", file=self.stream, flush=True)
 
 
 class LiveProgress(Progress):
@@ -98,7 +98,7 @@ class LiveProgress(Progress):
             return
         if built.slug in self.waiting:
             self.waiting.remove(built.slug)
-        self.console.print(describe(built), highlight=False, markup=False)
+        self.console.print(describe(built, RENDERED), highlight=False, markup=False)
         self.live.update(self.task, advance=1, description=self._waiting())
 
     def end(self) -> None:  # noqa: D102
@@ -141,8 +141,13 @@ def for_terminal(quiet: bool, stream: TextIO | None = None) -> Progress:
 # --- Words ----------------------------------------------------------------------------------
 
 
-def describe(built: Built) -> str:
-    """Return one line saying what a build did (or is doing) for a charter."""
+RENDERED = "rendered"
+"""What a progress line says of a charter: its files are made but not yet written (the
+build writes all charters at once, or none); the summary after the write says "built"."""
+
+
+def describe(built: Built, done: str = "rebuilt") -> str:
+    """Return one line saying what a build did (``done``, or is doing) for a charter."""
     if built.skipped:
         return f"{built.slug}: up to date"
     parts = []
@@ -159,7 +164,7 @@ def describe(built: Built) -> str:
     if notes > 0:
         parts.append(plural(notes, "note"))
     size = human_size(sum(len(p.data) for p in [*built.products, *built.previews]))
-    what = "rebuilt" if built.products else "previews made"
+    what = done if built.products else "previews made"
     return f"{built.slug}: {what}: {', '.join(parts) or 'nothing'}; {size}; {built.seconds:.1f} s"
 
 

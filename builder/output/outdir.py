@@ -20,7 +20,7 @@ from pathlib import Path
 from .. import project
 from ..errors import BuildError
 from ..terminal import plain
-from .write import MANIFEST
+from .write import MANIFEST, SUBFOLDERS
 
 PROTECTED = ("sources", "layouts", "assets")
 """The project's own folders, never an output folder."""
@@ -64,6 +64,27 @@ def check(out: Path) -> None:
                 f"{MANIFEST}): it is not an output folder; name an empty or new folder",
             )
     _probe(out, real)
+
+
+def check_folders(out: Path, slugs: list[str]) -> None:
+    """Probe every existing folder the build will write into for these charters, before rendering.
+
+    ``check`` probed ``out`` itself; a charter's own ``out/SLUG/`` (or its ``preview/``,
+    ``cards/``, ``booklet/``) may still be read-only. Found now, the build stops with one plain
+    line before a minute of rendering, and no progress line claims a charter was rebuilt.
+    """
+    root = out.resolve()
+    for slug in slugs:
+        folder = out / slug
+        for sub in (folder, *(folder / name for name in SUBFOLDERS)):
+            name = plain(sub.relative_to(out))
+            if sub.exists() and not sub.is_dir():
+                raise _refuse(out, f"{name} is not a folder; move it away or choose another folder")
+            if sub.is_dir():
+                real = sub.resolve()
+                if not real.is_relative_to(root):
+                    raise _refuse(out, f"{name} leads out of the output folder (a symlink)")
+                _probe(sub, real)
 
 
 def _probe(out: Path, real: Path) -> None:

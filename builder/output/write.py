@@ -29,7 +29,9 @@ LOCK_WAIT = 600.0
 """Seconds a build waits for another build writing the same output folder."""
 MAX_INPUT_BYTES = 200_000_000
 """The largest file a manifest's inputs may name (an image)."""
-_FILE_NAME = re.compile(rf"({PREVIEWS}/|cards/|booklet/)?[a-z0-9][a-z0-9.-]*")
+SUBFOLDERS = (PREVIEWS, "cards", "booklet")
+"""The folders inside ``dist/SLUG/`` that products are written into (face PNGs, the HTML edition)."""
+_FILE_NAME = re.compile(rf"(({'|'.join(SUBFOLDERS)})/)?[a-z0-9][a-z0-9.-]*")
 """A file name in the manifest: ``glostrup-booklet.pdf``, ``preview/glostrup-cards.png``."""
 
 
