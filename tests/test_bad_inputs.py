@@ -131,7 +131,8 @@ MADE = {
     "folder": (_folder, "no charter sources (*.yaml) found"),
     "huge": (
         _huge,
-        f"file is too large (578,172 bytes; at most {MAX_SOURCE_BYTES:,}): is it a charter source?",
+        f"file is too large (578,172 bytes; at most {MAX_SOURCE_BYTES:,}): the commitments: here "
+        f"runs on past {MAX_SOURCE_BYTES:,} bytes",
     ),
     "dots": (
         _dots,
@@ -156,7 +157,44 @@ def test_special_and_hostile_files_give_their_line(case, dist, capsys, tmp_path,
     monkeypatch.chdir(tmp_path)
     path = make(tmp_path)
     shown = path.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    assert_refused(["build", path.name], [f"{shown}: {message}"], dist, capsys)
+    where = ":14:5" if case == "huge" else ""  # the list that makes it so large
+    assert_refused(["build", path.name], [f"{shown}{where}: {message}"], dist, capsys)
+
+
+@pytest.mark.parametrize("layout", ["one line", "folded"])
+def test_an_oversized_source_names_the_value_that_makes_it_so(
+    tmp_path: Path, layout, capsys
+) -> None:
+    """Over the size limit, the innermost key holding 32 KiB or more is named at its line."""
+    words = "word " * 120_000
+    text = (
+        words
+        if layout == "one line"
+        else "\n".join("        " + words[i : i + 70] for i in range(0, len(words), 70))
+    )
+    body = (
+        "meta:\n  municipality: X\n  title: T\n  language: en\n# a comment\n"
+        "sections:\n- id: a\n  title: A\n  body:\n  - commitments:\n"
+        "    - text: ok\n      question: Why?\n"
+        f"    - title: {'>-' if layout == 'folded' else ''}\n{text if layout == 'folded' else ''}"
+    )
+    if layout == "one line":
+        body = body.replace("    - title: \n", f"    - title: {text}\n")
+    path = tmp_path / "huge.yaml"
+    path.write_text(body + "\n" + "# padding\n" * 10, encoding="utf-8")
+    [line] = run(["check", str(path)], capsys)[1]
+    assert line.startswith(f"{path}:13:7: file is too large (")
+    assert "the title: here runs on past" in line and "at most 5,000 characters" in line
+
+
+def test_an_oversized_source_of_many_small_parts_names_the_list(tmp_path: Path, capsys) -> None:
+    parts = "".join(f"- id: s{i}\n  title: A section of the charter\n" for i in range(8000))
+    path = tmp_path / "many.yaml"
+    path.write_text(f"meta:\n  title: T\nsections:\n{parts}", encoding="utf-8")
+    code, [line], _ = run(["check", str(path)], capsys)
+    assert code == 1 and line.startswith(f"{path}:3:1: file is too large (")
+    assert "the sections: here runs on past" in line
+    assert "at most 5,000 characters" not in line  # a list, not a text
 
 
 LITERALS = [

@@ -173,9 +173,7 @@ def test_an_unwritable_output_folder_is_one_line(tmp_path, capsys):
     assert blocker.read_text(encoding="utf-8") == "a file where the folder should be"
 
 
-def test_a_charter_folder_that_cannot_be_written_stops_the_build_before_rendering(
-    tmp_path, capsys
-):
+def test_a_charter_folder_that_cannot_be_written_stops_the_build_before_rendering(tmp_path, capsys):
     """A file where dist/SLUG/preview/ should be: one line, before any charter is called rendered."""
     out = tmp_path / "dist"
     source = SOURCES / "ballerup.yaml"

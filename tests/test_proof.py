@@ -248,9 +248,28 @@ def test_a_megabyte_commitment_fails_fast_with_exit_1(tmp_path: Path) -> None:
     )
     assert time.perf_counter() - started < 20
     assert result.returncode == 1, result.stderr
-    assert result.stderr.startswith("huge.yaml"), result.stderr
-    assert "Traceback" not in result.stderr
+    line = next(n for n, row in enumerate(path.read_text().splitlines(), 1) if "word word" in row)
+    col = path.read_text().splitlines()[line - 1].index("text:") + 1
+    assert result.stderr.startswith(f"huge.yaml:{line}:{col}: file is too large ("), result.stderr
+    assert "the text: here runs on past" in result.stderr, result.stderr
+    assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
     assert not (tmp_path / "dist" / "huge").exists()
+
+
+def test_a_title_that_cannot_fit_names_the_title_not_the_card_line(tmp_path: Path) -> None:
+    data = english_charter(sections=1)
+    commitment = data["sections"][0]["body"][0]["commitments"][0]
+    commitment["title"] = ("Long title " * 200).strip()[:1990]
+    commitment["card"] = "We listen."
+    path = write(tmp_path, "longtitle", data)
+    with pytest.raises(BuildError) as caught:
+        make_products(load(path), Options(products=("cards",)))
+    [problem] = caught.value.problems
+    assert problem.path == "sections[0].body[0].commitments[0].title"
+    title_line = next(
+        n for n, row in enumerate(path.read_text().splitlines(), 1) if "Long title" in row
+    )
+    assert problem.line == title_line
 
 
 @pytest.mark.parametrize("size", ["standard", "poker"])
@@ -340,7 +359,9 @@ def test_no_pdf_uses_a_font_outside_assets_fonts(slug: str) -> None:
     made = {
         n: d for n, d in _all_products().items() if n.startswith(f"{slug}-") and n.endswith(".pdf")
     }
-    assert len(made) == 7  # deck 2, booklet 3, slides and guide (builder/products/cards/facilitation.py)
+    assert (
+        len(made) == 7
+    )  # deck 2, booklet 3, slides and guide (builder/products/cards/facilitation.py)
     for name, data in made.items():
         embedded = proof.embedded_fonts(data)
         assert embedded, f"{name} embeds no font"

@@ -43,7 +43,9 @@ class PlainProgress(Progress):
 
     def advance(self, built: Built) -> None:  # noqa: D102
         self.count += 1
-        print(f"[{self.count}/{self.total}] {describe(built, RENDERED)}", file=self.stream, flush=True)
+        print(
+            f"[{self.count}/{self.total}] {describe(built, RENDERED)}", file=self.stream, flush=True
+        )
 
 
 class LiveProgress(Progress):

@@ -247,10 +247,15 @@ def _read_capped(path: Path, name: str) -> bytes:
     except OSError as error:
         raise refuse(f"cannot read: {error.strerror}") from None
     info = os.fstat(fd)
-    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_SOURCE_BYTES:
+    if stat.S_ISREG(info.st_mode) and info.st_size > MAX_SOURCE_BYTES:
+        with os.fdopen(fd, "rb") as handle:  # its head, to say which line makes it so large
+            try:
+                head = handle.read(MAX_SOURCE_BYTES + 1)
+            except OSError:
+                head = b""
+        raise SourceError(too_large(name, info.st_size, head))
+    if not stat.S_ISREG(info.st_mode):
         os.close(fd)
-        if stat.S_ISREG(info.st_mode):
-            raise refuse(_too_large(info.st_size))
         kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
         raise refuse(f"cannot read: {kind} (a source must be a plain .yaml file)")
     with os.fdopen(fd, "rb") as handle:
@@ -259,14 +264,55 @@ def _read_capped(path: Path, name: str) -> bytes:
         except OSError as error:
             raise refuse(f"cannot read: {error.strerror}") from None
     if len(data) > MAX_SOURCE_BYTES:
-        raise refuse(_too_large(len(data)))
+        raise SourceError(too_large(name, len(data), data))
     return data
 
 
-def _too_large(size: int) -> str:
-    return (
-        f"file is too large ({size:,} bytes; at most {MAX_SOURCE_BYTES:,}): is it a charter source?"
-    )
+HUGE = MAX_SOURCE_BYTES // 8
+"""A value this large (32 KiB) is no charter's: a text of a source is at most 5,000 characters."""
+_KEY = re.compile(rb"(\s*(?:-\s+)*)([A-Za-z_][A-Za-z0-9_]*)\s*:(\s|$)")
+
+
+def too_large(name: str, size: int, head: bytes) -> Problem:
+    """Return the problem of a source over the size limit, at the key whose value makes it so.
+
+    ``head`` is the file's first bytes (up to the limit). Each ``key:`` line's value runs to
+    the next line indented no deeper than the key; the innermost value of 32 KiB or more is
+    named at its key's line and column, so a megabyte pasted into one commitment (on one line
+    or folded over thousands) is found where it starts.
+    """
+    message = f"file is too large ({size:,} bytes; at most {MAX_SOURCE_BYTES:,})"
+    regions = []  # (start, end, line, col, key, has a child key)
+    open_keys: list[list] = []  # [start, end so far, line, key column, key, has a child key]
+    offset = 0
+    for number, line in enumerate(head.split(b"\n"), 1):
+        content = line.lstrip()
+        if content and not content.startswith(b"#"):
+            col = len(line) - len(content)
+            dash = content.startswith(b"- ") or content == b"-"
+            # A list may stand at its key's own indent: a dash closes only deeper keys.
+            while open_keys and (open_keys[-1][3] > col or (open_keys[-1][3] == col and not dash)):
+                regions.append(tuple(open_keys.pop()))
+            key = _KEY.match(line)
+            if open_keys and key:
+                open_keys[-1][5] = True
+            for entry in open_keys:
+                entry[1] = offset + len(line)
+            if key:
+                open_keys.append(
+                    [offset, offset + len(line), number, len(key.group(1)), key.group(2), False]
+                )
+        offset += len(line) + 1
+    regions.extend(tuple(entry) for entry in open_keys)
+    huge = [r for r in regions if r[1] - r[0] >= HUGE]
+    inner = [r for r in huge if not any(o is not r and r[0] <= o[0] and o[1] <= r[1] for o in huge)]
+    if not inner:
+        return Problem(name, None, None, "", f"{message}: is it a charter source?")
+    start, end, line_no, col, key, child = max(inner, key=lambda r: r[1] - r[0])
+    past = end >= len(head) and size > len(head)
+    amount = f"runs on past {MAX_SOURCE_BYTES:,} bytes" if past else f"holds {end - start:,} bytes"
+    why = "" if child else "; a text of a charter is at most 5,000 characters"
+    return Problem(name, line_no, col + 1, "", f"{message}: the {key.decode()}: here {amount}{why}")
 
 
 def parse(raw: RawSource) -> tuple[Loaded | None, list[Problem]]:
@@ -276,7 +322,7 @@ def parse(raw: RawSource) -> tuple[Loaded | None, list[Problem]]:
     if bad_slug:
         return None, [Problem(name, None, None, "", bad_slug)]
     if len(raw.data) > MAX_SOURCE_BYTES:
-        return None, [Problem(name, None, None, "", _too_large(len(raw.data)))]
+        return None, [too_large(name, len(raw.data), raw.data[: MAX_SOURCE_BYTES + 1])]
     text, problem = _decode(name, raw.data)
     if problem:
         return None, [problem]

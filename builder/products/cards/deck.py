@@ -563,9 +563,17 @@ def _too_long(source: Source, cards: list[Card], fid: str) -> Problem:
         words = f"layouts/labels/{source.charter.meta.language}.yaml: how_to_steps"
         message = f"card 1: the method on the title card's back ({words}) does not fit {where}"
         return Problem(source.name, None, None, "theme.card", message + "; choose a larger card")
-    path = "meta.title" if card.kind == "title" else f"{card.path}.{card.front_field}"
-    if side == 1:
+    if card.kind == "title":
+        path = "meta.title"
+    elif side == 1:
         path = f"{card.path}.question"
+    else:  # the longest text on the face is the one to shorten: a title or a lead may be it
+        texts = {f"{card.path}.{card.front_field}": card.front}
+        if card.title:
+            texts[f"{card.path}.title"] = card.title
+        if card.lead:
+            texts[f"{card.path.rsplit('.commitments[', 1)[0]}.lead"] = card.lead
+        path = max(texts, key=lambda field: len(texts[field]))
     message = f"card {card.number}: does not fit {where}; shorten it or choose a larger card"
     return Problem(
         source.name, source.line_of(path) or source.line_of(card.path), None, path, message
