@@ -127,7 +127,11 @@ def _not_utf8_name(folder: Path) -> Path:
 NOT_REGULAR = "cannot read: not a regular file (a source must be a plain .yaml file)"
 MADE = {
     "fifo": (_fifo, NOT_REGULAR),
-    "dev-zero": (_dev_zero, NOT_REGULAR),
+    "dev-zero": (  # a link out of the project is refused before the device is opened
+        _dev_zero,
+        "is a symbolic link to a file outside the project (/dev/zero): the build reads only "
+        "files inside the project folder; copy the file into the project",
+    ),
     "folder": (_folder, "no charter sources (*.yaml) found"),
     "huge": (
         _huge,

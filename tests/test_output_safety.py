@@ -181,5 +181,6 @@ def test_source_reads_refuse_special_files(tmp_path):
         "big.yaml: file is too large (307,200 bytes; at most 262,144): is it a charter source?",
         "folder.yaml: cannot read: a folder (a source must be a plain .yaml file)",
         "pipe.yaml: cannot read: not a regular file (a source must be a plain .yaml file)",
-        "zero.yaml: cannot read: not a regular file (a source must be a plain .yaml file)",
+        "zero.yaml: is a symbolic link to a file outside the project (/dev/zero): the build "
+        "reads only files inside the project folder; copy the file into the project",
     ]

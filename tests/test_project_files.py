@@ -105,6 +105,11 @@ def link(project: Path, name: str, target: Path) -> Path:
     return path
 
 
+def _copy(source: Path, folder: Path) -> Path:
+    """Copy a (good) source to ``folder``, as ``elsewhere.yaml``: the target of a link."""
+    return Path(shutil.copy(source, folder / "elsewhere.yaml"))
+
+
 def packaged(*parts: str) -> str:
     return PACKAGE_DATA.joinpath(*parts).read_text(encoding="utf-8")  # the package's own file
 
@@ -307,6 +312,16 @@ CASES: dict[str, tuple[str, Case, list[str]]] = {
         lambda p, o: write(p, "layouts/base/cards.css", "/* */" * 300_000),
         ["layouts/base/cards.css: file is too large ({size} bytes; at most 1,048,576)"],
     ),
+    # --- sources ---------------------------------------------------------------------------
+    "source a symlink out of the project": (
+        "source",
+        lambda p, o: link(p, "sources/elsewhere.yaml", _copy(p / f"sources/{SLUG}.yaml", o)),
+        [
+            "sources/elsewhere.yaml: is a symbolic link to a file outside the project "
+            "({outside}/elsewhere.yaml): the build reads only files inside the project folder; "
+            "copy the file into the project"
+        ],
+    ),
     # --- hyphenation lists ----------------------------------------------------------------
     "charter hyphenation list a symlink out of the project": (
         "hyphenation",
@@ -398,6 +413,14 @@ def test_check_refuses_the_same_project_files(case, project, outside, capsys):
     lines = refused(project, capsys, "check", "--quick")
     assert len(lines) == 1
     assert lines[0].split(":")[0] == expected[0].split(":")[0]
+
+
+def test_a_source_linked_within_the_project_is_fine(project, capsys):
+    """A source that is a link to a file inside the project (another name for a charter) builds."""
+    shared = write(project, f"shared/{SLUG}.yaml", (project / f"sources/{SLUG}.yaml").read_text())
+    (project / f"sources/{SLUG}.yaml").unlink()
+    link(project, f"sources/{SLUG}.yaml", shared)
+    assert main(["check", "--quick"]) == 0, capsys.readouterr().err
 
 
 def test_a_layout_symlink_inside_the_project_is_fine(project, capsys):

@@ -194,6 +194,8 @@ def read_source(path: Path) -> RawSource:
     bad_slug = slug_problem(path.stem)  # before any lookup: a 240-letter name is not looked up
     if bad_slug:
         raise SourceError(Problem(name, None, None, "", bad_slug))
+    if path.is_symlink():  # a source linked in from outside the project is not the project's
+        _stays_beside(path, path, name)
     data = _read_capped(path, name)
     companion = path.with_name(path.stem + HYPHENATION_SUFFIX)
     hyphenation, hyphenation_name = None, ""
@@ -214,11 +216,11 @@ def read_source(path: Path) -> RawSource:
 
 
 def _stays_beside(source: Path, companion: Path, name: str) -> None:
-    """Refuse a file beside a source that is a link out of the project (or out of the source's folder)."""
+    """Refuse a source, or a file beside it, that is a link out of the project and out of its folder."""
     from .. import project
 
     real = companion.resolve()
-    if real.is_relative_to(project.root()) or real.parent == source.resolve().parent:
+    if real.is_relative_to(project.root()) or real.parent == source.parent.resolve():
         return
     raise SourceError(
         Problem(
