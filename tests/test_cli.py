@@ -153,13 +153,13 @@ def test_new_writes_a_source_that_passes_check(tmp_path, capsys):
 
 def test_new_refuses_to_overwrite(tmp_path, capsys):
     (tmp_path / "roskilde.yaml").write_text("keep me", encoding="utf-8")
-    assert main(["new", "roskilde", "--dir", str(tmp_path)]) == 2
+    assert main(["new", "roskilde", "--dir", str(tmp_path)]) == 1
     assert (tmp_path / "roskilde.yaml").read_text(encoding="utf-8") == "keep me"
     assert "already exists" in capsys.readouterr().err
 
 
 def test_new_refuses_a_bad_slug(capsys):
-    assert main(["new", "Ros kilde"]) == 2
+    assert main(["new", "Ros kilde"]) == 1
     assert "is not a usable slug" in capsys.readouterr().err
 
 

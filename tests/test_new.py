@@ -23,7 +23,7 @@ def refused(args: list[str], folder: Path, capsys) -> list[str]:
     code = main(args)
     err = capsys.readouterr().err
     assert time.perf_counter() - started < 5
-    assert code == 2, err  # a usage error, as every refusal of `new`
+    assert code == 1, err  # as `check` refusing the same slug: bad input, not a usage error
     assert "Traceback" not in err
     assert files(folder) == before
     return err.splitlines()

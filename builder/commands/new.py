@@ -7,7 +7,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from ..errors import UsageError
+from ..errors import CharterError
 from ..output.write import write_atomic
 from ..source.schema_words import SCHEMA
 from ..source.slugs import SLUG_MAX, slug_problem
@@ -79,18 +79,19 @@ def write_starter(slug: str, folder: Path) -> Path:
     The folder gets ``charter.schema.json`` too if it has none, for editors' completion: in an
     empty folder, ``charterpress new SLUG`` makes a whole project.
     """
+    # Exit 1, as `check` refusing the same name: the slug is input, not a misuse of the command line.
     problem = new_slug_problem(slug)  # check's rule (paths.slug_problem), said for a new name
     if problem:
-        raise UsageError(problem)
+        raise CharterError(problem)
     path = folder / f"{slug}.yaml"
     if os.path.lexists(path):  # a file, a folder or a link (even a dangling one) is kept
-        raise UsageError(f"{plain(path)} already exists: choose another slug or edit that file")
+        raise CharterError(f"{plain(path)} already exists: choose another slug or edit that file")
     data = STARTER.format(slug=slug, org=organisation(slug)).encode("utf-8")
     folder.mkdir(parents=True, exist_ok=True)  # in an empty folder, `new` makes the project
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # never over a file
     except FileExistsError:
-        raise UsageError(
+        raise CharterError(
             f"{plain(path)} already exists: choose another slug or edit that file"
         ) from None
     try:
