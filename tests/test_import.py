@@ -27,13 +27,6 @@ ORIGINALS = sorted(
     if (ROOT / "sources" / f"{p.stem}.yaml").exists()
 )
 
-PROSE_ONLY = {"ballerup"}
-"""Charters whose commitments the document prints as running prose, with no list at all: the
-source picks sentences out of paragraphs as commitments, which no mechanical rule does (the
-import finds only the commitments after a lead-in ending in ':'). Measured, and asserted to
-stay below the target so that this note is removed when it is no longer true."""
-
-
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "charterpress", *args],
@@ -57,10 +50,7 @@ def test_each_original_imports_at_the_targets(slug):
     print(figures.line(slug))
     assert figures.damage == []
     assert figures.paragraphs >= 0.9, figures.missing_paragraphs
-    if slug in PROSE_ONLY:
-        assert figures.commitments < 0.9, f"{slug} now meets the target: remove it from PROSE_ONLY"
-    else:
-        assert figures.commitments >= 0.9, figures.missing_commitments
+    assert figures.commitments >= 0.9, figures.missing_commitments
 
 
 def test_the_compare_command_prints_the_same_figures(tmp_path):
@@ -526,17 +516,7 @@ def test_a_booklet_pdf_imports_back(tmp_path, path):
     print(figures.line(path.stem))
     assert figures.damage == []
     assert figures.paragraphs >= 0.9, figures.missing_paragraphs
-    lists = [
-        b
-        for s in source["sections"] + [source.get("organisation") or {"body": []}]
-        for b in s["body"]
-        if isinstance(b, dict) and "commitments" in b
-    ]
-    in_prose = sum(len(b["commitments"]) for b in lists if b.get("style") == "paragraphs")
-    if in_prose <= 0.1 * sum(len(b["commitments"]) for b in lists):
-        assert figures.commitments >= 0.9, figures.missing_commitments
-    else:  # printed as paragraphs, they come back as paragraphs: see PROSE_ONLY
-        assert figures.commitments < 0.9
+    assert figures.commitments >= 0.9, figures.missing_commitments
 
 
 def test_the_contact_block_at_the_end_becomes_meta_contact(tmp_path):

@@ -76,7 +76,7 @@ class Element:
     lead: str = ""
     items: list[str] = field(default_factory=list)
     numbered: bool = False
-    prose: bool = False  # a list the document prints as paragraphs after its lead-in
+    style: str = ""  # "paragraphs": each item a paragraph; "prose": items run on as one
     styled: bool = False  # a heading the document marks as one (a Word style, Markdown '#')
 
 
@@ -821,8 +821,11 @@ def card_wording(lead: str, item: str, language: str) -> str | None:
     if alone and item[:1].isalpha():
         pronoun = alone[1] if alone[1] == "I" else alone[1].capitalize()
         return f"{pronoun} {item[:1].lower() + item[1:]}"
+    # the lead's own language only: a Danish lead-in may begin with 'I' ('I Ballerup
+    # Kommune defineres god ledelse som:'), the preposition, not the English pronoun
+    said = r"(?i:jeg|vi)" if language == "da" else r"(?:I|(?i:we))"
     subject = re.search(
-        r"(?:^|,\s*|\bat\s+|\bthat\s+)((?:jeg|vi|I|we)\b[^,:.]*?)\s*:$", lead, re.IGNORECASE
+        rf"(?:^|,\s*|\b(?i:at|that)\s+)({said}\b[^,:.]*?)\s*:$", lead
     )
     if not subject or len(subject[1].split()) > 8:
         return None
@@ -882,8 +885,8 @@ def _block_of(element: Element, language: str, commitments: bool):
         block["lead"] = element.lead
     if element.numbered:
         block["style"] = "numbered"
-    if element.prose:
-        block["style"] = "paragraphs"
+    if element.style:
+        block["style"] = element.style
     if commitments:
         items = []
         for item in element.items:
@@ -988,26 +991,108 @@ def sentences(text: str) -> list[str]:
     return [t for t in out if t]
 
 
-def _prose_lists(elements_: list[Element]) -> list[Element]:
-    """In a document without lists, read the paragraphs after a lead-in that ends with ':'
-    (up to the next heading) as its list, one commitment a sentence."""
+VOICE = {
+    "da": {
+        "prefix": r"(?i:(?:det|dette)\s+(?:betyder|indebærer|vil\s+sige)\s*,?\s+at\s+"
+        r"|(?:og|men|samt|så)\s+"
+        r"|(?:derfor|desuden|derudover|samtidig|dermed|også|endelig|ligeledes|således)\s+"
+        r"[^\W\d_]+\s+)?",
+        "3": r"(?i:(?:gode|vores|vore|alle)\s+ledere|lederen|lederne|ledere"
+        r"|en\s+(?:god\s+)?leder|den\s+enkelte\s+leder|god\s+ledelse)\b",
+        "1": r"(?i:jeg|vi|som\s+ledere?\s*,?\s+[^\W\d_]+\s+(?:jeg|vi))\b",
+        "again": r"(?i:de)\b",
+    },
+    "en": {
+        "prefix": r"(?i:(?:this|that|it)\s+means\s*,?\s+(?:that\s+)?|(?:and|but|so)\s+"
+        r"|(?:therefore|also|in\s+addition|furthermore|moreover|as\s+a\s+result),?\s+)?",
+        "3": r"(?i:(?:(?:good|our|all|every|each|the|a|a\s+good)\s+)?(?:leaders?|managers?)"
+        r"|good\s+leadership)\b",
+        "1": r"(?:I|(?i:we)|(?i:as\s+(?:an?\s+)?(?:leaders?|managers?)\s*,?\s+)(?:I|(?i:we)))\b",
+        "again": r"(?i:they)\b",
+    },
+}
+"""Who a sentence is said of, when it is said of the leaders: the third person ('Lederne
+sikrer …', 'Det betyder, at lederen …', 'Derfor udviser gode ledere …', 'Good leaders …')
+or the first ('Jeg …', 'Vi …', 'Som leder skaber jeg …', 'As a leader, I …'); 'again' is a
+pronoun that goes on a third-person sentence ('De leder …', 'Og de prioriterer …'). English
+'I' only as a capital: the word is the pronoun, never the start of another."""
+
+
+def voice(sentence: str, language: str, going_on: bool = False) -> str | None:
+    """Return '1' or '3' when a sentence's subject is the leader(s) in that person (a
+    commitment said in the charter's voice), else None. ``going_on``: a third-person
+    pronoun ('de', 'they') counts, the sentence following one said of the leaders."""
+    patterns = VOICE[language]
+    text = sentence.lstrip(" „\"'“«»(")
+    for person in ("3", "1"):
+        if re.match(patterns["prefix"] + patterns[person], text):
+            return person
+    if going_on and re.match(patterns["prefix"] + patterns["again"], text):
+        return "3"
+    return None
+
+
+def voiced_commitments(text: str, language: str) -> list[str]:
+    """Return a paragraph's commitments when its first sentence is said of the leaders: each
+    sentence in the same voice starts one, and a sentence said of anything else ('Det giver
+    tillid …', 'Vi skaber …' after 'Lederne …') goes on the one before it. [] otherwise."""
+    found = sentences(text)
+    person = voice(found[0], language) if found else None
+    if person is None:
+        return []
+    out = [found[0]]
+    for sentence in found[1:]:
+        if voice(sentence, language, going_on=person == "3") == person:
+            out.append(sentence)
+        else:
+            out[-1] += " " + sentence
+    return out
+
+
+def _prose_lists(elements_: list[Element], language: str) -> list[Element]:
+    """Find the commitments of a document without lists, printed as running prose.
+
+    A paragraph whose first sentence is said of the leaders, in the first or the third
+    person (``voiced_commitments``), is a list of commitments set as prose (``style:
+    prose``: the booklet runs them on as the one paragraph the document prints). After a
+    lead-in that ends with ':' (up to the next heading), every paragraph is a list, one
+    commitment a sentence (or as above, when said of the leaders), until a paragraph that is
+    not said of them follows paragraphs that were: that one, and those after it, stay text."""
     out: list[Element] = []
-    current: Element | None = None
+    lead: Element | None = None  # a lead-in waiting for the first list of its run
+    in_run = voiced_run = False
     for element in elements_:
-        if current is not None and element.kind == "paragraph":
-            current.items += sentences(element.text)
+        if element.kind != "paragraph":
+            if lead is not None:
+                out.append(lead)
+            lead, in_run, voiced_run = None, False, False
+            out.append(element)
             continue
-        current = None
-        if element.kind == "paragraph" and element.text.rstrip().endswith(":"):
-            current = Element("list", lead=element.text, prose=True)
-            out.append(current)
+        if element.text.rstrip().endswith(":"):
+            if lead is not None:
+                out.append(lead)
+            lead, in_run, voiced_run = element, True, False
             continue
-        out.append(element)
-    return (
-        [e for e in out if not (e.kind == "list" and not e.items)]
-        if any(e.kind == "list" and e.items for e in out)
-        else elements_
-    )
+        items = voiced_commitments(element.text, language)
+        if items:
+            voiced_run = voiced_run or in_run
+        elif in_run and not voiced_run:
+            items = sentences(element.text)
+        else:
+            in_run = False
+        if not items:
+            if lead is not None:
+                out.append(lead)
+                lead = None
+            out.append(element)
+            continue
+        out.append(
+            Element("list", lead=lead.text if lead else "", items=items, style="prose")
+        )
+        lead = None
+    if lead is not None:
+        out.append(lead)
+    return out if any(e.kind == "list" for e in out) else elements_
 
 
 def _split_chunk(chunk: _Chunk) -> list[_Chunk]:
@@ -1059,7 +1144,7 @@ def _naming(chunk: _Chunk, fallback: str) -> dict:
 def charter(elements_: list[Element], slug: str, language: str) -> dict:
     """Return the draft source's data: meta, front passages, sections, back passages."""
     if not any(e.kind == "list" and not _questions_only(e) for e in elements_):
-        elements_ = _prose_lists(elements_)
+        elements_ = _prose_lists(elements_, language)
     title, chunks = _chunks(elements_)
     chunks = [part for chunk in chunks for part in _split_chunk(chunk)]
     ids = _Ids()
