@@ -5,7 +5,9 @@ damage of the trip out of a PDF (words broken across lines, list markers left be
 furniture, blocks printed twice, repeated pull quotes, a sentence resumed after a page
 break) and recognises the charter's structure: title, chapters and headings, paragraphs,
 lists and their lead-ins. Each list item becomes a commitment; a commitment that ends a
-sentence begun by its lead-in gets a ``card:`` wording where the rule is mechanical.
+sentence begun by its lead-in gets a ``card:`` wording where the rule is mechanical. A
+document that prints no list at all (its commitments written as running prose) gets them
+from its paragraphs said of the leaders ('Lederne …', 'Vi …'), each a ``style: prose`` list.
 
 The stages are plain functions: ``read_lines`` (file → lines with the hints a format
 gives), ``blocks`` (lines → repaired blocks), ``elements`` (blocks → headings, paragraphs,
@@ -77,6 +79,7 @@ class Element:
     items: list[str] = field(default_factory=list)
     numbered: bool = False
     style: str = ""  # "paragraphs": each item a paragraph; "prose": items run on as one
+    cards: dict[str, str] = field(default_factory=dict)  # an item's card wording, if made
     styled: bool = False  # a heading the document marks as one (a Word style, Markdown '#')
 
 
@@ -824,9 +827,7 @@ def card_wording(lead: str, item: str, language: str) -> str | None:
     # the lead's own language only: a Danish lead-in may begin with 'I' ('I Ballerup
     # Kommune defineres god ledelse som:'), the preposition, not the English pronoun
     said = r"(?i:jeg|vi)" if language == "da" else r"(?:I|(?i:we))"
-    subject = re.search(
-        rf"(?:^|,\s*|\b(?i:at|that)\s+)({said}\b[^,:.]*?)\s*:$", lead
-    )
+    subject = re.search(rf"(?:^|,\s*|\b(?i:at|that)\s+)({said}\b[^,:.]*?)\s*:$", lead)
     if not subject or len(subject[1].split()) > 8:
         return None
     phrase = subject[1]
@@ -891,7 +892,7 @@ def _block_of(element: Element, language: str, commitments: bool):
         items = []
         for item in element.items:
             commitment = {"text": item}
-            card = card_wording(element.lead, item, language)
+            card = element.cards.get(item) or card_wording(element.lead, item, language)
             if card and card != item:
                 commitment["card"] = card
             items.append(commitment)
@@ -1049,6 +1050,52 @@ def voiced_commitments(text: str, language: str) -> list[str]:
     return out
 
 
+def voiced_card(sentence: str, language: str, before: str = "") -> str | None:
+    """Return the card's wording of a commitment said of the leaders, where mechanical: the
+    clause that introduces it dropped ('Det betyder, at lederne sikrer …' → 'Lederne sikrer
+    …'), the subject put first ('Derfor udviser gode ledere …' → 'Gode ledere udviser …'),
+    'de'/'they' named from the commitment ``before`` ('Og de prioriterer …' → 'Lederne
+    prioriterer …'). None when the sentence reads alone already."""
+    patterns = VOICE[language]
+    text = sentence.strip()
+    subject = rf"({patterns['3']}|{patterns['1']}|{patterns['again']})"
+    clause = (
+        r"(?i:(?:det|dette)\s+(?:betyder|indebærer|vil\s+sige)\s*,?\s+at|og|men|samt|så)\s+"
+        if language == "da"
+        else r"(?i:(?:this|that|it)\s+means\s*,?\s+(?:that\s+)?|and|but|so"
+        r"|(?:therefore|also|in\s+addition|furthermore|moreover|as\s+a\s+result),?)\s*"
+    )
+    m = re.match(clause + subject + r"\s+(.*)$", text, re.S)
+    if m:
+        named, rest = m[1], m[2]
+    else:
+        m = re.match(
+            r"(?i:derfor|desuden|derudover|samtidig|dermed|også|endelig|ligeledes|således)\s+"
+            r"([^\W\d_]+)\s+" + subject + r"\s+(.*)$",
+            text,
+            re.S,
+        )
+        if not m or language != "da":
+            named, rest = "", ""
+        else:
+            named, rest = m[2], m[1] + " " + m[3]
+    if not named and re.match(patterns["again"] + r"\s", text):
+        named, rest = text.split(None, 1)
+    if not named:
+        return None
+    if re.fullmatch(patterns["again"], named):
+        earlier = re.search(
+            r"\b(lederne|gode ledere|ledere|leaders|the leaders|good leaders)\b",
+            before,
+            re.IGNORECASE,
+        )
+        if not earlier:
+            return None
+        named = earlier[1]
+    named = named[:1].upper() + named[1:]
+    return f"{named} {rest}"
+
+
 def _prose_lists(elements_: list[Element], language: str) -> list[Element]:
     """Find the commitments of a document without lists, printed as running prose.
 
@@ -1086,9 +1133,12 @@ def _prose_lists(elements_: list[Element], language: str) -> list[Element]:
                 lead = None
             out.append(element)
             continue
-        out.append(
-            Element("list", lead=lead.text if lead else "", items=items, style="prose")
-        )
+        made = Element("list", lead=lead.text if lead else "", items=items, style="prose")
+        for n, item in enumerate(items):
+            card = voiced_card(item, language, items[n - 1] if n else "")
+            if card and card != item:
+                made.cards[item] = card
+        out.append(made)
         lead = None
     if lead is not None:
         out.append(lead)
