@@ -106,3 +106,22 @@ def test_a_new_an_empty_and_a_built_folder_are_fine(project, capsys):
     assert (project / "empty" / ".charterpress-manifest.json").is_file()
     assert main([*BUILD, "--out", "empty"]) == 0  # a build's own folder, built again
     assert snapshot(project / "site") == {"index.html": b"<p>our intranet page</p>\n"}
+
+
+def test_dist_holding_only_the_drafts_of_build_draft_is_ours(project, capsys):
+    """The README's order: import, `serve --draft` (dist/drafts/), then the first `build`."""
+    assert main(["build", "-q", "--draft", "--only", "cards", "--no-preview"]) == 0
+    assert sorted(p.name for p in (project / "dist").iterdir()) == ["drafts"]
+    assert main(BUILD) == 0, capsys.readouterr().err
+    assert (project / "dist" / ".charterpress-manifest.json").is_file()
+    assert (project / "dist" / "drafts" / ".charterpress-manifest.json").is_file()
+
+
+def test_a_folder_holding_a_folder_that_is_not_ours_is_still_refused(project, capsys):
+    (project / "site").rename(project / "out")
+    (project / "out" / "index.html").rename(project / "out" / "keep.html")
+    (project / "holder").mkdir()
+    (project / "out").rename(project / "holder" / "site")
+    assert refused(project, "holder", capsys)[0].startswith(
+        "charterpress: --out holder: holds files"
+    )

@@ -210,7 +210,7 @@ def serve(args, options) -> int:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     host, port = server.server_address[:2]
-    print(f"serving http://{host}:{port}/ (dist/ from {out_dir})", flush=True)
+    print(f"serving http://{host}:{port}/ (the files of {out_dir}/)", flush=True)
     stop = threading.Event()
     try:  # Ctrl-C: watch raises KeyboardInterrupt, and the command exits 130
         watch(

@@ -52,7 +52,7 @@ def watch(
     roots = _source_roots(paths, default_dir)
     data = [*project.layers("layouts"), *project.layers("assets")]
     watched = [*roots, *data, *_image_folders(find_sources(paths, default_dir))]
-    shown = ", ".join(_shown(p) for p in watched)
+    shown = ", ".join(dict.fromkeys(_shown(p) for p in watched))  # images beside sources/: once
     if not verbose:  # the products' notes ('card 4 shrunk …') are counted in each line
         logging.getLogger("charterpress.pipeline").setLevel(logging.ERROR)
     logging.getLogger("watchfiles").setLevel(logging.ERROR)

@@ -5,7 +5,9 @@ damage of the trip out of a PDF (words broken across lines, list markers left be
 furniture, blocks printed twice, repeated pull quotes, a sentence resumed after a page
 break) and recognises the charter's structure: title, chapters and headings, paragraphs,
 lists and their lead-ins. Each list item becomes a commitment; a commitment that ends a
-sentence begun by its lead-in gets a ``card:`` wording where the rule is mechanical.
+sentence begun by its lead-in gets a ``card:`` wording where the rule is mechanical. A
+document that prints no list at all (its commitments written as running prose) gets them
+from its paragraphs said of the leaders ('Lederne …', 'Vi …'), each a ``style: prose`` list.
 
 The stages are plain functions: ``read_lines`` (file → lines with the hints a format
 gives), ``blocks`` (lines → repaired blocks), ``elements`` (blocks → headings, paragraphs,
@@ -76,7 +78,8 @@ class Element:
     lead: str = ""
     items: list[str] = field(default_factory=list)
     numbered: bool = False
-    prose: bool = False  # a list the document prints as paragraphs after its lead-in
+    style: str = ""  # "paragraphs": each item a paragraph; "prose": items run on as one
+    cards: dict[str, str] = field(default_factory=dict)  # an item's card wording, if made
     styled: bool = False  # a heading the document marks as one (a Word style, Markdown '#')
 
 
@@ -821,9 +824,10 @@ def card_wording(lead: str, item: str, language: str) -> str | None:
     if alone and item[:1].isalpha():
         pronoun = alone[1] if alone[1] == "I" else alone[1].capitalize()
         return f"{pronoun} {item[:1].lower() + item[1:]}"
-    subject = re.search(
-        r"(?:^|,\s*|\bat\s+|\bthat\s+)((?:jeg|vi|I|we)\b[^,:.]*?)\s*:$", lead, re.IGNORECASE
-    )
+    # the lead's own language only: a Danish lead-in may begin with 'I' ('I Ballerup
+    # Kommune defineres god ledelse som:'), the preposition, not the English pronoun
+    said = r"(?i:jeg|vi)" if language == "da" else r"(?:I|(?i:we))"
+    subject = re.search(rf"(?:^|,\s*|\b(?i:at|that)\s+)({said}\b[^,:.]*?)\s*:$", lead)
     if not subject or len(subject[1].split()) > 8:
         return None
     phrase = subject[1]
@@ -882,13 +886,13 @@ def _block_of(element: Element, language: str, commitments: bool):
         block["lead"] = element.lead
     if element.numbered:
         block["style"] = "numbered"
-    if element.prose:
-        block["style"] = "paragraphs"
+    if element.style:
+        block["style"] = element.style
     if commitments:
         items = []
         for item in element.items:
             commitment = {"text": item}
-            card = card_wording(element.lead, item, language)
+            card = element.cards.get(item) or card_wording(element.lead, item, language)
             if card and card != item:
                 commitment["card"] = card
             items.append(commitment)
@@ -988,26 +992,157 @@ def sentences(text: str) -> list[str]:
     return [t for t in out if t]
 
 
-def _prose_lists(elements_: list[Element]) -> list[Element]:
-    """In a document without lists, read the paragraphs after a lead-in that ends with ':'
-    (up to the next heading) as its list, one commitment a sentence."""
-    out: list[Element] = []
-    current: Element | None = None
-    for element in elements_:
-        if current is not None and element.kind == "paragraph":
-            current.items += sentences(element.text)
-            continue
-        current = None
-        if element.kind == "paragraph" and element.text.rstrip().endswith(":"):
-            current = Element("list", lead=element.text, prose=True)
-            out.append(current)
-            continue
-        out.append(element)
-    return (
-        [e for e in out if not (e.kind == "list" and not e.items)]
-        if any(e.kind == "list" and e.items for e in out)
-        else elements_
+VOICE = {
+    "da": {
+        "prefix": r"(?i:(?:det|dette)\s+(?:betyder|indebærer|vil\s+sige)\s*,?\s+at\s+"
+        r"|(?:og|men|samt|så)\s+"
+        r"|(?:derfor|desuden|derudover|samtidig|dermed|også|endelig|ligeledes|således)\s+"
+        r"[^\W\d_]+\s+)?",
+        "3": r"(?i:(?:gode|vores|vore|alle)\s+ledere|lederen|lederne|ledere"
+        r"|en\s+(?:god\s+)?leder|den\s+enkelte\s+leder|god\s+ledelse)\b",
+        "1": r"(?i:jeg|vi|som\s+ledere?\s*,?\s+[^\W\d_]+\s+(?:jeg|vi))\b",
+        "again": r"(?i:de)\b",
+    },
+    "en": {
+        "prefix": r"(?i:(?:this|that|it)\s+means\s*,?\s+(?:that\s+)?|(?:and|but|so)\s+"
+        r"|(?:therefore|also|in\s+addition|furthermore|moreover|as\s+a\s+result),?\s+)?",
+        "3": r"(?i:(?:(?:good|our|all|every|each|the|a|a\s+good)\s+)?(?:leaders?|managers?)"
+        r"|good\s+leadership)\b",
+        "1": r"(?:I|(?i:we)|(?i:as\s+(?:an?\s+)?(?:leaders?|managers?)\s*,?\s+)(?:I|(?i:we)))\b",
+        "again": r"(?i:they)\b",
+    },
+}
+"""Who a sentence is said of, when it is said of the leaders: the third person ('Lederne
+sikrer …', 'Det betyder, at lederen …', 'Derfor udviser gode ledere …', 'Good leaders …')
+or the first ('Jeg …', 'Vi …', 'Som leder skaber jeg …', 'As a leader, I …'); 'again' is a
+pronoun that goes on a third-person sentence ('De leder …', 'Og de prioriterer …'). English
+'I' only as a capital: the word is the pronoun, never the start of another."""
+
+
+def voice(sentence: str, language: str, going_on: bool = False) -> str | None:
+    """Return '1' or '3' when a sentence's subject is the leader(s) in that person (a
+    commitment said in the charter's voice), else None. ``going_on``: a third-person
+    pronoun ('de', 'they') counts, the sentence following one said of the leaders."""
+    patterns = VOICE[language]
+    text = sentence.lstrip(" „\"'“«»(")
+    for person in ("3", "1"):
+        if re.match(patterns["prefix"] + patterns[person], text):
+            return person
+    if going_on and re.match(patterns["prefix"] + patterns["again"], text):
+        return "3"
+    return None
+
+
+def voiced_commitments(text: str, language: str) -> list[str]:
+    """Return a paragraph's commitments when its first sentence is said of the leaders: each
+    sentence in the same voice starts one, and a sentence said of anything else ('Det giver
+    tillid …', 'Vi skaber …' after 'Lederne …') goes on the one before it. [] otherwise."""
+    found = sentences(text)
+    person = voice(found[0], language) if found else None
+    if person is None:
+        return []
+    out = [found[0]]
+    for sentence in found[1:]:
+        if voice(sentence, language, going_on=person == "3") == person:
+            out.append(sentence)
+        else:
+            out[-1] += " " + sentence
+    return out
+
+
+def voiced_card(sentence: str, language: str, before: str = "") -> str | None:
+    """Return the card's wording of a commitment said of the leaders, where mechanical: the
+    clause that introduces it dropped ('Det betyder, at lederne sikrer …' → 'Lederne sikrer
+    …'), the subject put first ('Derfor udviser gode ledere …' → 'Gode ledere udviser …'),
+    'de'/'they' named from the commitment ``before`` ('Og de prioriterer …' → 'Lederne
+    prioriterer …'). None when the sentence reads alone already."""
+    patterns = VOICE[language]
+    text = sentence.strip()
+    subject = rf"({patterns['3']}|{patterns['1']}|{patterns['again']})"
+    clause = (
+        r"(?i:(?:det|dette)\s+(?:betyder|indebærer|vil\s+sige)\s*,?\s+at|og|men|samt|så)\s+"
+        if language == "da"
+        else r"(?i:(?:this|that|it)\s+means\s*,?\s+(?:that\s+)?|and|but|so"
+        r"|(?:therefore|also|in\s+addition|furthermore|moreover|as\s+a\s+result),?)\s*"
     )
+    m = re.match(clause + subject + r"\s+(.*)$", text, re.S)
+    if m:
+        named, rest = m[1], m[2]
+    else:
+        m = re.match(
+            r"(?i:derfor|desuden|derudover|samtidig|dermed|også|endelig|ligeledes|således)\s+"
+            r"([^\W\d_]+)\s+" + subject + r"\s+(.*)$",
+            text,
+            re.S,
+        )
+        if not m or language != "da":
+            named, rest = "", ""
+        else:
+            named, rest = m[2], m[1] + " " + m[3]
+    if not named and re.match(patterns["again"] + r"\s", text):
+        named, rest = text.split(None, 1)
+    if not named:
+        return None
+    if re.fullmatch(patterns["again"], named):
+        earlier = re.search(
+            r"\b(lederne|gode ledere|ledere|leaders|the leaders|good leaders)\b",
+            before,
+            re.IGNORECASE,
+        )
+        if not earlier:
+            return None
+        named = earlier[1]
+    named = named[:1].upper() + named[1:]
+    return f"{named} {rest}"
+
+
+def _prose_lists(elements_: list[Element], language: str) -> list[Element]:
+    """Find the commitments of a document without lists, printed as running prose.
+
+    A paragraph whose first sentence is said of the leaders, in the first or the third
+    person (``voiced_commitments``), is a list of commitments set as prose (``style:
+    prose``: the booklet runs them on as the one paragraph the document prints). After a
+    lead-in that ends with ':' (up to the next heading), every paragraph is a list, one
+    commitment a sentence (or as above, when said of the leaders), until a paragraph that is
+    not said of them follows paragraphs that were: that one, and those after it, stay text."""
+    out: list[Element] = []
+    lead: Element | None = None  # a lead-in waiting for the first list of its run
+    in_run = voiced_run = False
+    for element in elements_:
+        if element.kind != "paragraph":
+            if lead is not None:
+                out.append(lead)
+            lead, in_run, voiced_run = None, False, False
+            out.append(element)
+            continue
+        if element.text.rstrip().endswith(":"):
+            if lead is not None:
+                out.append(lead)
+            lead, in_run, voiced_run = element, True, False
+            continue
+        items = voiced_commitments(element.text, language)
+        if items:
+            voiced_run = voiced_run or in_run
+        elif in_run and not voiced_run:
+            items = sentences(element.text)
+        else:
+            in_run = False
+        if not items:
+            if lead is not None:
+                out.append(lead)
+                lead = None
+            out.append(element)
+            continue
+        made = Element("list", lead=lead.text if lead else "", items=items, style="prose")
+        for n, item in enumerate(items):
+            card = voiced_card(item, language, items[n - 1] if n else "")
+            if card and card != item:
+                made.cards[item] = card
+        out.append(made)
+        lead = None
+    if lead is not None:
+        out.append(lead)
+    return out if any(e.kind == "list" for e in out) else elements_
 
 
 def _split_chunk(chunk: _Chunk) -> list[_Chunk]:
@@ -1059,7 +1194,7 @@ def _naming(chunk: _Chunk, fallback: str) -> dict:
 def charter(elements_: list[Element], slug: str, language: str) -> dict:
     """Return the draft source's data: meta, front passages, sections, back passages."""
     if not any(e.kind == "list" and not _questions_only(e) for e in elements_):
-        elements_ = _prose_lists(elements_)
+        elements_ = _prose_lists(elements_, language)
     title, chunks = _chunks(elements_)
     chunks = [part for chunk in chunks for part in _split_chunk(chunk)]
     ids = _Ids()

@@ -6,7 +6,9 @@
   ``sources/``, ``layouts/`` and ``assets/`` or any folder inside them: a build replaces and
   removes files in its output folder;
 - an existing folder that is not empty and holds no charterpress manifest (someone's
-  ``site/`` with an ``index.html``): it is not a build's output;
+  ``site/`` with an ``index.html``): it is not a build's output; unless all it holds are
+  output folders of ours (``dist/`` holding only the ``dist/drafts/`` of ``build --draft`` or
+  ``serve --draft``, made before the first ``build``);
 - a file where the folder should be, and a folder that cannot be written (one plain line,
   found by really creating and removing a probe, before a minute of rendering is spent).
 """
@@ -57,7 +59,7 @@ def check(out: Path) -> None:
             entries = set(os.listdir(real))
         except OSError as error:
             raise _refuse(out, f"cannot be read ({error.strerror})") from None
-        if entries and MANIFEST not in entries:
+        if entries and MANIFEST not in entries and not all(_ours(real / e) for e in entries):
             raise _refuse(
                 out,
                 "holds files but no charterpress build (no "
@@ -85,6 +87,11 @@ def check_folders(out: Path, slugs: list[str]) -> None:
                 if not real.is_relative_to(root):
                     raise _refuse(out, f"{name} leads out of the output folder (a symlink)")
                 _probe(sub, real)
+
+
+def _ours(entry: Path) -> bool:
+    """Whether an entry of a folder is itself a charterpress output folder."""
+    return entry.is_dir() and not entry.is_symlink() and (entry / MANIFEST).is_file()
 
 
 def _probe(out: Path, real: Path) -> None:
