@@ -36,6 +36,24 @@ settings.load_profile(PROFILE)
 FUZZ = PROFILE == "fuzz"
 
 
+LONGEST_FIRST = (
+    "test_properties.py",
+    "test_any_charter.py",
+    "test_facilitation.py",
+    "test_browser.py",
+    "test_pdfx.py",
+    "test_mutations.py",
+)
+"""The files that take longest (``--durations``), started first: under ``pytest -n 2 --dist
+loadfile`` a file is a unit of work, and a long one taken last leaves the other process idle."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put the longest files first (stable otherwise): the same order in every process."""
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
 def load(path: Path) -> Source:
     """Return the validated Source of a file; fail the test with its problems otherwise."""
     source, problems = validate_source(read_source(path))
