@@ -112,6 +112,8 @@ def _parser() -> argparse.ArgumentParser:
             "--out", type=Path, metavar="DIR", help="output folder (default: dist in the project)"
         )
 
+    from .products import registry
+
     def rendering(p: argparse.ArgumentParser, jobs: int = os.cpu_count() or 1) -> None:
         p.add_argument(
             "--marks",
@@ -120,7 +122,7 @@ def _parser() -> argparse.ArgumentParser:
         )
         p.add_argument(
             "--only",
-            choices=("cards", "booklet"),
+            choices=registry.names(),  # every product folder registered (products/registry.py)
             action="append",
             help="build only these products (repeatable)",
         )
@@ -286,7 +288,7 @@ def _options(args: argparse.Namespace, *, previews: bool = True, force: bool = F
     return Options(
         draft=getattr(args, "draft", False),
         marks=args.marks,
-        products=tuple(args.only) if args.only else ("cards", "booklet"),
+        products=tuple(args.only or ()),  # none named: every registered product
         force=force,
         jobs=max(1, args.jobs),
         previews=previews,

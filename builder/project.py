@@ -10,6 +10,7 @@ one. The renderer reads exactly these two trees: the project folder and the pack
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
@@ -42,6 +43,47 @@ def layers(*parts: str) -> list[Path]:
         if folder.is_dir() and folder not in found:
             found.append(folder)
     return found
+
+
+NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
+"""A theme's folder name or a language's code: ``civic``, ``da``, ``pt-br``."""
+
+
+def themes() -> tuple[str, ...]:
+    """Return the themes a charter may name, sorted: the registry of themes.
+
+    A theme is a folder ``layouts/themes/NAME/`` holding a ``theme.yaml``, in the package or in
+    the project: a new theme is its folder and nothing else (the schema's enum, ``check`` and
+    the tests read this list).
+    """
+    return tuple(
+        sorted(
+            {
+                child.name
+                for folder in layers("layouts", "themes")
+                for child in folder.iterdir()
+                if NAME.fullmatch(child.name) and (child / "theme.yaml").is_file()
+            }
+        )
+    )
+
+
+def languages() -> tuple[str, ...]:
+    """Return the languages a charter may be written in, sorted: one labels file each.
+
+    A language is a file ``layouts/labels/LANG.yaml`` (the fixed words: *Refleksion*, *Indhold* …)
+    in the package or in the project; its hyphenation patterns come from pyphen.
+    """
+    return tuple(
+        sorted(
+            {
+                child.stem
+                for folder in layers("layouts", "labels")
+                for child in folder.glob("*.yaml")
+                if NAME.fullmatch(child.stem) and child.is_file()
+            }
+        )
+    )
 
 
 def find(*parts: str) -> Path:

@@ -56,7 +56,8 @@ class Options:
 
     marks: bool = False
     """Crop marks outside the bleed on the print-shop PDFs."""
-    products: tuple[str, ...] = ("cards", "booklet")
+    products: tuple[str, ...] = ()
+    """The products to make, by their registered names (``products/registry.py``); none: all."""
     force: bool = False
     """Rebuild even when nothing changed."""
     jobs: int = 1

@@ -120,9 +120,13 @@ def no_warnings(caplog):
 
 def cached_make_products(source: Source, options: Options) -> list[Product]:
     """Stand in for pipeline.make_products with the session's cached renders (same output)."""
+    from charterpress.products import registry
+
     made: list[Product] = []
-    for product in options.products:
-        made.extend(products_of(Path(source.name).resolve(), product, marks=options.marks).values())
+    for product in registry.chosen(options.products):
+        made.extend(
+            products_of(Path(source.name).resolve(), product.name, marks=options.marks).values()
+        )
     return made
 
 

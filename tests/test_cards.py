@@ -16,7 +16,7 @@ from charterpress.layout.templates import labels
 from charterpress.prepress import impose
 from charterpress.prepress.sheets import OFFICE_MARK_PT, mm
 from charterpress.products.cards import deck as cards
-from charterpress.text import colours, reading
+from charterpress.text import colours, hyphenate, reading
 from charterpress.values import Options
 from conftest import DATA, SLUGS, SOURCES, load, products_of
 from pypdf import PdfReader
@@ -237,9 +237,17 @@ def test_the_hyphenation_dictionary_loads(language: str) -> None:
     cards.check_hyphenation(language)
 
 
-def test_a_missing_hyphenation_dictionary_fails_the_build() -> None:
+def test_a_missing_hyphenation_dictionary_fails_the_build(monkeypatch) -> None:
+    """A shipped language whose pyphen patterns are gone is a broken install: the build stops."""
+    monkeypatch.setattr(cards.pyphen, "language_fallback", lambda name: None)
     with pytest.raises(BuildError, match="no hyphenation dictionary"):
-        cards.check_hyphenation("xx")
+        cards.check_hyphenation("da")
+
+
+def test_a_language_pyphen_does_not_know_breaks_words_only_at_its_exceptions() -> None:
+    cards.check_hyphenation("kl")  # Greenlandic: a project's own labels, no pyphen patterns
+    assert hyphenate.pattern_breaks("inuusuttut", "kl") == ()
+    assert hyphenate.pattern_breaks("leadership", "en")
 
 
 def test_card_text_keeps_words_whole_unless_one_is_longer_than_a_line() -> None:

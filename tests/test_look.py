@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from charterpress import project
 from charterpress.layout import templates as layouts
 from charterpress.products.booklet import handbook as booklet
 from charterpress.products.cards import deck as cards
@@ -148,7 +149,7 @@ def test_the_five_municipalities_use_at_least_three_themes_and_five_palettes() -
     assert len({load(p).charter.monogram for p in shipped}) == 5
 
 
-@pytest.mark.parametrize("theme", ["civic", "classic", "signal"])
+@pytest.mark.parametrize("theme", project.themes())
 def test_each_theme_loads_only_bundled_fonts_with_their_licences(theme: str) -> None:
     look = layouts.look(theme)
     fonts = Path(__file__).resolve().parent.parent / "assets" / "fonts"

@@ -13,6 +13,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 import yaml
+from charterpress import project
 from charterpress.layout.render import to_document
 from charterpress.products.booklet import handbook as booklet
 from charterpress.products.booklet import pages
@@ -21,7 +22,7 @@ from conftest import DATA, SOURCES, load, products_of
 MM = 72 / 25.4
 ENGLISH = DATA / "booklet-english.yaml"
 BOOKLETS = [*sorted(SOURCES.glob("*.yaml")), DATA / "unlike-the-five.yaml", ENGLISH]
-THEMES = ("civic", "classic", "signal")
+THEMES = project.themes()
 SENTENCE = (
     "Every part of this organisation answers to the people it serves, and the leaders who guide "
     "its work carry that answer into each decision, each meeting and each conversation."

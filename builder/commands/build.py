@@ -21,7 +21,7 @@ from .. import __version__, project
 from ..errors import BuildError, CharterError, Problem, SourceError
 from ..output import outdir, reproducible
 from ..output.write import PREVIEWS, Manifest, locked, tree_digest, write_all
-from ..products import index
+from ..products import index, registry
 from ..source.draft import drafting as _drafting
 from ..source.load import RawSource, find_sources, read_source
 from ..values import Built, Options, Product, Shrunk, sha256
@@ -148,20 +148,17 @@ def make_products(source: Source, options: Options) -> list[Product]:
     ``booklet``, on the layout they made); every embedded font a bundled one.
     """
     from ..layout import proof, render, textlayer
-    from ..products import booklet
-    from ..products.cards import deck
     from ..text import hyphenate
 
     proof.check_glyphs(source)
-    makers = {"cards": deck.make, "booklet": booklet.make}
     products: list[Product] = []
     with (
         reproducible.source_date(source.charter),  # fonts subset by fontTools get this date
         hyphenate.charter_exceptions(source.hyphenation),  # SLUG.hyphenation.txt
         render.fonts_embedded() as embedded,
     ):
-        for name in options.products:
-            products.extend(makers[name](source, options))
+        for product in registry.chosen(options.products):  # the registered products, in order
+            products.extend(product.make(source, options))
     proof.check_embedded_fonts(source, embedded, products)
     textlayer.check_products(source, products)  # the screen booklet's text layer: the source's words
     if any(p.name.endswith("-print.pdf") for p in products) and not options.draft:
@@ -199,7 +196,7 @@ def inputs_key(raw: RawSource, options: Options) -> str:
                 sha256(raw.hyphenation) if raw.hyphenation is not None else "",
                 _code_digest(project.root()),
                 repr(options.marks),
-                ",".join(options.products),
+                ",".join(p.name for p in registry.chosen(options.products)),
                 "draft" if options.draft else "",
                 repr(reproducible.from_environment()),
             )

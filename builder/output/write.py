@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import project
+from ..products import registry
 from ..errors import BuildError
 from ..source.slugs import SLUG_PATTERN, inside
 from ..values import Product, Shrunk, sha256
@@ -29,7 +30,7 @@ LOCK_WAIT = 600.0
 """Seconds a build waits for another build writing the same output folder."""
 MAX_INPUT_BYTES = 200_000_000
 """The largest file a manifest's inputs may name (an image)."""
-SUBFOLDERS = (PREVIEWS, "cards", "booklet")
+SUBFOLDERS = (PREVIEWS, *registry.folders())
 """The folders inside ``dist/SLUG/`` that products are written into (face PNGs, the HTML edition)."""
 _FILE_NAME = re.compile(rf"(({'|'.join(SUBFOLDERS)})/)?[a-z0-9][a-z0-9.-]*")
 """A file name in the manifest: ``glostrup-booklet.pdf``, ``preview/glostrup-cards.png``."""

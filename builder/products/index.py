@@ -16,21 +16,11 @@ from urllib.parse import quote
 
 from ..errors import CharterError
 from ..output.write import PREVIEWS, Manifest, write_atomic
+from . import registry
 
 INDEX = "index.html"
 TEMPLATE = "index.html"
 
-# (file name after 'SLUG-', group, label key). The office sheets' label depends on the charter.
-KNOWN = (
-    ("booklet.pdf", "booklet", "for_screen"),
-    ("booklet-print.pdf", "booklet", "for_print_shop"),
-    ("booklet-imposed.pdf", "booklet", "for_office_booklet"),
-    ("booklet.epub", "booklet", "for_ebook"),
-    ("cards-print.pdf", "cards", "for_print_shop"),
-    ("cards-sheets.pdf", "cards", None),
-    ("cards-slides.pdf", "cards", "for_shared_screen"),
-    ("guide.pdf", "cards", "for_facilitator"),
-)
 COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 SPREAD = re.compile(r"-booklet-(\d+)(?:-(\d+))?\.png$")
 FACE_PNG = re.compile(r"^cards/.+-card-(\d+)-(front|back)\.png$")
@@ -161,27 +151,19 @@ def _entry(out_dir: Path, slug: str, data: dict) -> Entry | None:
         words=words,
     )
     pdfs = dict(data["files"])
-    groups = {
-        "booklet": Group(str(words["handbook"])),
-        "cards": Group(str(words["dialogue_cards"])),
-    }
-    for suffix, group, key in KNOWN:
-        name = f"{slug}-{suffix}"
-        if name in pdfs:
-            key = key or _office_sheets_key(info)
-            label = str(words[key])
-            groups[group].files.append(
-                _file(slug, name, data, label[:1].upper() + label[1:], words)
-            )
-            del pdfs[name]
-    if "booklet/index.html" in pdfs:  # the HTML edition (builder/products/booklet/edition.py), first of its group
-        label = str(words["for_reading"])
-        edition = _file(slug, "booklet/index.html", data, label[:1].upper() + label[1:], words)
-        groups["booklet"].files.insert(0, edition)
-        del pdfs["booklet/index.html"]
+    groups = []
+    for product in sorted(registry.registered().values(), key=lambda p: (p.page, p.name)):
+        group = Group(str(words[product.group]))
+        for pattern, key in product.files:  # the registered files, in the product's order
+            name = pattern.format(slug=slug)
+            if name in pdfs:
+                label = str(words[key or _office_sheets_key(info)])
+                group.files.append(_file(slug, name, data, label[:1].upper() + label[1:], words))
+                del pdfs[name]
+        groups.append(group)
     other = Group(str(words["other_files"]))
     other.files = [_file(slug, n, data, n, words) for n in sorted(pdfs)]
-    entry.groups = [g for g in (*groups.values(), other) if g.files]
+    entry.groups = [g for g in (*groups, other) if g.files]
     previews = data.get("previews") or {}
     if previews.get("key") == data.get("key") and _on_disk(folder, previews.get("files")):
         _add_previews(entry, previews, words)

@@ -10,6 +10,7 @@ import re
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -20,6 +21,9 @@ from pydantic import (
     model_validator,
 )
 
+from pydantic_core import PydanticCustomError
+
+from .. import project
 from ..text.colours import luminance
 
 _SPACE = re.compile(r"\s+")
@@ -323,13 +327,39 @@ class Contact(_Frozen):
     text: Paragraph | None = None
 
 
+def _one_of(names: tuple[str, ...]) -> str:
+    """Return names as pydantic words its Literal errors: "'civic', 'classic' or 'signal'"."""
+    quoted = [repr(n) for n in names]
+    return " or ".join([", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)
+
+
+def _registered(names: object) -> object:
+    """Return a check that a value is one of ``names()`` (a registry: themes, languages)."""
+
+    def check(value: str) -> str:
+        known = names()  # type: ignore[operator]
+        if value not in known:
+            raise PydanticCustomError(
+                "literal_error", "Input should be {expected}", {"expected": _one_of(known)}
+            )
+        return value
+
+    return check
+
+
+ThemeName = Annotated[str, Strict(), AfterValidator(_registered(project.themes))]
+"""A theme's name: a folder ``layouts/themes/NAME/`` of the package or the project."""
+Language = Annotated[str, Strict(), AfterValidator(_registered(project.languages))]
+"""A language code with a labels file ``layouts/labels/LANG.yaml`` (da, en, or a project's own)."""
+
+
 class Meta(_Frozen):
     """What the charter is and whose it is."""
 
     municipality: Text
     title: Text
     subtitle: Text | None = None
-    language: Literal["da", "en"] = "da"
+    language: Language = "da"
     year: Annotated[int, Strict()] | None = Field(default=None, ge=1900, le=2100)
     version: Text | None = None
     author: Text | None = None
@@ -373,9 +403,9 @@ class Logo(_Frozen):
 class Theme(_Frozen):
     """How the charter looks."""
 
-    name: Literal["civic", "classic", "signal"] = "civic"
+    name: ThemeName = "civic"
     """The theme (layouts/themes/NAME): civic (sans and serif, colour fields), classic
-    (a Garamond book on paper), signal (bold capitals on full colour)."""
+    (a Garamond book on paper), signal (bold capitals on full colour), or a project's own."""
     monogram: Annotated[str, StringConstraints(min_length=1, max_length=3)] | None = None
     """The letters of the typographic mark drawn where no logo is given; defaults to the
     municipality's initial."""

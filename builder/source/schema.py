@@ -408,6 +408,10 @@ def json_schema() -> dict:
         body["contains"] = {"type": "object", "required": ["commitments"]}
     if "Commitment" in defs:  # optional only for `build --draft`: editors require it
         draft.require_question(defs["Commitment"])
+    for definition, key, names in (("Theme", "name", project.themes), ("Meta", "language", project.languages)):
+        if definition in defs:  # the registries' names, as the model checks them
+            prop = {**defs[definition]["properties"][key], "enum": list(names())}
+            defs[definition]["properties"][key] = dict(sorted(prop.items()))
     if "CardSize" in defs:
         size = defs["CardSize"]
         defs["CardSize"] = {

@@ -161,13 +161,17 @@ def exceptions(language: str) -> Exceptions:
 
 
 @lru_cache(maxsize=4)
-def _dictionary(language: str) -> pyphen.Pyphen:
-    return pyphen.Pyphen(lang=PATTERNS.get(language, language), left=LEFT, right=RIGHT)
+def _dictionary(language: str) -> pyphen.Pyphen | None:
+    """Return pyphen's patterns for a language, or None where pyphen has none (a project's own
+    language: its words break only where its exception list says)."""
+    name = pyphen.language_fallback(PATTERNS.get(language, language).replace("-", "_"))
+    return pyphen.Pyphen(lang=name, left=LEFT, right=RIGHT) if name else None
 
 
 def pattern_breaks(word: str, language: str) -> tuple[int, ...]:
-    """Return the break positions pyphen's patterns give a word."""
-    return tuple(_dictionary(language).positions(word))
+    """Return the break positions pyphen's patterns give a word (none without patterns)."""
+    dictionary = _dictionary(language)
+    return tuple(dictionary.positions(word)) if dictionary else ()
 
 
 def word_breaks(word: str, language: str, table: Exceptions | None = None) -> tuple[int, ...]:

@@ -239,8 +239,10 @@ def face_id(card: Card, side: str) -> str:
 
 
 def check_hyphenation(language: str) -> None:
-    """Fail the build if the hyphenation dictionary of ``language`` cannot be loaded."""
-    if pyphen.language_fallback(PATTERNS.get(language, language)) is None:
+    """Fail the build if a shipped language's hyphenation dictionary cannot be loaded (a broken
+    pyphen install). A project's own language without pyphen patterns breaks words only where
+    its exception list says (``hyphenate.pattern_breaks``)."""
+    if language in PATTERNS and pyphen.language_fallback(PATTERNS[language]) is None:
         raise BuildError(f"no hyphenation dictionary for language '{language}' (pyphen)")
 
 
