@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+import yaml
 from charterpress.commands.build import make_products
 from charterpress.errors import BuildError
 from charterpress.layout.templates import labels
@@ -392,3 +393,22 @@ def test_lines_never_end_on_a_short_leading_word() -> None:
     bound = reading.bind("Vi tager ansvar for at lytte til de andre i organisationen", "da")
     assert "for\u00a0at\u00a0lytte" in bound and "til\u00a0de\u00a0andre" in bound
     assert "i\u00a0organisationen" in bound
+
+
+def test_a_card_too_small_for_the_title_cards_method_is_its_located_line(tmp_path, capsys):
+    """The how-to back is set at the floor size already on a tiny card: one line, no IndexError."""
+    data = yaml.safe_load((DATA / "cards-english.yaml").read_text(encoding="utf-8"))
+    data["theme"]["card"] = {"width": 50, "height": 70}
+    path = tmp_path / "tiny.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    from charterpress.__main__ import main
+
+    assert main(["check", str(path)]) == 1
+    errors = [line for line in capsys.readouterr().err.splitlines() if ": note: " not in line]
+    rows = path.read_text().splitlines()
+    line = next(n for n, t in enumerate(rows, 1) if t.strip() == "width: 50")  # the value's line
+    assert errors == [
+        f"{path}:{line}: theme.card: card 1: the method on the title card's back "
+        "(layouts/labels/en.yaml: how_to_steps) does not fit on a 50×70 mm card even at 9 pt; "
+        "choose a larger card"
+    ]

@@ -396,6 +396,9 @@ def _smallest_fitting(
     tried: dict[str, dict[int, weasyprint.Page | None]] = {fid: {0: None} for fid in bad}
     found: dict[str, tuple[float, weasyprint.Page]] = {}
     wanted = {fid: _guess(document, placed[fid], scale.ladder(*by_id[fid])) for fid in bad}
+    hopeless = sorted((fid for fid, steps in wanted.items() if not steps), key=_face_order)
+    if hopeless:  # set at the floor size already (a small card): there is no smaller size to try
+        raise BuildError([_too_long(source, cards, fid) for fid in hopeless])
     while wanted:
         trials: dict[str, tuple[str, float]] = {}
         for fid, steps in wanted.items():
@@ -446,6 +449,8 @@ def _guess(
     ratio = sum(heights) / max(heights[0], 1.0)
     if len(indexes) == 1:
         ratio = max(ratio, _width_ratio(document.pages[indexes[0]]) ** 2, 1.1)
+    if len(sizes) == 1:  # designed at the floor size: nothing smaller to try
+        return []
     target = sizes[0] / math.sqrt(ratio)
     guess = max(1, min(range(len(sizes)), key=lambda i: abs(sizes[i] - target)))
     return sorted({max(1, guess - 1), guess, min(len(sizes) - 1, guess + 1)})
@@ -564,7 +569,8 @@ def _too_long(source: Source, cards: list[Card], fid: str) -> Problem:
     if card.kind == "title" and side == 1:
         words = f"layouts/labels/{source.charter.meta.language}.yaml: how_to_steps"
         message = f"card 1: the method on the title card's back ({words}) does not fit {where}"
-        return Problem(source.name, None, None, "theme.card", message + "; choose a larger card")
+        line = source.line_of("theme.card") or source.line_of("theme")
+        return Problem(source.name, line, None, "theme.card", message + "; choose a larger card")
     if card.kind == "title":
         path = "meta.title"
     elif side == 1:
