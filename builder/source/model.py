@@ -21,8 +21,6 @@ from pydantic import (
     model_validator,
 )
 
-from pydantic_core import PydanticCustomError
-
 from .. import project
 from ..text.colours import luminance
 
@@ -338,10 +336,9 @@ def _registered(names: object) -> object:
 
     def check(value: str) -> str:
         known = names()  # type: ignore[operator]
-        if value not in known:
-            raise PydanticCustomError(
-                "literal_error", "Input should be {expected}", {"expected": _one_of(known)}
-            )
+        if value not in known:  # worded as schema.py words a Literal's error
+            shown = f"'{value}'" if len(value) < 40 else "text"
+            raise ValueError(f"expected one of {_one_of(known)}; got {shown}")
         return value
 
     return check
