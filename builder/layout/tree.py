@@ -43,8 +43,8 @@ def page_box(page: object) -> Box:
     return page._page_box  # type: ignore[attr-defined]
 
 
-def page_type(page: object) -> str | None:
-    """Return the name of the CSS named page a page is laid out as (``@page part``), or None."""
+def page_type(page: object) -> str:
+    """Return the name of the CSS named page a page is laid out as (``@page part``); empty if none."""
     return page_box(page).page_type.name
 
 
