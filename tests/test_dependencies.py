@@ -58,7 +58,9 @@ def tree_uses(path: Path) -> list[tuple[int, str]]:
             ):
                 found.append((node.lineno, f"from {node.module} import …"))
         elif isinstance(node, ast.Import):
-            found += [(node.lineno, f"import {a.name}") for a in node.names if _private_module(a.name)]
+            found += [
+                (node.lineno, f"import {a.name}") for a in node.names if _private_module(a.name)
+            ]
         elif isinstance(node, ast.Attribute):
             chain = ast.unparse(node)
             if _private_module(chain):
