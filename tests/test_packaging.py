@@ -1,9 +1,12 @@
 """Honest packaging: the dependencies are the ones the code imports, and the private APIs we
-lean on (WeasyPrint's layout tree, pypdf's object table) are still where the pins promise.
+lean on (WeasyPrint's layout tree, pydyf's page tree, pypdf's object table) are still where the
+pins promise. The names checked are read from the source where they can be (every attribute
+``layout/tree.py`` reads, every name imported from WeasyPrint, pydyf and pypdf, every ``x._name``),
+so that a new use of a private API fails here until it is checked.
 
 When one of these tests fails after an upgrade, do not loosen the test: update the code that
-reads the private API (cards.too_wide, booklet.layout_problems, sheets.page_form) and the pin
-in pyproject.toml together.
+reads the private API (``layout/tree.py`` for the layout tree, ``sheets.page_form`` …) and the
+pin in pyproject.toml together.
 """
 
 from __future__ import annotations
@@ -88,42 +91,256 @@ def test_the_installed_version_is_inside_the_tested_pin(name):
     )
 
 
-def test_weasyprint_private_layout_tree_is_where_cards_and_booklet_read_it():
-    """cards.too_wide and booklet.layout_problems walk ``Page._page_box``: check every name they use."""
+# --- WeasyPrint's layout tree: every name layout/tree.py reads --------------------------------
+
+TREE = ROOT / "builder" / "layout" / "tree.py"
+SAMPLE = """<style>
+@page { size: 120mm 160mm; margin: 15mm; @top-center { content: 'm' } }
+@page part { margin: 10mm }
+.part { page: part }
+li { list-style-position: outside }
+</style>
+<h2 class="head">Title</h2><p>Text <em>here</em></p><ul><li>Item</li></ul>
+<img src="IMAGE" style="width: 20mm">
+<section class="part"><p>Part</p></section>
+"""
+"""A layout with every kind of box tree.py reads: a margin box, a heading, an inline box, a
+list marker (a ::marker box), a replaced image, a named page."""
+
+
+def tree_reads() -> set[str]:
+    """Return every attribute name ``layout/tree.py`` reads, from its source (AST): ``x.name``
+    (but not on ``self``: its own Rect) and ``getattr(x, "name", …)``."""
+    names = set()
+    for node in ast.walk(ast.parse(TREE.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Attribute):
+            if not (isinstance(node.value, ast.Name) and node.value.id == "self"):
+                names.add(node.attr)
+        elif isinstance(node, ast.Call) and getattr(node.func, "id", None) == "getattr":
+            names.add(node.args[1].value)
+    return names
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    """The laid-out SAMPLE: (document, every box of every page, the root included)."""
     import weasyprint
-    from weasyprint.formatting_structure import boxes
+    from charterpress.layout import tree
+    from PIL import Image
 
-    for name in ("BlockContainerBox", "LineBox", "TextBox", "MarginBox"):
-        assert hasattr(boxes, name), f"WeasyPrint {weasyprint.__version__} moved boxes.{name}"
-    html = (
-        "<style>@page { size: 120mm 80mm; margin: 15mm; @top-center { content: 'm' } }</style>"
-        "<h2>Title</h2><p>Text here</p>"
+    image = tmp_path_factory.mktemp("tree") / "dot.png"
+    Image.new("RGB", (40, 40), "red").save(image)
+    html = SAMPLE.replace("IMAGE", image.as_uri())
+    document = weasyprint.HTML(string=html, base_url=str(image.parent)).render()
+    every = [
+        b for p in document.pages for b in (tree.page_box(p), *tree.descendants(tree.page_box(p)))
+    ]
+    return document, every
+
+
+def test_weasyprint_has_every_name_tree_py_reads(sample):
+    """tree.py is the one reader of WeasyPrint's private layout tree: each attribute it reads is
+    looked for on the objects of a real layout (pages, their page types, boxes, elements), and on
+    str and list for the few it calls on its own strings and stacks."""
+    import weasyprint
+    from charterpress.layout import tree
+
+    document, every = sample
+    reads = tree_reads()
+    assert {"_page_box", "children", "element_tag", "replacement", "page_type"} <= reads
+    objects = [
+        *document.pages,
+        *(tree.page_box(p).page_type for p in document.pages),
+        *every,
+        *(b.element for b in every if getattr(b, "element", None) is not None),
+        "",
+        [],
+    ]
+    missing = sorted(n for n in reads if not any(hasattr(o, n) for o in objects))
+    assert missing == [], (
+        f"WeasyPrint {weasyprint.__version__} has none of {missing}, which layout/tree.py reads: "
+        "update tree.py (and the pin) together"
     )
-    page = weasyprint.HTML(string=html).render().pages[0]
-    assert hasattr(page, "_page_box"), (
-        f"WeasyPrint {weasyprint.__version__} no longer has Page._page_box: "
-        "cards.too_wide and booklet.layout_problems read it"
-    )
-    root = page._page_box
-    assert root.page_type.name is None or isinstance(root.page_type.name, str)
 
-    def walk(box):
-        yield box
-        for child in getattr(box, "children", ()):
-            yield from walk(child)
 
-    every = list(walk(root))
-    blocks = [b for b in every if isinstance(b, boxes.BlockContainerBox)]
-    lines = [b for b in every if isinstance(b, boxes.LineBox)]
-    texts = [b for b in every if isinstance(b, boxes.TextBox)]
-    assert blocks and lines and texts
-    assert any(isinstance(b, boxes.MarginBox) for b in every)
-    block = next(b for b in blocks if any(isinstance(c, boxes.LineBox) for c in b.children))
-    assert isinstance(block.content_box_x() + block.width, float)
-    assert all(isinstance(t.position_x + t.width, float) for t in texts)
-    assert "".join(t.text for t in texts) == "TitleText herem"  # page content, then margin boxes
-    assert "h2" in {getattr(b, "element_tag", None) for b in every}
-    assert any(getattr(b, "element", None) is not None for b in every)
+def test_tree_py_reads_the_layout_as_its_callers_expect(sample):
+    """Each reader of tree.py on the sample: what cards, booklet, images and the proof rely on."""
+    from charterpress.layout import tree
+
+    document, every = sample
+    first, part = document.pages
+    root = tree.page_box(first)
+    assert not tree.page_type(first) and tree.page_type(part) == "part"
+    assert any(tree.is_margin(b) for b in tree.descendants(root))
+    assert not any(tree.is_margin(b) for b in tree.descendants(root, margins=False))
+    assert [tree.text(t) for t in tree.descendants(root, tree.TEXT)][-1] == "m"  # margins last
+    texts = list(tree.line_texts(root))
+    assert texts[:2] == ["Title", "Text here"] and "m" not in texts and "Item" in "".join(texts)
+    for ancestors, line in tree.lines(root):
+        assert ancestors[0] is root and tree.is_line(line)
+    parents = [tree.tag(b) for b in every if tree.element(b) is not None and not tree.own(b)]
+    assert "li::marker" in parents
+    owners = {e.tag for e, _ in tree.paragraph_lines(root) if e is not None}
+    assert {"h2", "p", "li"} <= owners
+    assert [e.tag for e in tree.elements(root, "head")] == ["h2"]
+    assert tree.elements(tree.page_box(part), "part")
+    ((image, width),) = list(tree.images(root))
+    assert image.tag == "img" and abs(width - 20 * 96 / 25.4) < 0.01
+    block = next(b for b in tree.descendants(root, tree.BLOCK) if tree.child_lines(b))
+    for rect in (tree.placed(block), tree.content(block), tree.border(block)):
+        assert all(isinstance(v, float) for v in rect) and rect.right >= rect.x
+    assert tree.outer_height(block) >= tree.content(block).height > 0
+    assert tree.text_boxes(tree.child_lines(block)[0])
+
+
+# --- Every other name the package takes from WeasyPrint, pydyf and pypdf -----------------------
+
+LIBRARIES = ("weasyprint", "pydyf", "pypdf")
+
+
+def _library_names() -> dict[tuple[str, str], list[str]]:
+    """Return {(module, name): where} for each name the package takes from LIBRARIES:
+    ``from module import name`` and ``library.name`` (on an ``import library``)."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for path in sorted((ROOT / "builder").rglob("*.py")):
+        where = str(path.relative_to(ROOT))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                if node.module.split(".")[0] in LIBRARIES:
+                    for alias in node.names:
+                        found.setdefault((node.module, alias.name), []).append(where)
+            elif (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in LIBRARIES
+            ):
+                found.setdefault((node.value.id, node.attr), []).append(where)
+    return found
+
+
+def test_every_name_taken_from_weasyprint_pydyf_and_pypdf_is_there():
+    """Derived from the source, so it cannot drift: the box classes (InlineBox …) tree.py
+    imports, pydyf's private ``_to_bytes``, pypdf's generic objects … at the installed versions."""
+    import importlib
+
+    names = _library_names()
+    assert ("weasyprint.formatting_structure.boxes", "InlineBox") in names
+    assert ("pydyf", "_to_bytes") in names
+    missing = []
+    for (module, name), where in sorted(names.items()):
+        target = importlib.import_module(module)
+        if not hasattr(target, name):
+            try:
+                importlib.import_module(f"{module}.{name}")
+            except ImportError:
+                missing.append(f"{module}.{name} ({', '.join(sorted(set(where)))})")
+    assert missing == [], "gone from the installed versions: " + "; ".join(missing)
+
+
+# --- Private attributes: every one the package reads has a check here --------------------------
+
+PRIVATE = {
+    "_page_box": "test_weasyprint_has_every_name_tree_py_reads",
+    "_to_bytes": "test_every_name_taken_from_weasyprint_pydyf_and_pypdf_is_there",
+    "_add_object": "test_pypdf_private_add_object_is_where_sheets_uses_it",
+    "_p": "test_python_docx_private_elements_are_where_the_importer_reads_them",
+    "_tc": "test_python_docx_private_elements_are_where_the_importer_reads_them",
+}
+"""Each private attribute (``x._name``) the package reads off another library's object, and the
+test here that checks it is still there."""
+HIDDEN_INTERNALS = {
+    "Kids": "test_weasyprint_pdf_internals_are_where_the_finishers_read_them",
+    "file_content": "test_weasyprint_pdf_internals_are_where_the_finishers_read_them",
+    ".stream": "test_weasyprint_pdf_internals_are_where_the_finishers_read_them",
+}
+"""Internals without an underscore, which no scan can tell from public names: pydyf's page tree
+(``pdf.pages['Kids']``, read by the finishers), a content ``Stream.stream`` (rewritten by
+``facilitation``) and WeasyPrint's ``Font.file_content`` (the font programs a PDF embeds, read
+by ``render.to_pdf``). Each must still appear in the source."""
+
+
+def private_attributes() -> dict[str, list[str]]:
+    """Return {name: where} of each ``x._name`` in the package's source that is not on ``self``
+    or ``cls``, on a module or name imported from the package itself, or on a standard module."""
+    found: dict[str, list[str]] = {}
+    for path in sorted((ROOT / "builder").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        ours = {"self", "cls"}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                ours.update(a.asname or a.name for a in node.names)
+            elif isinstance(node, ast.Import):
+                ours.update(
+                    a.asname or a.name
+                    for a in node.names
+                    if a.name.split(".")[0] in sys.stdlib_module_names
+                )
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Attribute) or not node.attr.startswith("_"):
+                continue
+            if node.attr.startswith("__") or (
+                isinstance(node.value, ast.Name) and node.value.id in ours
+            ):
+                continue
+            found.setdefault(node.attr, []).append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    return found
+
+
+def test_every_private_attribute_the_package_reads_is_checked_here():
+    found = private_attributes()
+    unchecked = {name: where for name, where in found.items() if name not in PRIVATE}
+    assert unchecked == {}, "private names no test here checks: add one, and a line to PRIVATE"
+    assert set(PRIVATE) - set(found) == set(), "no longer used: strike them from PRIVATE"
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "builder").rglob("*.py"))
+    for name in HIDDEN_INTERNALS:
+        assert name in source, f"{name} is no longer used: strike it from HIDDEN_INTERNALS"
+    for test in {*PRIVATE.values(), *HIDDEN_INTERNALS.values()}:
+        assert callable(globals().get(test)), test
+
+
+def test_weasyprint_pdf_internals_are_where_the_finishers_read_them():
+    """The finishers (``pdfx``, ``printcolour``, ``facilitation``) walk pydyf's page tree,
+    ``pdf.pages['Kids']``, in steps of three (number, generation, 'R'), and rewrite a page's
+    content stream (``Stream.stream``, written with ``pydyf._to_bytes``); ``render.to_pdf``
+    reads each font's ``file_content`` once the PDF is written."""
+    import pydyf
+    import weasyprint
+    from charterpress.prepress.printcolour import _resolve
+
+    seen = {}
+
+    def finisher(document, pdf):
+        kids = pdf.pages["Kids"]
+        page = pdf.objects[kids[0]]
+        contents = _resolve(pdf, page["Contents"])
+        seen["pages"] = len(kids[::3])
+        seen["type"] = page["Type"]
+        seen["stream"] = b"".join(pydyf._to_bytes(item) for item in contents.stream) != b""
+
+    html = "<style>@page { size: 60mm 40mm }</style><p>One</p><p style='break-before: page'>Two</p>"
+    document = weasyprint.HTML(string=html).render()
+    document.write_pdf(finisher=finisher)
+    assert seen == {"pages": 2, "type": "/Page", "stream": True}
+    programs = [font.file_content for font in document.fonts.values()]
+    assert programs and all(isinstance(p, bytes) and p for p in programs)
+
+
+def test_python_docx_private_elements_are_where_the_importer_reads_them():
+    """The importer reads a paragraph's numbering (``Paragraph._p.pPr.numPr``) and tells merged
+    table cells apart by their element (``_Cell._tc``)."""
+    docx = pytest.importorskip("docx")
+
+    document = docx.Document()
+    plain = document.add_paragraph("Text")
+    assert plain._p.pPr is None or plain._p.pPr.numPr is None
+    numbered = document.add_paragraph("Item")
+    numbered._p.get_or_add_pPr().get_or_add_numPr()  # as Word writes a numbered paragraph
+    assert numbered._p.pPr is not None and numbered._p.pPr.numPr is not None
+    table = document.add_table(rows=1, cols=2)
+    first, second = table.rows[0].cells
+    first.merge(second)
+    cells = table.rows[0].cells
+    assert cells[0]._tc is cells[1]._tc
 
 
 def test_weasyprint_url_fetcher_class_is_what_the_renderer_subclasses():

@@ -14,6 +14,7 @@ import pdfplumber
 import pytest
 import yaml
 from charterpress import project
+from charterpress.layout import tree
 from charterpress.layout.render import to_document
 from charterpress.products.booklet import handbook as booklet
 from charterpress.products.booklet import pages
@@ -40,7 +41,7 @@ def _charter(tmp_path: Path, theme: str, change) -> Path:
 
 
 def _part_pages(document) -> int:
-    return sum(page._page_box.page_type.name == "part" for page in document.pages)
+    return sum(tree.page_type(page) == "part" for page in document.pages)
 
 
 # --- A paragraph never ends on a hyphenated fragment -------------------------------------------
@@ -185,12 +186,12 @@ def test_a_part_opener_stays_on_one_page(tmp_path, theme, paragraphs, chapters, 
     assert pages.PART_STEPS[step].apart == apart
     assert booklet.page_notes(source, document, "booklet") == ()
     # The opener keeps its title; an introduction set apart runs on white pages after it.
-    opener = next(p for p in document.pages if p._page_box.page_type.name == "part")
-    text = " ".join(t for _, t in booklet._lines(opener._page_box, None))
+    opener = next(p for p in document.pages if tree.page_type(p) == "part")
+    text = " ".join(t for _, t in booklet._lines(tree.page_box(opener)))
     assert "framework" in text
-    intro = [p for p in document.pages if booklet._elements(p._page_box, "part-intro")]
+    intro = [p for p in document.pages if tree.elements(tree.page_box(p), "part-intro")]
     assert len(intro) >= (2 if apart else 0) and not (intro and not apart)
-    assert all(p._page_box.page_type.name != "part" for p in intro)
+    assert all(tree.page_type(p) != "part" for p in intro)
 
 
 def test_a_booklet_whose_openers_and_bands_fit_asks_for_no_more_layout() -> None:
@@ -261,5 +262,5 @@ def test_an_untitled_introduction_too_long_for_its_opener_runs_on_white_pages(tm
     assert _part_pages(booklet.render_booklet(source, "screen")) > 1
     document, fit = booklet.render_screen(source)
     assert _part_pages(document) == 0
-    assert [p for p in document.pages if booklet._elements(p._page_box, "part-intro")]
+    assert [p for p in document.pages if tree.elements(tree.page_box(p), "part-intro")]
     assert booklet.page_notes(source, document, "booklet") == ()

@@ -51,34 +51,15 @@ def flat(text: str) -> str:
 # --- Reading the layout -----------------------------------------------------------------------
 
 
-def line_texts(box: object) -> Iterator[str]:
-    """Yield the text of each line below ``box`` in layout order; page margin boxes left out.
-
-    Reads WeasyPrint's layout tree (``Page._page_box``): line boxes and the text boxes in them.
-    """
-    from weasyprint.formatting_structure.boxes import LineBox, MarginBox
-
-    if isinstance(box, MarginBox):
-        return
-    if isinstance(box, LineBox):
-        yield "".join(_texts(box))
-        return
-    for child in getattr(box, "children", ()):
-        yield from line_texts(child)
-
-
-def _texts(box: object) -> Iterator[str]:
-    from weasyprint.formatting_structure.boxes import TextBox
-
-    if isinstance(box, TextBox):
-        yield box.text
-    for child in getattr(box, "children", ()):
-        yield from _texts(child)
-
-
 def page_text(page: object) -> str:
-    """Return the flat text of a laid-out page (``weasyprint.Page``), margin boxes left out."""
-    return flat("".join(line_texts(page._page_box)))  # type: ignore[attr-defined]
+    """Return the flat text of a laid-out page (``weasyprint.Page``), margin boxes left out.
+
+    Its lines' text in layout order, read from the layout (``tree.py``: imported here, as
+    WeasyPrint is, so that the glyph check runs without either).
+    """
+    from . import tree
+
+    return flat("".join(tree.line_texts(tree.page_box(page))))
 
 
 def missing_in_order(laid_out: str, expected: Iterable[str]) -> str | None:

@@ -193,33 +193,23 @@ def dpi_notes(document, images: dict[str, Path], dpi: int = PRINT_DPI) -> list[s
     The effective resolution is the image's pixels over the size it is printed at: a 400-pixel
     logo printed 40 mm wide has 254 dpi.
     """
+    from ..layout import tree  # the layout's reader: WeasyPrint is loaded once there is a layout
+
     by_uri = {path.as_uri(): name for name, path in images.items()}
     lowest: dict[str, float] = {}
     for page in document.pages:
-        for box in _descendants(page._page_box):
-            image = getattr(box, "replacement", None)
-            element = getattr(box, "element", None)
-            if image is None or element is None or not box.width:
-                continue
+        for element, width in tree.images(tree.page_box(page)):
             name = by_uri.get(element.get("src", ""))
             if name is None:
                 continue
             pixels = info_of(images[name]).width
-            effective = pixels / (box.width / 96)  # CSS px are 1/96 in
+            effective = pixels / (width / 96)  # CSS px are 1/96 in
             lowest[name] = min(effective, lowest.get(name, effective))
     return [
         f"image '{name}' prints at {value:.0f} dpi (under {dpi}): use a larger image for print"
         for name, value in sorted(lowest.items())
         if value < dpi
     ]
-
-
-def _descendants(box):
-    stack = [box]
-    while stack:
-        box = stack.pop()
-        yield box
-        stack.extend(getattr(box, "children", ()) or ())
 
 
 def _shown(path: Path) -> str:

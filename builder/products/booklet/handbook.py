@@ -17,10 +17,9 @@ import jinja2
 import weasyprint
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import RectangleObject
-from weasyprint.formatting_structure.boxes import LineBox, MarginBox
 
 from ...errors import BuildError
-from ...layout import proof, render, templates
+from ...layout import proof, render, templates, tree
 from ...prepress import printcolour
 from ...prepress.impose import Affine, Line, saddle_order
 from ...prepress.sheets import (
@@ -525,16 +524,18 @@ def part_ids(charter: Charter) -> list[str]:
 def covers_overlap(document: weasyprint.Document) -> bool:
     """Tell whether, on the front or the back cover, a line of text overlaps the mark or another line.
 
-    Reads WeasyPrint's layout tree: line boxes and the mark's row boxes, as rectangles.
+    Reads the layout (``layout/tree.py``): line boxes and the mark's row boxes, as rectangles.
     """
     pages = document.pages
     return any(
-        _overlaps(page._page_box) for page in {id(p): p for p in (pages[0], pages[-1])}.values()
+        _overlaps(tree.page_box(page))
+        for page in {id(p): p for p in (pages[0], pages[-1])}.values()
     )
 
 
 def _overlaps(page_box: object) -> bool:
-    rects = [(_rect(box), True) for box in pages.boxes(page_box) if _is_mark_row(box)]
+    rects = [(_rect(box), True) for box in tree.descendants(page_box, margins=False)
+             if _is_mark_row(box)]  # fmt: skip
     rects += [(_rect(line), False) for line in _line_boxes(page_box)]
     for i, (a, a_mark) in enumerate(rects):
         for b, b_mark in rects[i + 1 :]:
@@ -546,23 +547,24 @@ def _overlaps(page_box: object) -> bool:
 
 
 def _rect(box: object) -> tuple[float, float, float, float]:
-    x, y = box.position_x, box.position_y
-    if isinstance(box, LineBox):
-        texts = pages.text_boxes(box)
-        left = min((t.position_x for t in texts), default=x)
-        right = max((t.position_x + t.width for t in texts), default=x)
-        return (left, y, right, y + box.height)
-    return (box.border_box_x(), box.border_box_y(), box.border_box_x() + box.border_width(),
-            box.border_box_y() + box.border_height())  # fmt: skip
+    """Return (left, top, right, bottom): of the text on a line, else of a box's border box."""
+    if tree.is_line(box):
+        place = tree.placed(box)
+        texts = [tree.placed(t) for t in tree.text_boxes(box)]
+        left = min((t.x for t in texts), default=place.x)
+        right = max((t.right for t in texts), default=place.x)
+        return (left, place.y, right, place.bottom)
+    edge = tree.border(box)
+    return (edge.x, edge.y, edge.right, edge.bottom)
 
 
-def _line_boxes(box: object) -> list[LineBox]:
-    return [b for b in pages.boxes(box) if isinstance(b, LineBox) and any(
-        t.text.strip() for t in pages.text_boxes(b))]  # fmt: skip
+def _line_boxes(box: object) -> list[object]:
+    return [line for line in tree.descendants(box, tree.LINE, margins=False)
+            if any(tree.text(t).strip() for t in tree.text_boxes(line))]  # fmt: skip
 
 
 def _is_mark_row(box: object) -> bool:
-    return "mark-row" in pages.classes(box)
+    return "mark-row" in tree.classes(box)
 
 
 def question_turns(document: weasyprint.Document) -> frozenset[int]:
@@ -613,7 +615,7 @@ def lone_questions(document: weasyprint.Document) -> list[int]:
     return [
         number
         for number, page in enumerate(document.pages, 1)
-        if number - 1 != opener and len(_elements(page._page_box, "question")) == 1
+        if number - 1 != opener and len(tree.elements(tree.page_box(page), "question")) == 1
     ]
 
 
@@ -627,21 +629,8 @@ def lone_lines(document: weasyprint.Document) -> list[int]:
     return [
         number
         for number, page in enumerate(document.pages, 1)
-        if page._page_box.page_type.name not in OPEN_PAGES
-        and len(_lines(page._page_box, None)) == 1
+        if tree.page_type(page) not in OPEN_PAGES and len(_lines(tree.page_box(page))) == 1
     ]
-
-
-def _elements(box: object, cls: str, seen: set | None = None) -> set:
-    """Return the HTML elements with class ``cls`` that have boxes below ``box``."""
-    seen = set() if seen is None else seen
-    element = getattr(box, "element", None)
-    if element is not None and cls in (element.get("class") or "").split():
-        seen.add(element)
-    for child in getattr(box, "children", ()):
-        if not isinstance(child, MarginBox):
-            _elements(child, cls, seen)
-    return seen
 
 
 def layout_problems(document: weasyprint.Document) -> tuple[str, ...]:
@@ -649,15 +638,15 @@ def layout_problems(document: weasyprint.Document) -> tuple[str, ...]:
     foot, a page of a single line or a single question, a paragraph that ends on a hyphenated
     fragment.
 
-    Reads WeasyPrint's layout tree (``Page._page_box``): the last line of text on each page.
+    Reads the layout (``layout/tree.py``): the last line of text on each page.
     Part pages (a preface) may be a heading alone.
     """
     problems = []
     for number, page in enumerate(document.pages, 1):
-        lines = _lines(page._page_box, None)
+        lines = _lines(tree.page_box(page))
         if not lines:
             problems.append(f"page {number} is blank")
-        elif lines[-1][0] and page._page_box.page_type.name not in OPEN_PAGES:
+        elif lines[-1][0] and tree.page_type(page) not in OPEN_PAGES:
             problems.append(f"page {number} ends with the heading '{lines[-1][1]}'")
     problems += [f"page {n} holds a single line" for n in lone_lines(document)]
     problems += [f"page {n} holds a single question" for n in lone_questions(document)]
@@ -668,25 +657,25 @@ def layout_problems(document: weasyprint.Document) -> tuple[str, ...]:
     return tuple(problems)
 
 
-def _lines(box: object, heading: str | None) -> list[tuple[str | None, str]]:
-    """Return (heading or None, text) for each line of text below ``box``, margin boxes left out."""
-    if isinstance(box, MarginBox):
-        return []
-    if _is_heading(box):
-        heading = box.element_tag
-    if isinstance(box, LineBox):
-        text = "".join(t.text for t in pages.text_boxes(box)).strip()
-        return [(heading, text)] if text else []
-    return [line for child in getattr(box, "children", ()) for line in _lines(child, heading)]
+def _lines(box: object) -> list[tuple[str | None, str]]:
+    """Return (heading or None, text) for each line of text below ``box``, margin boxes left out.
+
+    The heading is the tag of the innermost heading the line is in (``_is_heading``), if any.
+    """
+    found = []
+    for ancestors, line in tree.lines(box):
+        text = tree.line_text(line).strip()
+        if text:
+            headings = [tree.tag(b) for b in (*ancestors, line) if _is_heading(b)]
+            found.append((headings[-1] if headings else None, text))
+    return found
 
 
 def _is_heading(box: object) -> bool:
     """Tell whether a box is a heading, or a line that leads into what follows it."""
-    element = getattr(box, "element", None)
-    if element is None:
+    if tree.element(box) is None:
         return False
-    classes = set((element.get("class") or "").split())
-    return box.element_tag in STRANDED or bool(classes & STRANDED_CLASSES)
+    return tree.tag(box) in STRANDED or bool(tree.classes(box) & STRANDED_CLASSES)
 
 
 def page_notes(source: Source, document: weasyprint.Document, name: str) -> tuple[str, ...]:

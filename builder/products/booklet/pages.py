@@ -17,12 +17,11 @@ one pays for it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 import weasyprint
-from weasyprint.formatting_structure.boxes import InlineBox, LineBox, MarginBox, TextBox
 
+from ...layout import tree
 from ...text.hyphenate import HYPHEN_BREAK, SOFT_HYPHEN
 
 CSS_PX_PER_MM = 96 / 25.4
@@ -115,28 +114,28 @@ def part_measures(document: weasyprint.Document, parts: list[str]) -> dict[str, 
     """Return how each part opener in ``parts`` lies in the layout."""
     found: dict[str, dict[str, float]] = {}
     for page in document.pages:
-        box = page._page_box
-        if box.page_type.name != PART_PAGE:
+        if tree.page_type(page) != PART_PAGE:
             continue
-        for part_box in boxes(box):
-            element = getattr(part_box, "element", None)
-            ident = element.get("id") if element is not None and _own(part_box) else None
-            if ident not in parts or "part" not in classes(part_box):
+        box = tree.page_box(page)
+        for part_box in tree.descendants(box, margins=False):
+            element = tree.element(part_box)
+            ident = element.get("id") if element is not None and tree.own(part_box) else None
+            if ident not in parts or "part" not in tree.classes(part_box):
                 continue
             m = found.setdefault(
                 ident, {"pages": 0, "body": 0.0, "toc": 0.0, "compact": 0.0, "head": -1.0}
             )
             m["pages"] += 1
-            m["capacity"] = _mm(box.height)
-            for child in part_box.children:
-                kinds = classes(child) if _own(child) else set()
+            m["capacity"] = _mm(tree.content(box).height)
+            for child in tree.children(part_box):
+                kinds = tree.classes(child) if tree.own(child) else set()
                 if "part-toc" in kinds:
-                    m["toc"] += _mm(child.margin_height())
-                    m["compact"] += sum(map(_compact_height, child.children))
+                    m["toc"] += _mm(tree.outer_height(child))
+                    m["compact"] += sum(map(_compact_height, tree.children(child)))
                 elif "body" in kinds:
-                    m["body"] += _mm(child.margin_height())
+                    m["body"] += _mm(tree.outer_height(child))
                 if m["head"] < 0 and kinds & {"body", "part-toc"}:
-                    m["head"] = _mm(child.position_y - part_box.position_y)
+                    m["head"] = _mm(tree.placed(child).y - tree.placed(part_box).y)
     return {
         ident: PartMeasure(
             int(m["pages"]), max(m["head"], 0.0), m["body"], m["toc"], m["compact"], m["capacity"]
@@ -149,7 +148,7 @@ def _compact_height(item: object) -> float:
     """Return the height (mm) one entry of a part's contents list takes when compact."""
     lines = sum(
         1
-        for element, _ in _parent_lines(item)
+        for element, _ in tree.paragraph_lines(item)
         if "part-toc-kicker" not in (element.get("class") or "")
     )
     return max(lines, 1) * COMPACT_LINE_MM + COMPACT_GAP_MM
@@ -210,10 +209,10 @@ def long_openers(document: weasyprint.Document, parts: list[str]) -> list[str]:
 def band_heights(document: weasyprint.Document) -> list[tuple[int, float]]:
     """Return (page number, height in mm) of every chapter band in the layout."""
     return [
-        (number, _mm(box.border_height()))
+        (number, _mm(tree.border(box).height))
         for number, page in enumerate(document.pages, 1)
-        for box in boxes(page._page_box)
-        if _own(box) and BAND_CLASS in classes(box)
+        for box in tree.descendants(tree.page_box(page), margins=False)
+        if tree.own(box) and BAND_CLASS in tree.classes(box)
     ]
 
 
@@ -238,8 +237,8 @@ def hyphenated_ends(document: weasyprint.Document) -> list[tuple[int, str]]:
     """
     lines: dict[int, list[tuple[int, str, object]]] = {}
     for number, page in enumerate(document.pages, 1):
-        for parent, line in _parent_lines(page._page_box):
-            text = "".join(t.text for t in text_boxes(line)).strip()
+        for parent, line in tree.paragraph_lines(tree.page_box(page)):
+            text = tree.line_text(line).strip()
             if text:
                 lines.setdefault(id(parent), []).append((number, text, parent))
     found = []
@@ -254,52 +253,6 @@ def hyphenated_ends(document: weasyprint.Document) -> list[tuple[int, str]]:
             word = before.rsplit(" ", 1)[-1].replace(SOFT_HYPHEN, "")
             found.append((number, f"{word}/{last}"))
     return found
-
-
-def _parent_lines(box: object, parent: object = None) -> Iterator[tuple[object, LineBox]]:
-    """Yield (the element a line belongs to, the line box) below ``box``, margin boxes left out."""
-    if isinstance(box, MarginBox):
-        return
-    if isinstance(box, LineBox):
-        yield parent, box
-        return
-    element = getattr(box, "element", None)
-    if element is not None and not _own(box):
-        return  # a ::marker, ::before or ::after: not the element's text
-    if element is not None and not isinstance(box, InlineBox):
-        parent = element
-    for child in getattr(box, "children", ()):
-        yield from _parent_lines(child, parent)
-
-
-# --- Reading the layout tree -------------------------------------------------------------
-
-
-def boxes(box: object) -> Iterator[object]:
-    """Yield every box below ``box``, depth first, margin boxes left out."""
-    for child in getattr(box, "children", ()):
-        if isinstance(child, MarginBox):
-            continue
-        yield child
-        yield from boxes(child)
-
-
-def _own(box: object) -> bool:
-    """Tell whether a box is its element's own (not a ::before, ::after or ::marker box)."""
-    return "::" not in (getattr(box, "element_tag", "") or "")
-
-
-def classes(box: object) -> set[str]:
-    """Return the classes of a box's element (none for an anonymous box)."""
-    element = getattr(box, "element", None)
-    return set((element.get("class") or "").split()) if element is not None else set()
-
-
-def text_boxes(box: object) -> list[TextBox]:
-    """Return the text boxes below ``box``, depth first."""
-    if isinstance(box, TextBox):
-        return [box]
-    return [t for child in getattr(box, "children", ()) for t in text_boxes(child)]
 
 
 def _mm(px: float) -> float:

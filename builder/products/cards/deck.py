@@ -10,10 +10,9 @@ from typing import TYPE_CHECKING
 import jinja2
 import pyphen
 import weasyprint
-from weasyprint.formatting_structure.boxes import BlockContainerBox, LineBox, MarginBox, TextBox
 
 from ...errors import BuildError, Problem
-from ...layout import proof, templates
+from ...layout import proof, templates, tree
 from ...layout.render import render_html, to_document, to_pdf
 from ...layout.templates import DEFAULT_THEME, environment, labels, look
 from ...prepress import impose, sheets
@@ -458,20 +457,22 @@ def _guess(
 
 def _text_height(page: weasyprint.Page) -> float:
     """Return the height of the lines on a page (CSS px), margin boxes left out."""
-    lines = _descendants_not_margin(page._page_box, LineBox)
-    return sum(line.height for line in lines)
+    lines = tree.descendants(tree.page_box(page), tree.LINE, margins=False)
+    return sum(tree.placed(line).height for line in lines)
 
 
 def _width_ratio(page: weasyprint.Page) -> float:
     """Return how many times wider than its block the widest line of a page is (at least 1)."""
     ratio = 1.0
-    for block in _descendants(page._page_box, BlockContainerBox):
-        if isinstance(block, MarginBox) or not block.width:
+    for block in tree.descendants(tree.page_box(page), tree.BLOCK):
+        if tree.is_margin(block):
             continue
-        left = block.content_box_x()
-        for line in (c for c in block.children if isinstance(c, LineBox)):
-            for text in _descendants(line, TextBox):
-                ratio = max(ratio, (text.position_x + text.width - left) / block.width)
+        area = tree.content(block)
+        if not area.width:
+            continue
+        for line in tree.child_lines(block):
+            for text in tree.text_boxes(line):
+                ratio = max(ratio, (tree.placed(text).right - area.x) / area.width)
     return ratio
 
 
@@ -484,12 +485,12 @@ def _face_order(fid: str) -> tuple[int, int]:
 def too_wide(page: weasyprint.Page) -> bool:
     """Tell whether any line of text on ``page`` sticks out of its block (a word that cannot break).
 
-    Reads WeasyPrint's layout tree (``Page._page_box``): blocks, their lines, the text in them.
+    Reads the layout (``layout/tree.py``): blocks, their lines, the text in them.
     """
-    for block in _descendants(page._page_box, BlockContainerBox):
-        right = block.content_box_x() + block.width + WIDTH_TOLERANCE_PX
-        for line in (c for c in block.children if isinstance(c, LineBox)):
-            if any(t.position_x + t.width > right for t in _descendants(line, TextBox)):
+    for block in tree.descendants(tree.page_box(page), tree.BLOCK):
+        right = tree.content(block).right + WIDTH_TOLERANCE_PX
+        for line in tree.child_lines(block):
+            if any(tree.placed(t).right > right for t in tree.text_boxes(line)):
                 return True
     return False
 
@@ -500,44 +501,23 @@ def overlapping(page: weasyprint.Page) -> bool:
     The title card's foot is placed at the page's foot apart from the flow: a long title must
     not run into it. Margin boxes (the card number) are left out.
     """
-    box = page._page_box
-    bottom = box.content_box_y() + box.height + WIDTH_TOLERANCE_PX
+    box = tree.page_box(page)
+    bottom = tree.content(box).bottom + WIDTH_TOLERANCE_PX
     rects = []
-    for line in _descendants_not_margin(box, LineBox):
-        if not any(t.text.strip() for t in _descendants(line, TextBox)):
+    for line in tree.descendants(box, tree.LINE, margins=False):
+        if not any(tree.text(t).strip() for t in tree.text_boxes(line)):
             continue
-        top, low = line.position_y, line.position_y + line.height
+        place = tree.placed(line)
+        top, low = place.y, place.bottom
         if low > bottom:
             return True
-        rects.append((top, low, line.position_x, line.position_x + line.width))
+        rects.append((top, low, place.x, place.right))
     for i, (top1, low1, left1, right1) in enumerate(rects):
         for top2, low2, left2, right2 in rects[i + 1 :]:
             apart = low1 - WIDTH_TOLERANCE_PX <= top2 or low2 - WIDTH_TOLERANCE_PX <= top1
             if not apart and left2 < right1 and left1 < right2:
                 return True
     return False
-
-
-def _descendants(box: object, kind: type) -> list:
-    """Return the boxes of ``kind`` inside ``box``, depth first."""
-    found = []
-    for child in getattr(box, "children", ()):
-        if isinstance(child, kind):
-            found.append(child)
-        found.extend(_descendants(child, kind))
-    return found
-
-
-def _descendants_not_margin(box: object, kind: type) -> list:
-    """Return the boxes of ``kind`` inside ``box``, depth first, page margin boxes left out."""
-    found = []
-    for child in getattr(box, "children", ()):
-        if isinstance(child, MarginBox):
-            continue
-        if isinstance(child, kind):
-            found.append(child)
-        found.extend(_descendants_not_margin(child, kind))
-    return found
 
 
 def _too_long_to_try(
@@ -619,7 +599,7 @@ def broken_words(document: weasyprint.Document) -> dict[str, list[str]]:
         for index in indexes:
             lines = [
                 line.replace(SOFT_HYPHEN, "").strip()
-                for line in proof.line_texts(document.pages[index]._page_box)
+                for line in tree.line_texts(tree.page_box(document.pages[index]))
             ]
             for line, after in zip(lines, lines[1:], strict=False):
                 head = line.split()[-1] if line else ""
