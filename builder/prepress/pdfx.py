@@ -116,6 +116,22 @@ def _metadata(pdf: pydyf.PDF) -> pydyf.Stream | None:
     return None
 
 
+def untitled_xmp(xmp: bytes, title: str) -> bytes:
+    """Return a print file's XMP packet with another title and the placeholder DocumentID, for
+    a file made of its pages and others (the onboarding booklets), sealed after it is written."""
+    from xml.sax.saxutils import escape
+
+    new = escape(title).encode("utf-8")
+    xmp = re.sub(
+        rb'(<dc:title><rdf:Alt><rdf:li xml:lang="x-default">).*?(</rdf:li>)',
+        lambda m: m.group(1) + new + m.group(2),
+        xmp,
+        count=1,
+        flags=re.S,
+    )
+    return _RANDOM_ID.sub(PLACEHOLDER, xmp)
+
+
 def document_id(data: bytes) -> bytes:
     """Return the XMP DocumentID of a written PDF: a UUID from the SHA-256 of its bytes."""
     digest = hashlib.sha256(data).digest()

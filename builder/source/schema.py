@@ -124,9 +124,57 @@ def validate(loaded: Loaded, name: str) -> tuple[Charter | None, list[Problem]]:
                 f"(at most {CHARTER_COMMITMENTS_MAX} in a charter)",
             )
         )
+    if charter is not None:
+        problems += onboarding_references(charter, loaded, name)
     if problems:
         return None, _dedupe(sorted(problems, key=lambda p: (p.line or 0, p.col or 0, p.path)))
     return charter, []
+
+
+def chapter_ids(charter: Charter) -> list[str]:
+    """Return the ids an onboarding step may take up: the passages before the sections, the
+    sections, the organisation, the reflection and the passages after, in the booklet's order."""
+    ids = [p.id for p in charter.front]
+    for section in charter.sections:
+        ids += [section.preface.id] if section.preface else []
+        ids.append(section.id)
+    if charter.organisation:
+        ids.append(charter.organisation.id)
+    if charter.reflection:
+        ids.append(charter.reflection.id)
+    return ids + [p.id for p in charter.back]
+
+
+def onboarding_references(charter: Charter, loaded: Loaded, name: str) -> list[Problem]:
+    """Report each chapter id and card number of the onboarding plan that the charter lacks."""
+    if charter.onboarding is None:
+        return []
+    ids = chapter_ids(charter)
+    cards = charter.commitment_count + 1  # the title card is 1
+    problems = []
+    for i, step in enumerate(charter.onboarding.plan):
+        for j, wanted in enumerate(step.sections):
+            if wanted in ids:
+                continue
+            path: Path_ = ("onboarding", "plan", i, "sections", j)
+            guess = difflib.get_close_matches(wanted, ids, n=1, cutoff=0.6)
+            hint = f"did you mean '{guess[0]}'?" if guess else "the ids are: " + ", ".join(ids)
+            line, col = loaded.where(path)
+            problems.append(
+                Problem(name, line, col, format_path(path), f"no chapter with the id '{wanted}' ({hint})")
+            )
+        for j, number in enumerate(step.cards):
+            if number <= cards:
+                continue
+            path = ("onboarding", "plan", i, "cards", j)
+            line, col = loaded.where(path)
+            problems.append(
+                Problem(
+                    name, line, col, format_path(path),
+                    f"no card {number}: the deck has {cards} cards (1 is the title card)",
+                )
+            )  # fmt: skip
+    return problems
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
@@ -408,6 +456,11 @@ def json_schema() -> dict:
         body["contains"] = {"type": "object", "required": ["commitments"]}
     if "Commitment" in defs:  # optional only for `build --draft`: editors require it
         draft.require_question(defs["Commitment"])
+    if "Step" in defs:  # a step has a week or a day, not both
+        defs["Step"]["oneOf"] = [
+            {"required": ["week"], "not": {"required": ["day"]}},
+            {"required": ["day"], "not": {"required": ["week"]}},
+        ]
     if "CardSize" in defs:
         size = defs["CardSize"]
         defs["CardSize"] = {

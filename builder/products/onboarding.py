@@ -1,0 +1,404 @@
+"""Personalised onboarding booklets: for every person of a roster, the charter's booklet behind a
+cover "Til NAME", the welcome letter and the first-90-days plan with its real dates.
+
+**Laid out once.** The pages every person shares are the charter's booklet: it is laid out once
+(``handbook.render_screen`` and ``render_print``, exactly as the build makes it), written once per
+variant, and proven once. The personal pages of *all* people are one document per variant
+(``onboarding.html``), laid out once too; each person's pages are then written apart
+(``Document.copy``: WeasyPrint tags them for PDF/UA as one document of their own) and joined in
+front of the booklet with pypdf (``prepress/join.py``): the tags, links and bookmarks of both kept,
+the booklet numbered 1, 2, 3 … as it prints, the personal pages i, ii, iii.
+
+**Proven.** Every person's pages hold their texts in order (name, letter, every step with its
+date), read from the layout; the screen pages' text layer holds only words of the source, the
+labels and the roster (``textlayer``); every font is a bundled one; the print pages pass the
+preflight. The booklet behind them is the charter's own, proven as the build proves it.
+
+In print, each person's pages are padded with ruled notes pages to a multiple of four, so the
+charter's cover starts a new sheet and the whole stays a multiple of four.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..errors import BuildError
+from ..layout import proof, render, templates, textlayer
+from ..prepress import join, pdfx
+from ..source.model import Charter, Step
+from ..values import Product, Source
+from .booklet import handbook
+
+if TYPE_CHECKING:
+    import weasyprint
+
+    from ..intake.roster import Person
+
+TEMPLATE = "onboarding.html"
+FOLDER = "onboarding"
+"""The folder inside ``dist/SLUG/`` that holds the booklets."""
+ANCHOR = "cp_onboard_"
+"""The id of each person's first page: cp_onboard_0, cp_onboard_1 …"""
+
+
+# --- Words ------------------------------------------------------------------------------------
+
+
+def format_date(day: dt.date, words: dict) -> str:
+    """Return a date in the charter's language: 'mandag 11. januar 2027', 'Monday 11 January 2027'."""
+    return str(words["date"]).format(
+        weekday=words["weekdays"][day.weekday()],
+        day=day.day,
+        month=words["months"][day.month - 1],
+        year=day.year,
+    )
+
+
+def step_date(start: dt.date, step: Step) -> dt.date:
+    """Return the date of a step: its offset from the start date, a weekend moved to the Monday."""
+    day = start + dt.timedelta(days=step.offset)
+    return day + dt.timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
+
+
+def listed(items: list[str], word_and: str) -> str:
+    """Return 'a', 'a og b', 'a, b og c'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {word_and} " + items[-1]
+
+
+def chapter_names(charter: Charter, labels: dict) -> dict[str, str]:
+    """Return {id: name as the booklet's contents names it} of every chapter a step may take up."""
+    names = {e.target: handbook.join_label(e.kicker, e.label) for e in handbook.contents(charter, labels)}
+    for i, passage in enumerate(charter.front):
+        names.setdefault(passage.id, handbook.passage_name(passage, i == 0, labels) or passage.id)
+    for section in charter.sections:
+        if section.preface:
+            names.setdefault(section.preface.id, section.preface.title or section.title)
+    for passage in charter.back:
+        names.setdefault(passage.id, passage.title or passage.id)
+    return names
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    """One step of a person's plan, as printed."""
+
+    label: str
+    date: str
+    do: str
+    who: str | None
+    refs: str
+
+
+@dataclass(frozen=True)
+class Page:
+    """What the template shows of one person."""
+
+    person: Person
+    anchor: str
+    cover: dict
+    greeting: str
+    start: str
+    plan_intro: str
+    steps: tuple[PlanStep, ...]
+    notes: int = 0
+
+    @property
+    def name(self) -> str:  # noqa: D102 - the template's names
+        return self.person.name
+
+    @property
+    def unit(self) -> str:  # noqa: D102
+        return self.person.unit
+
+    @property
+    def manager(self) -> str:  # noqa: D102
+        return self.person.manager
+
+
+def person_page(
+    source: Source, person: Person, index: int, pages_of: dict[str, int], notes: int = 0
+) -> Page:
+    """Return one person's words: the cover, the letter's greeting, the plan with its dates."""
+    charter = source.charter
+    labels = templates.labels(charter.meta.language)
+    words: dict = labels["onboarding"]  # type: ignore[assignment]
+    onboarding = charter.onboarding
+    assert onboarding is not None
+    names = chapter_names(charter, labels)
+    steps = []
+    for step in sorted(onboarding.plan, key=lambda s: s.offset):
+        refs = [
+            f"{names[i]} ({str(words['page']).format(n=pages_of[i])})" if i in pages_of else names[i]
+            for i in step.sections
+        ]
+        if step.cards:
+            key = "card" if len(step.cards) == 1 else "cards"
+            numbers = listed([str(n) for n in step.cards], str(words["and"]))
+            refs.append(str(words[key]).format(n=numbers))
+        label = (
+            str(words["week"]).format(n=step.week)
+            if step.week is not None
+            else str(words["day"]).format(n=step.day)
+        )
+        steps.append(
+            PlanStep(label, format_date(step_date(person.start, step), words), step.do, step.who,
+                     " · ".join(refs))  # fmt: skip
+        )
+    start = format_date(person.start, words)
+    meta = charter.meta
+    cover = {
+        "municipality": meta.municipality,
+        "title": f"{words['to']} {person.name}",
+        "subtitle": str(words["cover_subtitle"]).format(title=meta.title),
+        "year": start,
+    }
+    return Page(
+        person=person,
+        anchor=f"{ANCHOR}{index}",
+        cover=cover,
+        greeting=str(words["greeting"]).format(name=person.name),
+        start=start,
+        plan_intro=str(words["plan_intro"]).format(date=start),
+        steps=tuple(steps),
+        notes=notes,
+    )
+
+
+def expected_texts(page: Page, charter: Charter, words: dict) -> list[str]:
+    """Return every text a person's pages must show, in reading order."""
+    onboarding = charter.onboarding
+    assert onboarding is not None
+    letter = onboarding.letter
+    out = [page.cover["title"], page.cover["subtitle"], letter.title or str(words["welcome"])]
+    out += [page.name, page.unit, page.start, page.manager, page.greeting]
+    out += [*letter.body, *letter.signature, str(words["plan_title"]), page.plan_intro]
+    for step in page.steps:
+        out += [step.label, step.date, step.do, step.who or "", step.refs]
+    return [t for t in out if t]
+
+
+# --- Layout -----------------------------------------------------------------------------------
+
+
+def personal_html(source: Source, pages: list[Page], variant: str, shrink: float) -> str:
+    """Return the HTML of every person's pages, one after another."""
+    charter = source.charter
+    language = charter.meta.language
+    labels = templates.labels(language)
+    theme = charter.theme
+    onboarding = charter.onboarding
+    assert onboarding is not None
+    rows = handbook.mark_rows(charter)
+    from ..text import names
+
+    env = handbook.environment(
+        source.slug, language, theme.name, source.images, variant, theme.paper,
+        names.of_charter(charter),
+    )  # fmt: skip
+    words = labels["onboarding"]
+    return render.render_html(
+        env,
+        TEMPLATE,
+        charter=charter,
+        meta=charter.meta,
+        labels=labels,
+        words=words,
+        people=pages,
+        letter=onboarding.letter,
+        letter_title=onboarding.letter.title or words["welcome"],  # type: ignore[index]
+        variant=variant,
+        band=0,
+        monogram=charter.monogram,
+        mark={side: handbook.mark(rows, side, shrink) for side in ("cover", "back")},
+        theme={**handbook.palette(theme.colour), "--accent": theme.accent},
+        ink={"body": handbook.BODY_INK_PRINT if variant == "print" else handbook.INK_DARK},
+    )
+
+
+def page_ranges(document: weasyprint.Document, count: int) -> list[range]:
+    """Return the pages of each person (their first page holds their anchor)."""
+    firsts = {}
+    for index, page in enumerate(document.pages):
+        for name in page.anchors:
+            if name.startswith(ANCHOR):
+                firsts.setdefault(int(name.removeprefix(ANCHOR)), index)
+    if sorted(firsts) != list(range(count)):
+        raise BuildError("onboarding: a person's pages were not found in the layout (a layout bug: please report it)")
+    starts = [firsts[i] for i in range(count)] + [len(document.pages)]
+    return [range(starts[i], starts[i + 1]) for i in range(count)]
+
+
+def lay_out(source: Source, pages: list[Page], shrink: float) -> weasyprint.Document:
+    """Lay out every person's pages (the print variant); a cover whose name runs into its mark
+    gets a lower mark."""
+    for step in [s for s in handbook.MARK_SHRINKS if s <= shrink]:
+        document = render.to_document(personal_html(source, pages, "print", step))
+        ranges = page_ranges(document, len(pages))
+        if not any(handbook._overlaps(document.pages[r[0]]._page_box) for r in ranges):
+            return document
+    raise BuildError(
+        source.problem("onboarding", "a cover cannot hold a name and the mark without overlap; "
+                       "shorten the name in the roster")
+    )  # fmt: skip
+
+
+# --- The charter's booklet, once -----------------------------------------------------------------
+
+
+@dataclass
+class Common:
+    """The charter's booklet, laid out, written and proven once for every person."""
+
+    screen: join.Booklet
+    printed: join.Booklet
+    pages_of: dict[str, int]
+    """The page each chapter starts on, as the booklet prints it."""
+    shrink: float
+    seconds: float = 0.0
+
+
+def common(source: Source) -> Common:
+    """Lay out, write and prove the charter's booklet (screen and print)."""
+    started = time.perf_counter()
+    screen, fit = handbook.render_screen(source)
+    printed = handbook.render_print(source, len(screen.pages), fit)
+    proof.check_booklet(source, screen)
+    pages_of: dict[str, int] = {}
+    for index, page in enumerate(screen.pages):
+        for name in page.anchors:
+            pages_of.setdefault(name, index + 1)
+    screen_pdf = render.to_pdf(screen, variant="pdf/ua-1")
+    textlayer.check(source, screen_pdf, templates.labels(source.charter.meta.language))
+    print_pdf = render.to_pdf(printed, print_colour=True)
+    return Common(
+        join.Booklet(screen_pdf), join.Booklet(print_pdf), pages_of, fit.mark_shrink,
+        time.perf_counter() - started,
+    )  # fmt: skip
+
+
+# --- The booklets ------------------------------------------------------------------------------
+
+
+@dataclass
+class Made:
+    """What ``make`` made: two products per person, and what it cost."""
+
+    products: list[Product] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def make(source: Source, people: list[Person]) -> Made:
+    """Return every person's screen and print booklet (``onboarding/STEM.pdf``, ``STEM-print.pdf``),
+    proven; raise a BuildError before anything is returned if one fails its proof."""
+    from ..prepress import preflight
+
+    charter = source.charter
+    if charter.onboarding is None:
+        raise BuildError(
+            source.problem("meta", "this charter has no 'onboarding:' part (a welcome letter and "
+                           "a plan): add one to the source, see docs/source-format.md#onboarding")
+        )  # fmt: skip
+    made = Made()
+    clock = Clock(made.seconds)
+    labels = templates.labels(charter.meta.language)
+    words: dict = labels["onboarding"]  # type: ignore[assignment]
+    with clock("charter booklet"):
+        base = common(source)
+    with clock("layout"):
+        # Everyone's pages in one layout, as the print variant: the screen files crop its bleed
+        # and leave out the notes pages that pad each person's pages to a multiple of four.
+        pages = [person_page(source, p, i, base.pages_of) for i, p in enumerate(people)]
+        document = lay_out(source, pages, base.shrink)
+        ranges = page_ranges(document, len(pages))
+        needed = [handbook.notes_needed(len(_content(document, r))) for r in ranges]
+        if any(needed[i] != len(r) - len(_content(document, r)) for i, r in enumerate(ranges)):
+            pages = [
+                person_page(source, p, i, base.pages_of, needed[i]) for i, p in enumerate(people)
+            ]
+            document = lay_out(source, pages, base.shrink)
+            ranges = page_ranges(document, len(pages))
+        if any(len(r) % 4 for r in ranges):
+            raise BuildError(f"{source.name}: the onboarding pages cannot be padded to a multiple of 4")
+    with clock("write print"):
+        document.metadata.title = charter.meta.title
+        fronts = join.Booklet(render.to_pdf(document, print_colour=True, seal=False))
+    with clock("preflight"):
+        report = preflight.Report()
+        preflight.check_file(f"{FOLDER}/", fronts.data, report)
+        if report.errors:
+            raise BuildError([preflight.locate(source, f, {}) for f in preflight.grouped(report.errors)])
+    vocabulary = [*textlayer.strings(charter), *textlayer.strings(labels)]
+    bookmark = f"{words['charter']}: {charter.meta.title}"
+    for page, pages_of in zip(pages, ranges, strict=True):
+        person = page.person
+        content = _content(document, pages_of)
+        with clock("proof"):
+            wanted = [proof.flat(t) for t in expected_texts(page, charter, words)]
+            laid_out = "".join(proof.page_text(document.pages[i]) for i in content)
+            missing = proof.missing_in_order(laid_out, wanted)
+        if missing:
+            raise BuildError(
+                source.problem("onboarding", f"{person.files[0]}: a text is missing from the "
+                               f"layout ('{missing[:40]}'; a layout bug: please report it)")
+            )  # fmt: skip
+        title = str(words["title"]).format(title=charter.meta.title, name=person.name)
+        with clock("write screen"):
+            part = document.copy([document.pages[i] for i in content])
+            part.metadata.title = title
+            front = render.to_pdf(part, variant="pdf/ua-1", finisher=_crop_bleed)
+        with clock("text layer"):
+            textlayer.check(source, front, {"roster": [person.name, person.unit, person.manager]},
+                            extra=vocabulary)  # fmt: skip
+        with clock("join screen"):
+            screen_pdf = join.join(front, base.screen, bookmark)
+        with clock("join print"):
+            print_pdf = pdfx.seal(join.join_pages(fronts, pages_of, base.printed, bookmark, title))
+        made.products += [
+            Product(f"{FOLDER}/{person.files[0]}", screen_pdf, len(content) + _pages(base.screen)),
+            Product(f"{FOLDER}/{person.files[1]}", print_pdf, len(pages_of) + _pages(base.printed)),
+        ]
+    return made
+
+
+NOTES_PAGE = "onboard-notes"
+"""The named page (onboarding.css) of the notes pages that pad the print file."""
+
+
+def _content(document: weasyprint.Document, pages: range) -> list[int]:
+    """Return the pages of ``pages`` that are not notes pages (the screen file's pages)."""
+    return [i for i in pages if document.pages[i]._page_box.page_type.name != NOTES_PAGE]
+
+
+def _crop_bleed(_document: object, pdf: object) -> None:
+    """WeasyPrint's finisher: the screen file's pages are the trim, without the print's bleed."""
+    import pydyf
+
+    for number in pdf.pages["Kids"][::3]:  # type: ignore[attr-defined]
+        page = pdf.objects[number]  # type: ignore[attr-defined]
+        trim = pydyf.Array(float(v) for v in page["TrimBox"])
+        page["MediaBox"] = trim
+        page["BleedBox"] = trim
+
+
+class Clock:
+    """Add the seconds spent in each named step to a dict (``with clock("join"): …``)."""
+
+    def __init__(self, seconds: dict[str, float]) -> None:
+        self.seconds = seconds
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
+
+
+def _pages(booklet: join.Booklet) -> int:
+    return len(booklet.reader.pages)
