@@ -59,7 +59,8 @@ WORDED_DATE = re.compile(r"(\d{1,2})\.?\s+([^\W\d_]+)\.?\s+(\d{4})")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 """Characters no name holds: C0 and C1 controls, zero-width and bidirectional controls."""
 FOLD = {"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa", "ß": "ss", "ð": "d",
-        "þ": "th", "ł": "l", "đ": "d", "œ": "oe", "Œ": "Oe"}  # fmt: skip
+        "þ": "th", "ł": "l", "đ": "d", "œ": "oe", "Œ": "Oe", "Ł": "L", "Đ": "D", "Ð": "D",
+        "Þ": "Th"}  # fmt: skip
 """Letters ASCII folding spells out (the rest lose their accents)."""
 PRINT_SUFFIX = "-print"
 

@@ -103,7 +103,9 @@ def join_pages(
     for item in _flat_outline(source, source.outline):
         page = source.get_destination_page_number(item)
         if page in pages:
-            writer.add_outline_item(str(item.title), page - pages.start, fit=_fit(item))
+            writer.add_outline_item(
+                title=str(item.title), page_number=page - pages.start, fit=_fit(item)
+            )
     _join_outline(writer, reader, first, bookmark)
     writer.set_page_label(0, first - 1, style="/r", start=1) if first else None
     writer.set_page_label(first, len(writer.pages) - 1, style="/D", start=1)
@@ -252,7 +254,7 @@ def _join_destinations(writer: PdfWriter, theirs: DictionaryObject) -> None:
 
 def _join_outline(writer: PdfWriter, reader: PdfReader, first: int, bookmark: str) -> None:
     """Add one bookmark for the booklet, at its first page, with the booklet's bookmarks under it."""
-    top = writer.add_outline_item(bookmark, first)
+    top = writer.add_outline_item(title=bookmark, page_number=first)
 
     def add(items: list, parent: object) -> None:
         last = None
@@ -262,6 +264,8 @@ def _join_outline(writer: PdfWriter, reader: PdfReader, first: int, bookmark: st
                     add(item, last)
                 continue
             page = reader.get_destination_page_number(item) + first
-            last = writer.add_outline_item(str(item.title), page, parent, fit=_fit(item))
+            last = writer.add_outline_item(
+                title=str(item.title), page_number=page, parent=parent, fit=_fit(item)
+            )
 
     add(reader.outline, top)
