@@ -1,21 +1,23 @@
-"""Join a few personal pages in front of a laid-out booklet, as one PDF (pypdf), keeping what
-makes each a finished file: for the screen, the tags (PDF/UA), the links and the bookmarks; for
-print, the PDF/X catalogue of the front part.
+"""Join a person's pages in front of a laid-out booklet, as one PDF (pypdf), keeping what makes
+each a finished file: for the screen, the tags (PDF/UA), the links and the bookmarks; for print,
+the booklet's PDF/X catalogue (output intent, metadata).
 
-The front part's catalogue is the joined file's (its title, language, metadata, output intent);
-the booklet's pages follow, cloned. Its structure tree goes under the front part's Document
-element, its parent-tree keys (``/StructParents`` of pages, ``/StructParent`` of link
-annotations) are moved past the front's, its named destinations are merged, and its bookmarks are
-put under one bookmark of its own. Page labels number the front part i, ii, iii … and the booklet
-1, 2, 3 … as its pages print them, so its contents page and a reader's "go to page" agree.
-
-The booklet is parsed once (``Booklet``) and cloned into every joined file.
+Both parts are parsed once (``Part``) and cloned into every joined file: the front part holds
+*every* person's pages (one layout, one write), and each joined file takes its own pages of it,
+with their share of its structure tree (the top elements whose content is on those pages).
+The joined file gets a new structure tree: one Document element holding the person's elements,
+then the booklet's; the parent tree is numbered anew (``/StructParents`` of pages,
+``/StructParent`` of link annotations). The booklet's named destinations (its contents' links)
+are kept; its bookmarks are put under one bookmark of their own, after the person's. Page labels
+number the person's pages i, ii, iii … and the booklet 1, 2, 3 … as its pages print them, so its
+contents page and a reader's "go to page" agree.
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+import re
+from functools import cached_property
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
@@ -30,161 +32,197 @@ from pypdf.generic import (
 )
 
 
-@dataclass
-class Booklet:
-    """A laid-out booklet, parsed once, to join behind many front parts."""
+class Part:
+    """A written PDF, parsed once, whose pages are joined into many files."""
 
-    data: bytes
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.reader = PdfReader(io.BytesIO(data))
 
-    def __post_init__(self) -> None:
-        self.reader = PdfReader(io.BytesIO(self.data))
+    @property
+    def root(self) -> DictionaryObject:
+        """Return the catalogue."""
+        return self.reader.trailer["/Root"]
+
+    @cached_property
+    def page_numbers(self) -> dict[int, int]:
+        """Return {object number of a page: its index}."""
+        return {page.indirect_reference.idnum: i for i, page in enumerate(self.reader.pages)}
+
+    @cached_property
+    def document(self) -> DictionaryObject | None:
+        """Return the Document element at the top of the structure tree (None: untagged)."""
+        tree = self.root.get("/StructTreeRoot")
+        if tree is None:
+            return None
+        kid = tree.get_object()["/K"].get_object()
+        if isinstance(kid, ArrayObject):
+            if len(kid) != 1:
+                raise ValueError("a structure tree with more than one top element")
+            kid = kid[0].get_object()
+        return kid
+
+    @cached_property
+    def top_elements(self) -> list[tuple[object, frozenset[int]]]:
+        """Return the Document element's children with the pages their content is on."""
+        if self.document is None:
+            return []
+        kids = self.document.get("/K")
+        kids = kids.get_object() if hasattr(kids, "get_object") else kids
+        kids = kids if isinstance(kids, ArrayObject) else [kids]
+        return [(kid, frozenset(self._pages_below(kid))) for kid in kids if kid is not None]
+
+    def _pages_below(self, element: object) -> set[int]:
+        found: set[int] = set()
+        stack = [element]
+        while stack:
+            node = stack.pop()
+            node = node.get_object() if hasattr(node, "get_object") else node
+            if not isinstance(node, DictionaryObject):
+                continue
+            page = node.raw_get("/Pg") if "/Pg" in node else None
+            if isinstance(page, IndirectObject) and page.idnum in self.page_numbers:
+                found.add(self.page_numbers[page.idnum])
+            kids = node.get("/K")
+            if kids is not None:
+                kids = kids.get_object() if hasattr(kids, "get_object") else kids
+                stack.extend(kids if isinstance(kids, ArrayObject) else [kids])
+        return found
+
+    @cached_property
+    def parent_tree(self) -> dict[int, object]:
+        """Return the parent tree as {key: value} (WeasyPrint writes it flat)."""
+        tree = self.root.get("/StructTreeRoot")
+        if tree is None:
+            return {}
+        parents = tree.get_object()["/ParentTree"].get_object()
+        if "/Kids" in parents:
+            raise ValueError("a parent tree with /Kids: not written by WeasyPrint")
+        nums = parents["/Nums"]
+        return {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
 
 
-def join(front: bytes, booklet: Booklet, bookmark: str) -> bytes:
-    """Return ``front``'s pages followed by the booklet's, as one PDF with ``front``'s catalogue.
+def join(front: Part, pages: range, booklet: Part, bookmark: str, title: str) -> bytes:
+    """Return the pages ``pages`` of ``front`` followed by all the booklet's, as one PDF.
 
-    ``bookmark``: the title of the bookmark over the booklet's own bookmarks.
+    Tagged parts (the screen) give a tagged file with ``front``'s catalogue (language, viewer
+    preferences, its XMP retitled); untagged ones (print) the booklet's (its PDF/X output intent,
+    its XMP retitled, with the placeholder DocumentID for ``pdfx.seal``). ``bookmark``: the title of
+    the bookmark over the booklet's own; ``title``: the file's.
     """
-    writer = PdfWriter(clone_from=io.BytesIO(front))
-    reader = booklet.reader
-    first = len(writer.pages)
-    old_pages = list(reader.pages)
-    for page in old_pages:
-        writer.add_page(page)  # pypdf drops /StructParents: set again below
-    root = writer._root_object
-    theirs = reader.trailer["/Root"]
-    if "/StructTreeRoot" in root and "/StructTreeRoot" in theirs:
-        _join_tags(writer, reader, first)
-    _join_destinations(writer, theirs)
-    _join_outline(writer, reader, first, bookmark)
-    writer.set_page_label(0, first - 1, style="/r", start=1) if first else None
-    writer.set_page_label(first, len(writer.pages) - 1, style="/D", start=1)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def join_pages(
-    front: Booklet, pages: range, booklet: Booklet, bookmark: str, title: str
-) -> bytes:
-    """Return the pages ``pages`` of ``front`` followed by the booklet's, with the booklet's
-    catalogue (a print file: its PDF/X output intent and metadata), titled ``title``.
-
-    For untagged files (print): ``front`` holds every person's pages, written once; each joined
-    file takes its own. The XMP DocumentID is left as ``pdfx.PLACEHOLDER``, for ``pdfx.seal``.
-    """
-    from . import pdfx
-
     writer = PdfWriter()
-    source = front.reader
     for index in pages:
-        writer.add_page(source.pages[index])
+        writer.add_page(front.reader.pages[index])  # pypdf drops /StructParents: set below
     first = len(writer.pages)
-    reader = booklet.reader
-    for page in reader.pages:
+    for page in booklet.reader.pages:
         writer.add_page(page)
-    theirs = reader.trailer["/Root"]
+    tagged = front.document is not None and booklet.document is not None
+    base = front if tagged else booklet
     root = writer._root_object
-    for key in ("/Lang", "/OutputIntents"):
-        if key in theirs:
-            root[NameObject(key)] = theirs.raw_get(key).clone(writer)
-    if "/Metadata" in theirs:
-        xmp = theirs["/Metadata"].get_object().get_data()
-        xmp = pdfx.untitled_xmp(xmp, title)
-        stream = StreamObject()
-        stream.set_data(xmp)
-        stream[NameObject("/Type")] = NameObject("/Metadata")
-        stream[NameObject("/Subtype")] = NameObject("/XML")
-        root[NameObject("/Metadata")] = writer._add_object(stream)
-    info = {k: v for k, v in (reader.metadata or {}).items()}
+    for key in ("/Lang", "/MarkInfo", "/ViewerPreferences", "/OutputIntents"):
+        if key in base.root:
+            root[NameObject(key)] = base.root.raw_get(key).clone(writer)
+    if "/Metadata" in base.root:
+        _metadata(writer, base.root["/Metadata"].get_object().get_data(), title, not tagged)
+    info = dict(base.reader.metadata or {})
     info["/Title"] = title
     writer.add_metadata(info)
-    writer.pdf_header = reader.pdf_header
-    for item in _flat_outline(source, source.outline):
-        page = source.get_destination_page_number(item)
-        if page in pages:
-            writer.add_outline_item(
-                title=str(item.title), page_number=page - pages.start, fit=_fit(item)
-            )
-    _join_outline(writer, reader, first, bookmark)
-    writer.set_page_label(0, first - 1, style="/r", start=1) if first else None
+    writer.pdf_header = base.reader.pdf_header
+    if tagged:
+        _tags(writer, front, pages, booklet, first)
+    _destinations(writer, booklet)
+    _outline(writer, front, pages, booklet, first, bookmark)
+    if first:
+        writer.set_page_label(0, first - 1, style="/r", start=1)
     writer.set_page_label(first, len(writer.pages) - 1, style="/D", start=1)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
 
 
-def _flat_outline(reader: PdfReader, items: list) -> list:
-    out = []
-    for item in items:
-        out += _flat_outline(reader, item) if isinstance(item, list) else [item]
-    return out
+TITLE = re.compile(rb'(<dc:title><rdf:Alt><rdf:li xml:lang="x-default">).*?(</rdf:li>)', re.S)
 
 
-def _fit(item: object) -> Fit:
-    if item.typ == "/XYZ":
-        return Fit.xyz(item.get("/Left"), item.get("/Top"), item.get("/Zoom"))
-    return Fit.fit()
+def _metadata(writer: PdfWriter, xmp: bytes, title: str, sealed: bool) -> None:
+    """Set the joined file's XMP packet: the base's, with ``title`` (and, for a print file, the
+    placeholder DocumentID, so that ``pdfx.seal`` derives it from the joined file's bytes)."""
+    from xml.sax.saxutils import escape
+
+    from . import pdfx
+
+    new = escape(title).encode("utf-8")
+    xmp = TITLE.sub(lambda m: m.group(1) + new + m.group(2), xmp, count=1)
+    if sealed:
+        xmp = pdfx.unsealed(xmp)
+    stream = StreamObject()
+    stream.set_data(xmp)
+    stream[NameObject("/Type")] = NameObject("/Metadata")
+    stream[NameObject("/Subtype")] = NameObject("/XML")
+    writer._root_object[NameObject("/Metadata")] = writer._add_object(stream)
 
 
-def _nums(tree: DictionaryObject) -> ArrayObject:
-    """Return a flat number tree's /Nums (WeasyPrint writes the parent tree as one)."""
-    nums = tree.get("/Nums")
-    if nums is None or "/Kids" in tree:
-        raise ValueError("a parent tree with /Kids: not written by WeasyPrint")
-    return nums.get_object()
+def _tags(writer: PdfWriter, front: Part, pages: range, booklet: Part, first: int) -> None:
+    """Give the joined file one structure tree: the person's elements, then the booklet's."""
+    tree = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
+    tree_ref = writer._add_object(tree)
+    document = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/StructElem"),
+            NameObject("/S"): NameObject("/Document"),
+            NameObject("/P"): tree_ref,
+        }
+    )
+    document_ref = writer._add_object(document)
+    tree[NameObject("/K")] = ArrayObject([document_ref])
+    kids = ArrayObject()
+    wanted = set(pages)
+    mine = [kid for kid, on in front.top_elements if on and on <= wanted]
+    theirs = [kid for kid, _ in booklet.top_elements]
+    # The parent links (/P) are set by walking the copy: cloning them would copy the old trees.
+    for kid in [*mine, *theirs]:
+        copy = kid.clone(writer, ignore_fields=["/P"])
+        _set_parents(copy, document_ref)
+        kids.append(copy)
+    document[NameObject("/K")] = kids
+    nums = ArrayObject()
+    key = 0
+    olds = {
+        (id(part.reader), part.document.indirect_reference.idnum) for part in (front, booklet)
+    }
 
+    def value_of(value: object) -> object:
+        resolved = value.get_object() if isinstance(value, IndirectObject) else value
+        if isinstance(resolved, ArrayObject):
+            array = ArrayObject(one(item) for item in resolved)
+            return writer._add_object(array) if isinstance(value, IndirectObject) else array
+        return one(value)
 
-def _join_tags(writer: PdfWriter, reader: PdfReader, first: int) -> None:
-    """Put the booklet's structure under the front's Document element, its keys moved on."""
-    ours = writer._root_object["/StructTreeRoot"].get_object()
-    theirs = reader.trailer["/Root"]["/StructTreeRoot"].get_object()
-    our_nums = _nums(ours["/ParentTree"].get_object())
-    keys = [int(our_nums[i]) for i in range(0, len(our_nums), 2)]
-    offset = max(keys, default=-1) + 1
-    document = _document(ours)
-    their_document = _document(theirs)
-    kids = their_document.get("/K")
-    kids = kids if isinstance(kids, ArrayObject) else ArrayObject([kids])
-    # The parent links (/P) are set by walking the copy: cloning them would copy their tree root.
-    cloned = ArrayObject(k.clone(writer, ignore_fields=["/P"]) for k in kids)
-    document_ref = document.indirect_reference
-    ours_kids = document.get("/K")
-    if not isinstance(ours_kids, ArrayObject):
-        ours_kids = ArrayObject([] if ours_kids is None else [ours_kids])
-        document[NameObject("/K")] = ours_kids
-    for kid in cloned:
-        _set_parents(kid, document_ref)
-        ours_kids.append(kid)
-    their_ref = their_document.indirect_reference
-    their_nums = _nums(theirs["/ParentTree"].get_object())
-    for i in range(0, len(their_nums), 2):
-        key, value = int(their_nums[i]), their_nums[i + 1]
-        our_nums.append(NumberObject(key + offset))
-        our_nums.append(_clone_value(value, writer, their_ref, document_ref))
-    if "/ParentTreeNextKey" in theirs or "/ParentTreeNextKey" in ours:
-        ours[NameObject("/ParentTreeNextKey")] = NumberObject(
-            offset + int(theirs.get("/ParentTreeNextKey", len(their_nums) // 2))
-        )
-    for index, page in enumerate(reader.pages):
-        new = writer.pages[first + index]
-        if "/StructParents" in page:
-            new[NameObject("/StructParents")] = NumberObject(int(page["/StructParents"]) + offset)
-        for annot in new.get("/Annots", []) or []:
-            annot = annot.get_object()
-            if "/StructParent" in annot:
-                annot[NameObject("/StructParent")] = NumberObject(int(annot["/StructParent"]) + offset)
+    def one(item: object) -> object:
+        if isinstance(item, IndirectObject) and (id(item.pdf), item.idnum) in olds:
+            return document_ref  # content right under the old Document element
+        return item.clone(writer, ignore_fields=["/P"]) if hasattr(item, "clone") else item
 
-
-def _document(tree: DictionaryObject) -> DictionaryObject:
-    """Return the Document element at the top of a structure tree."""
-    kid = tree["/K"]
-    kid = kid.get_object()
-    if isinstance(kid, ArrayObject):
-        if len(kid) != 1:
-            raise ValueError("a structure tree with more than one top element")
-        kid = kid[0].get_object()
-    return kid
+    parts = [(front, list(pages), 0), (booklet, range(len(booklet.reader.pages)), first)]
+    for part, indexes, at in parts:
+        for n, index in enumerate(indexes):
+            old = part.reader.pages[index]
+            new = writer.pages[at + n]
+            if "/StructParents" in old:
+                nums += [NumberObject(key), value_of(part.parent_tree[int(old["/StructParents"])])]
+                new[NameObject("/StructParents")] = NumberObject(key)
+                key += 1
+            for annot in new.get("/Annots", []) or []:
+                annot = annot.get_object()
+                if "/StructParent" in annot:
+                    value = part.parent_tree[int(annot["/StructParent"])]
+                    nums += [NumberObject(key), value_of(value)]
+                    annot[NameObject("/StructParent")] = NumberObject(key)
+                    key += 1
+    tree[NameObject("/ParentTree")] = writer._add_object(
+        DictionaryObject({NameObject("/Nums"): nums})
+    )
+    tree[NameObject("/ParentTreeNextKey")] = NumberObject(key)
+    writer._root_object[NameObject("/StructTreeRoot")] = tree_ref
 
 
 def _set_parents(element: object, parent: IndirectObject) -> None:
@@ -206,27 +244,9 @@ def _set_parents(element: object, parent: IndirectObject) -> None:
             stack.append((kid, here))
 
 
-def _clone_value(value: object, writer: PdfWriter, their_document, document) -> object:
-    """Clone a parent-tree value (an element, or a page's array of elements); the booklet's
-    Document element becomes the front's."""
-
-    def one(item: object) -> object:
-        if isinstance(item, IndirectObject) and their_document is not None and (
-            item.idnum == their_document.idnum
-        ):
-            return document
-        return item.clone(writer, ignore_fields=["/P"]) if hasattr(item, "clone") else item
-
-    resolved = value.get_object() if isinstance(value, IndirectObject) else value
-    if isinstance(resolved, ArrayObject):
-        array = ArrayObject(one(item) for item in resolved)
-        return writer._add_object(array) if isinstance(value, IndirectObject) else array
-    return one(value)
-
-
-def _join_destinations(writer: PdfWriter, theirs: DictionaryObject) -> None:
-    """Merge the booklet's named destinations (its contents' links) into the joined file's."""
-    names = theirs.get("/Names")
+def _destinations(writer: PdfWriter, booklet: Part) -> None:
+    """Keep the booklet's named destinations (its contents' links lead to them)."""
+    names = booklet.root.get("/Names")
     dests = names.get_object().get("/Dests") if names is not None else None
     if dests is None:
         return
@@ -234,27 +254,26 @@ def _join_destinations(writer: PdfWriter, theirs: DictionaryObject) -> None:
     if "/Kids" in dests:
         raise ValueError("a destination name tree with /Kids: not written by WeasyPrint")
     cloned = dests["/Names"].clone(writer)
-    root = writer._root_object
-    if "/Names" not in root:
-        root[NameObject("/Names")] = DictionaryObject()
-    our_names = root["/Names"].get_object()
-    ours = our_names.get("/Dests")
-    pairs: dict[str, object] = {}
-    if ours is not None:
-        array = ours.get_object()["/Names"]
-        pairs.update((str(array[i]), array[i + 1]) for i in range(0, len(array), 2))
-    pairs.update((str(cloned[i]), cloned[i + 1]) for i in range(0, len(cloned), 2))
+    pairs = {str(cloned[i]): cloned[i + 1] for i in range(0, len(cloned), 2)}
     merged = ArrayObject()
     for name in sorted(pairs):
         merged += [TextStringObject(name), pairs[name]]
-    our_names[NameObject("/Dests")] = writer._add_object(
-        DictionaryObject({NameObject("/Names"): merged})
-    )
+    tree = writer._add_object(DictionaryObject({NameObject("/Names"): merged}))
+    writer._root_object[NameObject("/Names")] = DictionaryObject({NameObject("/Dests"): tree})
 
 
-def _join_outline(writer: PdfWriter, reader: PdfReader, first: int, bookmark: str) -> None:
-    """Add one bookmark for the booklet, at its first page, with the booklet's bookmarks under it."""
+def _outline(
+    writer: PdfWriter, front: Part, pages: range, booklet: Part, first: int, bookmark: str
+) -> None:
+    """The person's bookmarks, then one for the booklet with the booklet's bookmarks under it."""
+    for item in _flat(front.reader.outline):
+        page = front.reader.get_destination_page_number(item)
+        if page in pages:
+            writer.add_outline_item(
+                title=str(item.title), page_number=page - pages.start, fit=_fit(item)
+            )
     top = writer.add_outline_item(title=bookmark, page_number=first)
+    reader = booklet.reader
 
     def add(items: list, parent: object) -> None:
         last = None
@@ -269,3 +288,16 @@ def _join_outline(writer: PdfWriter, reader: PdfReader, first: int, bookmark: st
             )
 
     add(reader.outline, top)
+
+
+def _flat(items: list) -> list:
+    out = []
+    for item in items:
+        out += _flat(item) if isinstance(item, list) else [item]
+    return out
+
+
+def _fit(item: object) -> Fit:
+    if item.typ == "/XYZ":
+        return Fit.xyz(item.get("/Left"), item.get("/Top"), item.get("/Zoom"))
+    return Fit.fit()

@@ -116,19 +116,9 @@ def _metadata(pdf: pydyf.PDF) -> pydyf.Stream | None:
     return None
 
 
-def untitled_xmp(xmp: bytes, title: str) -> bytes:
-    """Return a print file's XMP packet with another title and the placeholder DocumentID, for
-    a file made of its pages and others (the onboarding booklets), sealed after it is written."""
-    from xml.sax.saxutils import escape
-
-    new = escape(title).encode("utf-8")
-    xmp = re.sub(
-        rb'(<dc:title><rdf:Alt><rdf:li xml:lang="x-default">).*?(</rdf:li>)',
-        lambda m: m.group(1) + new + m.group(2),
-        xmp,
-        count=1,
-        flags=re.S,
-    )
+def unsealed(xmp: bytes) -> bytes:
+    """Return an XMP packet with the placeholder DocumentID again: for a file made of a sealed
+    file's pages and others (the onboarding booklets), sealed once it is written."""
     return _RANDOM_ID.sub(PLACEHOLDER, xmp)
 
 

@@ -254,8 +254,8 @@ def lay_out(source: Source, pages: list[Page], shrink: float) -> weasyprint.Docu
 class Common:
     """The charter's booklet, laid out, written and proven once for every person."""
 
-    screen: join.Booklet
-    printed: join.Booklet
+    screen: join.Part
+    printed: join.Part
     pages_of: dict[str, int]
     """The page each chapter starts on, as the booklet prints it."""
     shrink: float
@@ -276,7 +276,7 @@ def common(source: Source) -> Common:
     textlayer.check(source, screen_pdf, templates.labels(source.charter.meta.language))
     print_pdf = render.to_pdf(printed, print_colour=True)
     return Common(
-        join.Booklet(screen_pdf), join.Booklet(print_pdf), pages_of, fit.mark_shrink,
+        join.Part(screen_pdf), join.Part(print_pdf), pages_of, fit.mark_shrink,
         time.perf_counter() - started,
     )  # fmt: skip
 
@@ -324,45 +324,72 @@ def make(source: Source, people: list[Person]) -> Made:
             ranges = page_ranges(document, len(pages))
         if any(len(r) % 4 for r in ranges):
             raise BuildError(f"{source.name}: the onboarding pages cannot be padded to a multiple of 4")
-    with clock("write print"):
+    with clock("write"):
+        # Everyone's pages written once per variant; each file takes its own pages of them.
         document.metadata.title = charter.meta.title
-        fronts = join.Booklet(render.to_pdf(document, print_colour=True, seal=False))
+        fronts = join.Part(render.to_pdf(document, print_colour=True, seal=False))
+        screen = document.copy([document.pages[i] for r in ranges for i in _content(document, r)])
+        screen_fronts = join.Part(render.to_pdf(screen, variant="pdf/ua-1", finisher=_crop_bleed))
+        screen_texts = textlayer.pdf_pages_text(screen_fronts.data)
     with clock("preflight"):
+        # The ink rules are the layout's, the same on every person's pages: one person's
+        # pages are preflighted (all of them cost a tenth of the whole run).
         report = preflight.Report()
-        preflight.check_file(f"{FOLDER}/", fronts.data, report)
+        preflight.check_file(f"{FOLDER}/{pages[0].person.files[1]}", _first(fronts, ranges[0]), report)
         if report.errors:
             raise BuildError([preflight.locate(source, f, {}) for f in preflight.grouped(report.errors)])
-    vocabulary = [*textlayer.strings(charter), *textlayer.strings(labels)]
+    vocabulary = textlayer.vocabulary([*textlayer.strings(charter), *textlayer.strings(labels),
+                                       *textlayer.project_layout_texts(source)])  # fmt: skip
     bookmark = f"{words['charter']}: {charter.meta.title}"
+    at = 0  # the first page of the person in the screen pages
     for page, pages_of in zip(pages, ranges, strict=True):
         person = page.person
         content = _content(document, pages_of)
+        on_screen = range(at, at + len(content))
+        at += len(content)
         with clock("proof"):
             wanted = [proof.flat(t) for t in expected_texts(page, charter, words)]
             laid_out = "".join(proof.page_text(document.pages[i]) for i in content)
             missing = proof.missing_in_order(laid_out, wanted)
-        if missing:
-            raise BuildError(
-                source.problem("onboarding", f"{person.files[0]}: a text is missing from the "
-                               f"layout ('{missing[:40]}'; a layout bug: please report it)")
-            )  # fmt: skip
+            if missing:
+                raise BuildError(
+                    source.problem("onboarding", f"{person.files[0]}: a text is missing from the "
+                                   f"layout ('{missing[:40]}'; a layout bug: please report it)")
+                )  # fmt: skip
+            words_here = vocabulary | textlayer.vocabulary([person.name, person.unit, person.manager])
+            wrong = textlayer.wrong_words([screen_texts[i] for i in on_screen], words_here)
+            if wrong:
+                page_no, word = wrong[0]
+                raise BuildError(
+                    source.problem("onboarding", f"{person.files[0]}: the text layer reads {word!r} "
+                                   f"on page {page_no}, a word of neither the source nor the roster "
+                                   "(a layout bug: please report it)")
+                )  # fmt: skip
         title = str(words["title"]).format(title=charter.meta.title, name=person.name)
-        with clock("write screen"):
-            part = document.copy([document.pages[i] for i in content])
-            part.metadata.title = title
-            front = render.to_pdf(part, variant="pdf/ua-1", finisher=_crop_bleed)
-        with clock("text layer"):
-            textlayer.check(source, front, {"roster": [person.name, person.unit, person.manager]},
-                            extra=vocabulary)  # fmt: skip
         with clock("join screen"):
-            screen_pdf = join.join(front, base.screen, bookmark)
+            screen_pdf = join.join(screen_fronts, on_screen, base.screen, bookmark, title)
         with clock("join print"):
-            print_pdf = pdfx.seal(join.join_pages(fronts, pages_of, base.printed, bookmark, title))
+            print_pdf = pdfx.seal(join.join(fronts, pages_of, base.printed, bookmark, title))
         made.products += [
             Product(f"{FOLDER}/{person.files[0]}", screen_pdf, len(content) + _pages(base.screen)),
             Product(f"{FOLDER}/{person.files[1]}", print_pdf, len(pages_of) + _pages(base.printed)),
         ]
     return made
+
+
+def _first(part: join.Part, pages: range) -> bytes:
+    """Return the pages ``pages`` of a written part as a PDF of their own (for the preflight)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter(clone_from=part.reader)
+    for index in reversed(range(len(part.reader.pages))):
+        if index not in pages:
+            writer.remove_page(index)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 NOTES_PAGE = "onboard-notes"
@@ -400,5 +427,5 @@ class Clock:
             self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
 
 
-def _pages(booklet: join.Booklet) -> int:
+def _pages(booklet: join.Part) -> int:
     return len(booklet.reader.pages)
