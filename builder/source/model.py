@@ -469,6 +469,7 @@ class Onboarding(_Frozen):
     printed in a personalised booklet for each person of a roster (``charterpress onboard``)."""
 
     letter: Letter
+    """The welcome letter: its paragraphs and signature (the greeting comes from the roster)."""
     plan: tuple[Step, ...] = Field(min_length=1, max_length=STEPS_MAX)
     """The steps of the first 90 days; printed in date order, each with its date."""
 
