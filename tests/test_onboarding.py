@@ -454,3 +454,38 @@ def test_adding_onboarding_changes_no_other_pdf_of_the_charter(tmp_path):
     assert pdfs == sorted(n for n in old if n.endswith(".pdf")) and len(pdfs) >= 6
     for name in pdfs:
         assert new[name].data == old[name].data, name
+
+
+def test_a_short_plan_is_padded_with_notes_pages_in_print_only(tmp_path, capsys):
+    """One step: cover, letter and plan are three pages; the print file adds a ruled notes
+    page (laid out once, repeated), so the charter starts on a new sheet."""
+    text = (SOURCES / "glostrup.yaml").read_text(encoding="utf-8")
+    head, plan = text.split("  plan:\n", 1)
+    one = "  plan:\n    - week: 3\n      do: Mød de andre nye ledere.\n"
+    project = tmp_path / "project"
+    (project / "sources").mkdir(parents=True)
+    (project / "sources" / "glostrup.yaml").write_text(head + one, encoding="utf-8")
+    path = _roster(tmp_path / "r.csv", ROWS[:2])
+    code, _, err = _run(project, path, capsys)
+    assert code == 0, err
+    folder = project / "dist" / "glostrup" / "onboarding"
+    for stem in ("anne-hansen-hjemmeplejen", "anne-hansen-skoleomraadet"):
+        screen = PdfReader(folder / f"{stem}.pdf")
+        printed = PdfReader(folder / f"{stem}-print.pdf")
+        assert screen.page_labels[:4] == ["i", "ii", "iii", "1"]
+        assert printed.page_labels[:5] == ["i", "ii", "iii", "iv", "1"]
+        assert "NOTER" in printed.pages[3].extract_text().upper()
+        assert "NOTER" not in " ".join(p.extract_text() for p in screen.pages[:3]).upper()
+        assert len(printed.pages) % 4 == 0
+    assert "Uge 3" in PdfReader(folder / "anne-hansen-hjemmeplejen.pdf").pages[2].extract_text()
+
+
+def test_the_same_roster_makes_the_same_bytes(made, tmp_path, capsys):
+    project = _project(tmp_path / "project")
+    path = _roster(tmp_path / "roster.csv", ROWS)
+    code, _, err = _run(project, path, capsys)
+    assert code == 0, err
+    for stem, (screen, printed) in made.items():
+        again = project / "dist" / "glostrup" / "onboarding"
+        assert (again / screen.name).read_bytes() == screen.read_bytes(), screen.name
+        assert (again / printed.name).read_bytes() == printed.read_bytes(), printed.name

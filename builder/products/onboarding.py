@@ -105,7 +105,6 @@ class Page:
     start: str
     plan_intro: str
     steps: tuple[PlanStep, ...]
-    notes: int = 0
 
     @property
     def name(self) -> str:  # noqa: D102 - the template's names
@@ -121,7 +120,7 @@ class Page:
 
 
 def person_page(
-    source: Source, person: Person, index: int, pages_of: dict[str, int], notes: int = 0
+    source: Source, person: Person, index: int, pages_of: dict[str, int]
 ) -> Page:
     """Return one person's words: the cover, the letter's greeting, the plan with its dates."""
     charter = source.charter
@@ -165,7 +164,6 @@ def person_page(
         start=start,
         plan_intro=str(words["plan_intro"]).format(date=start),
         steps=tuple(steps),
-        notes=notes,
     )
 
 
@@ -209,11 +207,11 @@ def personal_html(source: Source, pages: list[Page], variant: str, shrink: float
         labels=labels,
         words=words,
         people=pages,
+        notes_anchor=f"{ANCHOR}{len(pages)}",
         letter=onboarding.letter,
         letter_title=onboarding.letter.title or words["welcome"],  # type: ignore[index]
         variant=variant,
         band=0,
-        mark_bars=True,
         monogram=charter.monogram,
         mark={side: handbook.mark(rows, side, shrink) for side in ("cover", "back")},
         theme={**handbook.palette(theme.colour), "--accent": theme.accent},
@@ -228,9 +226,9 @@ def page_ranges(document: weasyprint.Document, count: int) -> list[range]:
         for name in page.anchors:
             if name.startswith(ANCHOR):
                 firsts.setdefault(int(name.removeprefix(ANCHOR)), index)
-    if sorted(firsts) != list(range(count)):
+    if any(i not in firsts for i in range(count)):
         raise BuildError("onboarding: a person's pages were not found in the layout (a layout bug: please report it)")
-    starts = [firsts[i] for i in range(count)] + [len(document.pages)]
+    starts = [firsts[i] for i in range(count)] + [firsts.get(count, len(document.pages))]
     return [range(starts[i], starts[i + 1]) for i in range(count)]
 
 
@@ -239,7 +237,7 @@ def lay_out(source: Source, pages: list[Page], shrink: float) -> weasyprint.Docu
     gets a lower mark."""
     for step in [s for s in handbook.MARK_SHRINKS if s <= shrink]:
         document = render.to_document(personal_html(source, pages, "print", step))
-        ranges = page_ranges(document, len(pages))
+        ranges = page_ranges(document, len(pages) + 1)[:-1]  # the last: the notes page
         if not any(handbook._overlaps(document.pages[r[0]]._page_box) for r in ranges):
             return document
     raise BuildError(
@@ -311,41 +309,42 @@ def make(source: Source, people: list[Person]) -> Made:
     with clock("charter booklet"):
         base = common(source)
     with clock("layout"):
-        # Everyone's pages in one layout, as the print variant: the screen files crop its bleed
-        # and leave out the notes pages that pad each person's pages to a multiple of four.
+        # Everyone's pages in one layout, as the print variant (the screen files crop its bleed),
+        # and one ruled notes page after them that pads each person's print pages to a
+        # multiple of four.
         pages = [person_page(source, p, i, base.pages_of) for i, p in enumerate(people)]
         document = lay_out(source, pages, base.shrink)
-        ranges = page_ranges(document, len(pages))
-        needed = [handbook.notes_needed(len(_content(document, r))) for r in ranges]
-        if any(needed[i] != len(r) - len(_content(document, r)) for i, r in enumerate(ranges)):
-            pages = [
-                person_page(source, p, i, base.pages_of, needed[i]) for i, p in enumerate(people)
-            ]
-            document = lay_out(source, pages, base.shrink)
-            ranges = page_ranges(document, len(pages))
-        if any(len(r) % 4 for r in ranges):
-            raise BuildError(f"{source.name}: the onboarding pages cannot be padded to a multiple of 4")
+        *ranges, spare = page_ranges(document, len(pages) + 1)
+        notes = spare[0]
     with clock("write"):
         # Everyone's pages written once per variant; each file takes its own pages of them.
         document.metadata.title = charter.meta.title
-        fronts = join.Part(render.to_pdf(document, print_colour=True, seal=False))
-        screen = document.copy([document.pages[i] for r in ranges for i in _content(document, r)])
+        padded, print_ranges = [], []
+        for r in ranges:
+            extra = [notes] * handbook.notes_needed(len(r))
+            print_ranges.append(range(len(padded), len(padded) + len(r) + len(extra)))
+            padded += [*r, *extra]
+        printed = document.copy([document.pages[i] for i in padded])
+        fronts = join.Part(render.to_pdf(printed, print_colour=True, seal=False))
+        screen = document.copy([document.pages[i] for r in ranges for i in r])
         screen_fronts = join.Part(render.to_pdf(screen, variant="pdf/ua-1", finisher=_crop_bleed))
         screen_texts = textlayer.pdf_pages_text(screen_fronts.data)
     with clock("preflight"):
         # The ink rules are the layout's, the same on every person's pages: one person's
         # pages are preflighted (all of them cost a tenth of the whole run).
         report = preflight.Report()
-        preflight.check_file(f"{FOLDER}/{pages[0].person.files[1]}", _first(fronts, ranges[0]), report)
+        preflight.check_file(
+            f"{FOLDER}/{pages[0].person.files[1]}", _first(fronts, print_ranges[0]), report
+        )
         if report.errors:
             raise BuildError([preflight.locate(source, f, {}) for f in preflight.grouped(report.errors)])
     vocabulary = textlayer.vocabulary([*textlayer.strings(charter), *textlayer.strings(labels),
                                        *textlayer.project_layout_texts(source)])  # fmt: skip
     bookmark = f"{words['charter']}: {charter.meta.title}"
+    joiner = join.Joiner(screen_fronts, base.screen, bookmark)
     at = 0  # the first page of the person in the screen pages
-    for page, pages_of in zip(pages, ranges, strict=True):
+    for page, content, pages_of in zip(pages, ranges, print_ranges, strict=True):
         person = page.person
-        content = _content(document, pages_of)
         on_screen = range(at, at + len(content))
         at += len(content)
         with clock("proof"):
@@ -368,7 +367,7 @@ def make(source: Source, people: list[Person]) -> Made:
                 )  # fmt: skip
         title = str(words["title"]).format(title=charter.meta.title, name=person.name)
         with clock("join screen"):
-            screen_pdf = join.join(screen_fronts, on_screen, base.screen, bookmark, title)
+            screen_pdf = joiner.join(on_screen, title)
         with clock("join print"):
             print_pdf = pdfx.seal(join.join(fronts, pages_of, base.printed, bookmark, title))
         made.products += [
@@ -391,15 +390,6 @@ def _first(part: join.Part, pages: range) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
-
-
-NOTES_PAGE = "onboard-notes"
-"""The named page (onboarding.css) of the notes pages that pad the print file."""
-
-
-def _content(document: weasyprint.Document, pages: range) -> list[int]:
-    """Return the pages of ``pages`` that are not notes pages (the screen file's pages)."""
-    return [i for i in pages if document.pages[i]._page_box.page_type.name != NOTES_PAGE]
 
 
 def _crop_bleed(_document: object, pdf: object) -> None:

@@ -220,15 +220,6 @@ class Mark:
         """Return the inline style of a row (its squares are inline blocks, see ``square_style``)."""
         return f"height: {self.square:.3f}mm; margin-bottom: {self.gap:.3f}mm"
 
-    def bar_style(self, count: int) -> str:
-        """Return the inline style of a row of ``count`` squares drawn as one box: its width, and a
-        background of squares (``--accent``) and gaps."""
-        square, pitch = f"{self.square:.3f}mm", f"{self.pitch:.3f}mm"
-        return (
-            f"width: {self.width(count):.3f}mm; background: repeating-linear-gradient(to right, "
-            f"var(--accent) 0, var(--accent) {square}, transparent {square}, transparent {pitch})"
-        )
-
     def square_style(self) -> str:
         """Return the inline style of one square: its side and the gap after it."""
         side = f"{self.square:.3f}mm"
