@@ -407,8 +407,8 @@ def cmd_onboard(args: argparse.Namespace) -> int:
         for path in done.paths:
             print(line(path))
         print(
-            line(f"{args.slug}: {done.people} onboarding booklets (screen and print) "
-                 f"in {done.seconds:.1f} s"),
+            line(f"{args.slug}: {done.people} onboarding booklet{'s' if done.people != 1 else ''} "
+                 f"(screen and print each) in {done.seconds:.1f} s"),
             file=sys.stderr,
         )  # fmt: skip
     return 0

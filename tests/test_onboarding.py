@@ -358,7 +358,9 @@ def test_an_xlsx_roster_with_date_cells_and_a_bad_cell_named_by_sheet(tmp_path):
 
 def test_a_danish_excel_csv_in_windows_1252_with_semicolons(tmp_path):
     path = tmp_path / "r.csv"
-    path.write_bytes("Navn;Enhed;Startdato;Nærmeste leder\r\nSøren Ås;Løn;1.2.2027;Åse\r\n".encode("cp1252"))
+    path.write_bytes(
+        "Navn;Enhed;Startdato;Nærmeste leder\r\nSøren Ås;Løn;1.2.2027;Åse\r\n".encode("cp1252")
+    )
     [person] = roster.read(path)
     assert (person.name, person.unit, person.start, person.manager, person.stem) == (
         "Søren Ås", "Løn", dt.date(2027, 2, 1), "Åse", "soeren-aas",
@@ -413,7 +415,10 @@ def _check(text: str) -> list[str]:
 
 def test_bad_onboarding_parts_are_located_lines():
     text = (SOURCES / "glostrup.yaml").read_text(encoding="utf-8")
-    text = text.replace("      sections: [rollen]\n      cards: [2, 5]", "      sections: [rolen]\n      cards: [2, 40]")
+    text = text.replace(
+        "      sections: [rollen]\n      cards: [2, 5]",
+        "      sections: [rolen]\n      cards: [2, 40]",
+    )
     text = text.replace("    - week: 4\n", "    - week: 4\n      day: 3\n")
     text = text.replace("    - week: 6\n", "    - week: tre\n")
     text = text.replace("    - week: 9\n", "    - week: 0\n")
@@ -485,7 +490,7 @@ def test_the_same_roster_makes_the_same_bytes(made, tmp_path, capsys):
     path = _roster(tmp_path / "roster.csv", ROWS)
     code, _, err = _run(project, path, capsys)
     assert code == 0, err
-    for stem, (screen, printed) in made.items():
+    for screen, printed in made.values():
         again = project / "dist" / "glostrup" / "onboarding"
         assert (again / screen.name).read_bytes() == screen.read_bytes(), screen.name
         assert (again / printed.name).read_bytes() == printed.read_bytes(), printed.name

@@ -245,7 +245,9 @@ def read(path: Path) -> list[Person]:
 
     problems: list[Problem] = []
     if not table:
-        raise SourceError(Problem(name, None, None, "", "the roster is empty: the first row names the columns"))
+        raise SourceError(
+            Problem(name, None, None, "", "the roster is empty: the first row names the columns")
+        )
     found, header_problems = columns(table[0])
     if header_problems:
         raise SourceError([Problem(name, None, None, "", p) for p in header_problems])
@@ -270,7 +272,9 @@ def read(path: Path) -> list[Person]:
                     "remove it"))  # fmt: skip
                 bad = True
             elif field_ == "name" and not text:
-                problems.append(Problem(name, None, None, where, f"'{header}' is empty: every row needs a name"))
+                problems.append(
+                    Problem(name, None, None, where, f"'{header}' is empty: every row needs a name")
+                )
                 bad = True
             elif len(text) > (NAME_MAX if field_ == "name" else TEXT_MAX):
                 most = NAME_MAX if field_ == "name" else TEXT_MAX
@@ -288,7 +292,9 @@ def read(path: Path) -> list[Person]:
         header = _text(table[0][found["start"]])
         if start is None:
             shown = _text(start_cell)
-            what = f"is not a date ('{shown}')" if shown else "is empty: every row needs a start date"
+            what = (
+                f"is not a date ('{shown}')" if shown else "is empty: every row needs a start date"
+            )
             problems.append(Problem(name, None, None, where,
                 f"'{header}' {what}: write it as 2027-01-11 or 11.01.2027"))  # fmt: skip
             bad = True
@@ -309,7 +315,11 @@ def read(path: Path) -> list[Person]:
     if problems:
         raise SourceError(problems)
     if not people:
-        raise SourceError(Problem(name, None, None, "", "no people in the roster: one row per person after the header"))
+        raise SourceError(
+            Problem(
+                name, None, None, "", "no people in the roster: one row per person after the header"
+            )
+        )
     return unique_stems(people)
 
 

@@ -1,13 +1,12 @@
 """Join a person's pages in front of a laid-out booklet, as one PDF (pypdf), keeping what makes
-each a finished file: for the screen, the tags (PDF/UA), the links and the bookmarks; for print,
-the booklet's PDF/X catalogue (output intent, metadata).
+each a finished file: for the screen, the tags (PDF/UA), the links and the bookmarks (``Joiner``);
+for print, the booklet's PDF/X catalogue: output intent, metadata (``join``).
 
-Both parts are parsed once (``Part``) and cloned into every joined file: the front part holds
-*every* person's pages (one layout, one write), and each joined file takes its own pages of it,
-with their share of its structure tree (the top elements whose content is on those pages).
-The joined file gets a new structure tree: one Document element holding the person's elements,
-then the booklet's; the parent tree is numbered anew (``/StructParents`` of pages,
-``/StructParent`` of link annotations). The booklet's named destinations (its contents' links)
+Both parts are parsed once (``Part``): the front part holds *every* person's pages (one layout,
+one write), and each joined file takes its own pages of it, with their share of its structure
+tree (the top elements whose content is on those pages). A screen file gets one structure tree:
+one Document element holding the person's elements, then the booklet's; the person's pages get
+parent-tree keys after the booklet's (``/StructParents``). The booklet's named destinations (its contents' links)
 are kept; its bookmarks are put under one bookmark of their own, after the person's. Page labels
 number the person's pages i, ii, iii … and the booklet 1, 2, 3 … as its pages print them, so its
 contents page and a reader's "go to page" agree.
@@ -103,33 +102,27 @@ class Part:
 
 
 def join(front: Part, pages: range, booklet: Part, bookmark: str, title: str) -> bytes:
-    """Return the pages ``pages`` of ``front`` followed by all the booklet's, as one PDF.
-
-    Tagged parts (the screen) give a tagged file with ``front``'s catalogue (language, viewer
-    preferences, its XMP retitled); untagged ones (print) the booklet's (its PDF/X output intent,
-    its XMP retitled, with the placeholder DocumentID for ``pdfx.seal``). ``bookmark``: the title of
-    the bookmark over the booklet's own; ``title``: the file's.
+    """Return the pages ``pages`` of an untagged ``front`` followed by all the booklet's (print),
+    as one PDF with the booklet's catalogue: its PDF/X output intent, its XMP retitled and with
+    the placeholder DocumentID (for ``pdfx.seal``). ``bookmark``: the title of the bookmark over
+    the booklet's own; ``title``: the file's. Tagged files are joined by ``Joiner``.
     """
+    if front.document is not None:
+        raise ValueError("join() joins untagged files (print); use Joiner for tagged ones")
     writer = PdfWriter()
     for index in pages:
-        writer.add_page(front.reader.pages[index])  # pypdf drops /StructParents: set below
+        writer.add_page(front.reader.pages[index])
     first = len(writer.pages)
     for page in booklet.reader.pages:
         writer.add_page(page)
-    tagged = front.document is not None and booklet.document is not None
-    base = front if tagged else booklet
     root = writer._root_object
-    for key in ("/Lang", "/MarkInfo", "/ViewerPreferences", "/OutputIntents"):
-        if key in base.root:
-            root[NameObject(key)] = base.root.raw_get(key).clone(writer)
-    if "/Metadata" in base.root:
-        _metadata(writer, base.root["/Metadata"].get_object().get_data(), title, not tagged)
-    info = dict(base.reader.metadata or {})
-    info["/Title"] = title
-    writer.add_metadata(info)
-    writer.pdf_header = base.reader.pdf_header
-    if tagged:
-        _tags(writer, front, pages, booklet, first)
+    for key in ("/Lang", "/OutputIntents"):
+        if key in booklet.root:
+            root[NameObject(key)] = booklet.root.raw_get(key).clone(writer)
+    if "/Metadata" in booklet.root:
+        _metadata(writer, booklet.root["/Metadata"].get_object().get_data(), title, True)
+    writer.add_metadata({**(booklet.reader.metadata or {}), "/Title": title})
+    writer.pdf_header = booklet.reader.pdf_header
     _destinations(writer, booklet)
     _outline(writer, front, pages, booklet, first, bookmark)
     if first:
@@ -162,7 +155,9 @@ class Joiner:
             if key in front.root:
                 root[NameObject(key)] = front.root.raw_get(key).clone(writer)
         self.info = dict(front.reader.metadata or {})
-        self.xmp = front.root["/Metadata"].get_object().get_data() if "/Metadata" in front.root else None
+        self.xmp = (
+            front.root["/Metadata"].get_object().get_data() if "/Metadata" in front.root else None
+        )
         writer.pdf_header = front.reader.pdf_header
         tree = self.tree = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
         tree_ref = writer._add_object(tree)
@@ -194,7 +189,9 @@ class Joiner:
                 if "/StructParent" in annot:
                     key = int(annot["/StructParent"])
                     self.nums += [NumberObject(key), self._value(booklet, key, old)]
-        self.next_key = max((int(self.nums[i]) for i in range(0, len(self.nums), 2)), default=-1) + 1
+        self.next_key = (
+            max((int(self.nums[i]) for i in range(0, len(self.nums), 2)), default=-1) + 1
+        )
         _destinations(writer, booklet)
         self.outlines = DictionaryObject({NameObject("/Type"): NameObject("/Outlines")})
         self.outlines_ref = writer._add_object(self.outlines)
@@ -306,7 +303,9 @@ def _copy_outline(writer: PdfWriter, booklet: Part, group: DictionaryObject, gro
     outlines = outlines.get_object() if outlines is not None else None
     if outlines is None or "/First" not in outlines:
         return 0
-    first = outlines.raw_get("/First").clone(writer, ignore_fields=["/Parent"])  # the /Next chain too
+    first = outlines.raw_get("/First").clone(
+        writer, ignore_fields=["/Parent"]
+    )  # the /Next chain too
 
     def adopt(item_ref: object, parent: object) -> object:
         """Set /Parent along a chain of items and below them; return the chain's last item."""
@@ -348,70 +347,6 @@ def _metadata(writer: PdfWriter, xmp: bytes, title: str, sealed: bool) -> None:
     stream[NameObject("/Type")] = NameObject("/Metadata")
     stream[NameObject("/Subtype")] = NameObject("/XML")
     writer._root_object[NameObject("/Metadata")] = writer._add_object(stream)
-
-
-def _tags(writer: PdfWriter, front: Part, pages: range, booklet: Part, first: int) -> None:
-    """Give the joined file one structure tree: the person's elements, then the booklet's."""
-    tree = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
-    tree_ref = writer._add_object(tree)
-    document = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/StructElem"),
-            NameObject("/S"): NameObject("/Document"),
-            NameObject("/P"): tree_ref,
-        }
-    )
-    document_ref = writer._add_object(document)
-    tree[NameObject("/K")] = ArrayObject([document_ref])
-    kids = ArrayObject()
-    wanted = set(pages)
-    mine = [kid for kid, on in front.top_elements if on and on <= wanted]
-    theirs = [kid for kid, _ in booklet.top_elements]
-    # The parent links (/P) are set by walking the copy: cloning them would copy the old trees.
-    for kid in [*mine, *theirs]:
-        copy = kid.clone(writer, ignore_fields=["/P"])
-        _set_parents(copy, document_ref)
-        kids.append(copy)
-    document[NameObject("/K")] = kids
-    nums = ArrayObject()
-    key = 0
-    olds = {
-        (id(part.reader), part.document.indirect_reference.idnum) for part in (front, booklet)
-    }
-
-    def value_of(value: object) -> object:
-        resolved = value.get_object() if isinstance(value, IndirectObject) else value
-        if isinstance(resolved, ArrayObject):
-            array = ArrayObject(one(item) for item in resolved)
-            return writer._add_object(array) if isinstance(value, IndirectObject) else array
-        return one(value)
-
-    def one(item: object) -> object:
-        if isinstance(item, IndirectObject) and (id(item.pdf), item.idnum) in olds:
-            return document_ref  # content right under the old Document element
-        return item.clone(writer, ignore_fields=["/P"]) if hasattr(item, "clone") else item
-
-    parts = [(front, list(pages), 0), (booklet, range(len(booklet.reader.pages)), first)]
-    for part, indexes, at in parts:
-        for n, index in enumerate(indexes):
-            old = part.reader.pages[index]
-            new = writer.pages[at + n]
-            if "/StructParents" in old:
-                nums += [NumberObject(key), value_of(part.parent_tree[int(old["/StructParents"])])]
-                new[NameObject("/StructParents")] = NumberObject(key)
-                key += 1
-            for annot in new.get("/Annots", []) or []:
-                annot = annot.get_object()
-                if "/StructParent" in annot:
-                    value = part.parent_tree[int(annot["/StructParent"])]
-                    nums += [NumberObject(key), value_of(value)]
-                    annot[NameObject("/StructParent")] = NumberObject(key)
-                    key += 1
-    tree[NameObject("/ParentTree")] = writer._add_object(
-        DictionaryObject({NameObject("/Nums"): nums})
-    )
-    tree[NameObject("/ParentTreeNextKey")] = NumberObject(key)
-    writer._root_object[NameObject("/StructTreeRoot")] = tree_ref
 
 
 def _set_parents(element: object, parent: IndirectObject) -> None:

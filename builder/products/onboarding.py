@@ -72,7 +72,9 @@ def listed(items: list[str], word_and: str) -> str:
 
 def chapter_names(charter: Charter, labels: dict) -> dict[str, str]:
     """Return {id: name as the booklet's contents names it} of every chapter a step may take up."""
-    names = {e.target: handbook.join_label(e.kicker, e.label) for e in handbook.contents(charter, labels)}
+    names = {
+        e.target: handbook.join_label(e.kicker, e.label) for e in handbook.contents(charter, labels)
+    }
     for i, passage in enumerate(charter.front):
         names.setdefault(passage.id, handbook.passage_name(passage, i == 0, labels) or passage.id)
     for section in charter.sections:
@@ -119,9 +121,7 @@ class Page:
         return self.person.manager
 
 
-def person_page(
-    source: Source, person: Person, index: int, pages_of: dict[str, int]
-) -> Page:
+def person_page(source: Source, person: Person, index: int, pages_of: dict[str, int]) -> Page:
     """Return one person's words: the cover, the letter's greeting, the plan with its dates."""
     charter = source.charter
     labels = templates.labels(charter.meta.language)
@@ -132,7 +132,9 @@ def person_page(
     steps = []
     for step in sorted(onboarding.plan, key=lambda s: s.offset):
         refs = [
-            f"{names[i]} ({str(words['page']).format(n=pages_of[i])})" if i in pages_of else names[i]
+            f"{names[i]} ({str(words['page']).format(n=pages_of[i])})"
+            if i in pages_of
+            else names[i]
             for i in step.sections
         ]
         if step.cards:
@@ -145,8 +147,13 @@ def person_page(
             else str(words["day"]).format(n=step.day)
         )
         steps.append(
-            PlanStep(label, format_date(step_date(person.start, step), words), step.do, step.who,
-                     " · ".join(refs))  # fmt: skip
+            PlanStep(
+                label,
+                format_date(step_date(person.start, step), words),
+                step.do,
+                step.who,
+                " · ".join(refs),
+            )  # fmt: skip
         )
     start = format_date(person.start, words)
     meta = charter.meta
@@ -227,7 +234,9 @@ def page_ranges(document: weasyprint.Document, count: int) -> list[range]:
             if name.startswith(ANCHOR):
                 firsts.setdefault(int(name.removeprefix(ANCHOR)), index)
     if any(i not in firsts for i in range(count)):
-        raise BuildError("onboarding: a person's pages were not found in the layout (a layout bug: please report it)")
+        raise BuildError(
+            "onboarding: a person's pages were not found in the layout (a layout bug: please report it)"
+        )
     starts = [firsts[i] for i in range(count)] + [firsts.get(count, len(document.pages))]
     return [range(starts[i], starts[i + 1]) for i in range(count)]
 
@@ -337,7 +346,9 @@ def make(source: Source, people: list[Person]) -> Made:
             f"{FOLDER}/{pages[0].person.files[1]}", _first(fronts, print_ranges[0]), report
         )
         if report.errors:
-            raise BuildError([preflight.locate(source, f, {}) for f in preflight.grouped(report.errors)])
+            raise BuildError(
+                [preflight.locate(source, f, {}) for f in preflight.grouped(report.errors)]
+            )
     vocabulary = textlayer.vocabulary([*textlayer.strings(charter), *textlayer.strings(labels),
                                        *textlayer.project_layout_texts(source)])  # fmt: skip
     bookmark = f"{words['charter']}: {charter.meta.title}"
@@ -356,7 +367,9 @@ def make(source: Source, people: list[Person]) -> Made:
                     source.problem("onboarding", f"{person.files[0]}: a text is missing from the "
                                    f"layout ('{missing[:40]}'; a layout bug: please report it)")
                 )  # fmt: skip
-            words_here = vocabulary | textlayer.vocabulary([person.name, person.unit, person.manager])
+            words_here = vocabulary | textlayer.vocabulary(
+                [person.name, person.unit, person.manager]
+            )
             wrong = textlayer.wrong_words([screen_texts[i] for i in on_screen], words_here)
             if wrong:
                 page_no, word = wrong[0]

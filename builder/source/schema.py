@@ -154,7 +154,9 @@ def chapter_ids(data: object) -> list[str]:
         add(data.get("organisation"))
         reflection = data.get("reflection")
         if isinstance(reflection, dict):
-            ids.append(reflection.get("id") if isinstance(reflection.get("id"), str) else "refleksion")
+            ids.append(
+                reflection.get("id") if isinstance(reflection.get("id"), str) else "refleksion"
+            )
     for passage in each("back"):
         add(passage)
     return ids
@@ -198,7 +200,13 @@ def onboarding_references(loaded: Loaded, name: str) -> list[Problem]:
             hint = f"did you mean '{guess[0]}'?" if guess else "the ids are: " + ", ".join(ids)
             line, col = loaded.where(path)
             problems.append(
-                Problem(name, line, col, format_path(path), f"no chapter with the id '{wanted}' ({hint})")
+                Problem(
+                    name,
+                    line,
+                    col,
+                    format_path(path),
+                    f"no chapter with the id '{wanted}' ({hint})",
+                )
             )
         numbers = step.get("cards") if isinstance(step.get("cards"), list) else []
         for j, number in enumerate(numbers):
