@@ -3,19 +3,23 @@ cover "Til NAME", the welcome letter and the first-90-days plan with its real da
 
 **Laid out once.** The pages every person shares are the charter's booklet: it is laid out once
 (``handbook.render_screen`` and ``render_print``, exactly as the build makes it), written once per
-variant, and proven once. The personal pages of *all* people are one document per variant
-(``onboarding.html``), laid out once too; each person's pages are then written apart
-(``Document.copy``: WeasyPrint tags them for PDF/UA as one document of their own) and joined in
-front of the booklet with pypdf (``prepress/join.py``): the tags, links and bookmarks of both kept,
-the booklet numbered 1, 2, 3 … as it prints, the personal pages i, ii, iii.
+variant, and proven once. The personal pages of *all* people are one document
+(``onboarding.html``), laid out once, as the print variant, and written once per variant (the
+screen file tagged for PDF/UA, its bleed cropped; the print file PDF/X). Each person's two files
+then take their own pages of those and are joined in front of the booklet with pypdf
+(``prepress/join.py``): the tags, links and bookmarks of both kept, the booklet numbered 1, 2, 3 …
+as it prints, the personal pages i, ii, iii.
 
 **Proven.** Every person's pages hold their texts in order (name, letter, every step with its
 date), read from the layout; the screen pages' text layer holds only words of the source, the
-labels and the roster (``textlayer``); every font is a bundled one; the print pages pass the
-preflight. The booklet behind them is the charter's own, proven as the build proves it.
+labels and the person's roster row (``textlayer``); every font is a bundled one (the command
+checks what was embedded); one person's print pages pass the preflight (the inks are the
+layout's, the same for everyone). The booklet behind them is the charter's own, proven as the
+build proves it.
 
-In print, each person's pages are padded with ruled notes pages to a multiple of four, so the
-charter's cover starts a new sheet and the whole stays a multiple of four.
+In print, each person's pages are padded to a multiple of four with a ruled notes page (laid out
+once, after everyone's pages, and repeated), so the charter's cover starts a new sheet and the
+whole stays a multiple of four.
 """
 
 from __future__ import annotations
