@@ -12,6 +12,11 @@ It writes bench/results.json and prints a table:
 - edit_one_s: a rebuild after one commitment of one charter was edited (whole command).
 - scale_500_over_50: a generated 500-commitment charter against a 50-commitment one (-j 1).
 - peak_rss_mb: the largest resident memory of any build process above.
+- onboard_20_over_1: `charterpress onboard glostrup` with a roster of 20 people against a roster
+  of one (whole commands, best of 3 each; the CPU time's ratio is shown beside it): the charter's booklet is laid out once either way,
+  every person's pages once in one layout, and each person's two files joined with pypdf.
+
+`python bench/bench.py --only onboard` measures the last alone (and writes no results.json).
 
 The machine is shared: the load average before and after is recorded. Measure when it is
 quiet (`uptime` under 0.5).
@@ -43,6 +48,7 @@ TARGETS = {
     "edit_one_s": (None, None),
     "scale_500_over_50": ("<=", 11),
     "peak_rss_mb": ("<", 1024),
+    "onboard_20_over_1": ("<=", 3),
 }
 PEAK_RSS_KB = 0
 RSS_MB: dict[str, float] = {}
@@ -276,13 +282,69 @@ def commands(tmp: Path) -> dict[str, float]:
     return details
 
 
+ONBOARD_NAMES = (
+    "Anne Hansen", "Søren Ø'Brien", "Fatima El-Amin", "Mads Kjærgaard", "Louise Bæk",
+    "Ahmed Yılmaz", "Kirsten Åberg", "Jens Peter Møller", "Maja Lund", "Henrik Ørsted",
+    "Camilla Sørensen", "Peter Nielsen", "Sara Holm", "Thomas Juhl", "Ida Frederiksen",
+    "Mikkel Dahl", "Nanna Krogh", "Rasmus Friis", "Julie Vestergaard", "Oliver Skov",
+)  # fmt: skip
+
+
+def onboard(tmp: Path) -> dict[str, float]:
+    """Time `charterpress onboard glostrup` for a roster of 1 and of 20 people (best of 2)."""
+    import csv
+    import datetime
+
+    project = tmp / "onboard"
+    (project / "sources").mkdir(parents=True)
+    shutil.copy(ROOT / "sources" / "glostrup.yaml", project / "sources")
+    details: dict[str, float] = {}
+    for count in (1, 20):
+        roster = project / f"roster-{count}.csv"
+        with roster.open("w", newline="", encoding="utf-8") as file:
+            writer = csv.writer(file)
+            writer.writerow(["Navn", "Enhed", "Startdato", "Leder"])
+            for i, name in enumerate(ONBOARD_NAMES[:count]):
+                start = datetime.date(2027, 1, 4) + datetime.timedelta(days=7 * i + i % 3)
+                writer.writerow([name, f"Enhed {i + 1}", start.isoformat(), "Mette Holm"])
+        runs, cpus = [], []
+        for run in range(RUNS):
+            runs.append(
+                cli("onboard", "glostrup", "--roster", roster, "--project", project,
+                    "--out", tmp / f"onboard-{count}-{run}", name=f"onboard_{count}")
+            )  # fmt: skip
+            cpus.append(CPU_S[f"onboard_{count}"])
+        details[f"onboard_{count}_s"] = min(runs)
+        details[f"onboard_{count}_cpu_s"] = min(cpus)
+        details[f"onboard_{count}_runs_s"] = runs  # type: ignore[assignment]
+    return details
+
+
+RUNS = 3
+"""Runs of each onboarding case: the best counts (the machine is shared)."""
+
+
 def main() -> None:
+    if sys.argv[1:] == ["--only", "onboard"]:
+        load = os.getloadavg()[0]
+        with tempfile.TemporaryDirectory(prefix="charterpress-bench-") as tmp:
+            found = onboard(Path(tmp))
+        ratio = found["onboard_20_s"] / found["onboard_1_s"]
+        cpu = found["onboard_20_cpu_s"] / found["onboard_1_cpu_s"]
+        print(f"onboard_20_over_1 {ratio:.2f} (target <= 3): 20 people {found['onboard_20_s']:.1f} s, "
+              f"1 person {found['onboard_1_s']:.1f} s (best of {RUNS}: "
+              f"{', '.join(f'{x:.1f}' for x in found['onboard_20_runs_s'])} and "
+              f"{', '.join(f'{x:.1f}' for x in found['onboard_1_runs_s'])}); CPU time "
+              f"{found['onboard_20_cpu_s']:.1f} s and {found['onboard_1_cpu_s']:.1f} s, {cpu:.2f}; "
+              f"load {load:.2f} before, {os.getloadavg()[0]:.2f} after")  # fmt: skip
+        return
     load_before = os.getloadavg()
     if load_before[0] > 0.5:
         print(f"bench: note: the machine is busy (load {load_before[0]:.2f}); figures are noisy")
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="charterpress-bench-") as tmp:
         whole = commands(Path(tmp))
+        whole.update(onboard(Path(tmp)))
     inner = overhead()
     results = {
         "overhead_ratio": round(inner["pipeline_s"] / inner["bare_weasyprint_s"], 3),
@@ -291,6 +353,7 @@ def main() -> None:
         "edit_one_s": round(whole["edit_one_s"], 3),
         "scale_500_over_50": round(whole["scale_500_s"] / whole["scale_50_s"], 3),
         "peak_rss_mb": round(PEAK_RSS_KB / 1024, 1),
+        "onboard_20_over_1": round(whole["onboard_20_s"] / whole["onboard_1_s"], 3),
         "details": {
             **{k: (round(v, 3) if isinstance(v, float) else v) for k, v in inner.items()},
             **{k: (round(v, 3) if isinstance(v, float) else v) for k, v in whole.items()},
@@ -307,6 +370,9 @@ def main() -> None:
         },
     }
     results["details"]["nochange_runs_s"] = [round(x, 3) for x in whole["nochange_runs_s"]]
+    for count in (1, 20):
+        runs = whole[f"onboard_{count}_runs_s"]
+        results["details"][f"onboard_{count}_runs_s"] = [round(x, 3) for x in runs]  # type: ignore[union-attr]
     results["details"]["peak_rss_mb_by_run"] = RSS_MB
     results["details"]["cpu_s_by_run"] = CPU_S
     (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
@@ -341,6 +407,11 @@ def table(results: dict) -> str:
         f"CPU time (user+system): cold -j 1 {d['cpu_s_by_run']['cold_j1']:.1f} s, "
         f"-j 2 {d['cpu_s_by_run']['cold_j2']:.1f} s (wall {d['cold_j1_s']:.1f} s and "
         f"{d['cold_j2_s']:.1f} s)"
+    )
+    lines.append(
+        f"onboarding booklets: 20 people {d['onboard_20_s']:.1f} s, 1 person {d['onboard_1_s']:.1f} s "
+        f"(whole commands, best of {RUNS}); CPU time {d['onboard_20_cpu_s']:.1f} s and "
+        f"{d['onboard_1_cpu_s']:.1f} s"
     )
     lines.append(
         "peak memory (MB): " + ", ".join(f"{k} {v:g}" for k, v in d["peak_rss_mb_by_run"].items())

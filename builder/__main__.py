@@ -212,6 +212,10 @@ def _parser() -> argparse.ArgumentParser:
 
     _global_options(add_import(sub), after=True)
 
+    from .commands.onboard import add_parser as add_onboard
+
+    _global_options(add_onboard(sub), after=True)
+
     from .intake.questions import add_parser as add_questions
 
     questions, actions = add_questions(sub)
@@ -395,6 +399,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(args, _options(args, previews=args.previews))
 
 
+def cmd_onboard(args: argparse.Namespace) -> int:
+    """Make the personalised onboarding booklets of a roster; print their paths."""
+    from .commands.onboard import onboard
+
+    out = args.out if args.out is not None else args.base / DIST
+    done = onboard(args.slug, args.roster, args.sources_dir, out)
+    if not args.quiet:
+        for path in done.paths:
+            print(line(path))
+        print(
+            line(f"{args.slug}: {done.people} onboarding booklet{'s' if done.people != 1 else ''} "
+                 f"(screen and print each) in {done.seconds:.1f} s"),
+            file=sys.stderr,
+        )  # fmt: skip
+    return 0
+
+
 def cmd_questions(args: argparse.Namespace) -> int:
     """Export the cards' questions to a spreadsheet, or import them back."""
     from .intake.questions import run
@@ -422,6 +443,7 @@ def main(argv: list[str] | None = None) -> int:
             "new": cmd_new,
             "import": cmd_import,
             "questions": cmd_questions,
+            "onboard": cmd_onboard,
             "serve": cmd_serve,
             "schema": cmd_schema,
         }[args.command]

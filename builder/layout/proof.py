@@ -109,9 +109,21 @@ CARD_ONLY = re.compile(r"\.commitments\[\d+\]\.card$")
 def booklet_texts(source: Source) -> list[Expected]:
     """Return every text the screen booklet must show: passages, headings, commitments, questions …
 
-    Everything in the charter except its settings and the cards' own wording.
+    Everything in the charter except its settings, the cards' own wording and the onboarding
+    part (the onboarding booklets print it).
     """
-    return [item for item in model_texts(source.charter) if not CARD_ONLY.search(item.path)]
+    return [item for item in charter_texts(source.charter) if not CARD_ONLY.search(item.path)]
+
+
+ONBOARDING = "onboarding"
+"""The part of a source only the onboarding booklets print (``charterpress onboard``)."""
+
+
+def charter_texts(charter: object) -> Iterator[Expected]:
+    """Yield the texts of the charter itself: every text but the onboarding part's."""
+    for item in model_texts(charter):
+        if item.path.partition(".")[0] != ONBOARDING:
+            yield item
 
 
 def check_booklet(source: Source, document: object) -> None:

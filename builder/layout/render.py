@@ -103,6 +103,7 @@ def to_pdf(
     variant: str | None = None,
     print_colour: bool = False,
     finisher: object = None,
+    seal: bool = True,
 ) -> bytes:
     """Write a laid-out document as PDF bytes, reproducibly (no creation date).
 
@@ -110,6 +111,8 @@ def to_pdf(
     declared sRGB, no annotations, dated with the build's one date (``pdfx``). Inside
     ``fonts_embedded()``, the font programs the PDF embeds are noted.
     ``finisher``: WeasyPrint's finisher for a screen PDF (the slides' boxes, ``facilitation``).
+    ``seal``: derive a print file's DocumentID from its bytes (``pdfx.seal``); ``False`` for a
+    part that is joined to others first (the onboarding booklets seal the joined file).
     """
     document.metadata.created = None
     document.metadata.modified = None
@@ -117,7 +120,7 @@ def to_pdf(
         variant, finisher = pdfx.VARIANT, pdfx.finish
         pdfx.prepare(document)
     data = document.write_pdf(pdf_variant=variant, uncompressed_pdf=False, finisher=finisher)
-    if print_colour:
+    if print_colour and seal:
         data = pdfx.seal(data)
     if _embedded is not None:
         # WeasyPrint's Font objects of this document hold, once written, the (subset) font

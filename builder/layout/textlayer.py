@@ -141,9 +141,14 @@ def pdf_pages_text(pdf: bytes) -> list[str]:
         document.close()
 
 
-def check(source: Source, pdf: bytes, labels: dict[str, object]) -> None:
-    """Raise a BuildError when the screen booklet's text layer holds a word the source does not."""
-    words = vocabulary([*strings(source.charter), *strings(labels), *project_layout_texts(source)])
+def check(source: Source, pdf: bytes, labels: dict[str, object], extra: Iterable[str] = ()) -> None:
+    """Raise a BuildError when the screen booklet's text layer holds a word the source does not.
+
+    ``extra``: more texts whose words may appear (an onboarding booklet's roster and labels).
+    """
+    words = vocabulary(
+        [*strings(source.charter), *strings(labels), *project_layout_texts(source), *extra]
+    )
     wrong = wrong_words(pdf_pages_text(pdf), words)
     if not wrong:
         return

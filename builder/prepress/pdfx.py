@@ -116,6 +116,12 @@ def _metadata(pdf: pydyf.PDF) -> pydyf.Stream | None:
     return None
 
 
+def unsealed(xmp: bytes) -> bytes:
+    """Return an XMP packet with the placeholder DocumentID again: for a file made of a sealed
+    file's pages and others (the onboarding booklets), sealed once it is written."""
+    return _RANDOM_ID.sub(PLACEHOLDER, xmp)
+
+
 def document_id(data: bytes) -> bytes:
     """Return the XMP DocumentID of a written PDF: a UUID from the SHA-256 of its bytes."""
     digest = hashlib.sha256(data).digest()

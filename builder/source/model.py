@@ -428,6 +428,79 @@ class Theme(_Frozen):
         return value
 
 
+STEPS_MAX = 40
+"""The most steps of an onboarding plan."""
+WEEKS_MAX = 52
+DAYS_MAX = 365
+SIGNATURE_MAX = 6
+"""The most lines of a signature."""
+
+
+def _lines(value: object) -> object:
+    """Take a single text as a list of one line (a signature written on one line)."""
+    return [value] if isinstance(value, str) else value
+
+
+class Letter(_Frozen):
+    """The welcome letter that opens every personalised onboarding booklet."""
+
+    title: Text | None = None
+    """The letter's heading; defaults to the labels' 'Velkommen' / 'Welcome'."""
+    body: tuple[Paragraph, ...] = Field(min_length=1, max_length=PASSAGES_MAX)
+    """The letter's paragraphs, in order. The greeting ('Kære NAME,') is printed above them
+    from the roster's name."""
+    signature: Annotated[
+        tuple[Text, ...],
+        BeforeValidator(_lines),
+        Field(min_length=1, max_length=SIGNATURE_MAX),
+    ]
+    """Who signs the letter: one line, or a list of lines ('Mette Holm', 'Kommunaldirektør')."""
+
+
+class Step(_Frozen):
+    """One step of the first-90-days plan: when (a week or a day after the start), what to do,
+    with whom, and which chapters of the charter or which cards to take up."""
+
+    week: Annotated[int, Strict()] | None = Field(default=None, ge=1, le=WEEKS_MAX)
+    """The week of the step, counted from the start date (week 1 begins on the start date); give
+    'week' or 'day'."""
+    day: Annotated[int, Strict()] | None = Field(default=None, ge=1, le=DAYS_MAX)
+    """The day of the step, counted from the start date (day 1 is the start date); a day that
+    falls on a Saturday or Sunday is printed as the Monday after it. Give 'week' or 'day'."""
+    do: Text
+    """What the new leader does in this step."""
+    who: Text | None = None
+    """With whom ('din nærmeste leder', 'dit ledelsesteam')."""
+    sections: tuple[Id, ...] = Field(default=(), max_length=SECTIONS_MAX)
+    """The chapters to take up, by their ids (a section, the organisation, a passage or the
+    reflection); the plan prints each one's name and page."""
+    cards: tuple[Annotated[int, Strict(), Field(ge=1)], ...] = Field(
+        default=(), max_length=CHARTER_COMMITMENTS_MAX
+    )
+    """The dialogue cards to take up, by the number printed on them (the title card is 1)."""
+
+    @model_validator(mode="after")
+    def _week_or_day(self) -> Step:
+        if (self.week is None) == (self.day is None):
+            raise ValueError("give exactly one of: week, day")
+        return self
+
+    @property
+    def offset(self) -> int:
+        """Return how many days after the start date the step falls (day 1 and week 1: 0)."""
+        return (self.week - 1) * 7 if self.week is not None else (self.day or 1) - 1
+
+
+class Onboarding(_Frozen):
+    """What a new leader gets besides the charter: a welcome letter and a first-90-days plan,
+    printed in a personalised booklet for each person of a roster (``charterpress onboard``)."""
+
+    letter: Letter
+    """The welcome letter: its paragraphs and signature (the greeting comes from the roster)."""
+    plan: tuple[Step, ...] = Field(min_length=1, max_length=STEPS_MAX)
+    """The steps of the first 90 days; printed in date order, each with its date."""
+
+
 class Charter(_Frozen):
     """A whole leadership charter."""
 
@@ -444,6 +517,10 @@ class Charter(_Frozen):
     reflection: Reflection | None = None
     back: tuple[Passage, ...] = Field(default=(), max_length=PASSAGES_MAX)
     """Passages after the sections."""
+    onboarding: Onboarding | None = None
+    """A welcome letter and a first-90-days plan for new leaders: `charterpress onboard SLUG
+    --roster FILE` prints one personalised booklet per person. The charter's own booklet and
+    cards do not show it."""
 
     def section_colour(self, index: int) -> str:
         """Return section ``index``'s colour: its own, else a shade of the theme's (the organisation: -1)."""

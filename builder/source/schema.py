@@ -124,9 +124,103 @@ def validate(loaded: Loaded, name: str) -> tuple[Charter | None, list[Problem]]:
                 f"(at most {CHARTER_COMMITMENTS_MAX} in a charter)",
             )
         )
+    problems += onboarding_references(loaded, name)  # with every other problem of the file
     if problems:
         return None, _dedupe(sorted(problems, key=lambda p: (p.line or 0, p.col or 0, p.path)))
     return charter, []
+
+
+def chapter_ids(data: object) -> list[str]:
+    """Return the ids an onboarding step may take up, from a source's plain data: the passages
+    before the sections, the sections (and their prefaces), the organisation, the reflection and
+    the passages after, in the booklet's order."""
+    ids: list[str] = []
+
+    def add(item: object) -> None:
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            ids.append(item["id"])
+
+    def each(key: str) -> list:
+        value = data.get(key) if isinstance(data, dict) else None
+        return value if isinstance(value, list) else []
+
+    for passage in each("front"):
+        add(passage)
+    for section in each("sections"):
+        if isinstance(section, dict):
+            add(section.get("preface"))
+        add(section)
+    if isinstance(data, dict):
+        add(data.get("organisation"))
+        reflection = data.get("reflection")
+        if isinstance(reflection, dict):
+            ids.append(
+                reflection.get("id") if isinstance(reflection.get("id"), str) else "refleksion"
+            )
+    for passage in each("back"):
+        add(passage)
+    return ids
+
+
+def _card_count(data: dict) -> int:
+    """Return the deck's card count from plain data: one per commitment, and the title card."""
+    parts = [*(data.get("sections") or [])] if isinstance(data.get("sections"), list) else []
+    parts.append(data.get("organisation"))
+    count = 1
+    for part in parts:
+        body = part.get("body") if isinstance(part, dict) else None
+        for block in body if isinstance(body, list) else []:
+            commitments = block.get("commitments") if isinstance(block, dict) else None
+            count += len(commitments) if isinstance(commitments, list) else 0
+    return count
+
+
+def onboarding_references(loaded: Loaded, name: str) -> list[Problem]:
+    """Report each chapter id and card number of the onboarding plan that the charter lacks.
+
+    Read from the plain data, so that they are reported with every other problem of the file.
+    """
+    data = loaded.data
+    onboarding = data.get("onboarding") if isinstance(data, dict) else None
+    plan = onboarding.get("plan") if isinstance(onboarding, dict) else None
+    if not isinstance(plan, list):
+        return []
+    ids = chapter_ids(data)
+    cards = _card_count(data)
+    problems = []
+    for i, step in enumerate(plan):
+        if not isinstance(step, dict):
+            continue
+        wanted_ids = step.get("sections") if isinstance(step.get("sections"), list) else []
+        for j, wanted in enumerate(wanted_ids):
+            if not isinstance(wanted, str) or wanted in ids:
+                continue
+            path: Path_ = ("onboarding", "plan", i, "sections", j)
+            guess = difflib.get_close_matches(wanted, ids, n=1, cutoff=0.6)
+            hint = f"did you mean '{guess[0]}'?" if guess else "the ids are: " + ", ".join(ids)
+            line, col = loaded.where(path)
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    col,
+                    format_path(path),
+                    f"no chapter with the id '{wanted}' ({hint})",
+                )
+            )
+        numbers = step.get("cards") if isinstance(step.get("cards"), list) else []
+        for j, number in enumerate(numbers):
+            if not isinstance(number, int) or isinstance(number, bool) or number <= cards:
+                continue
+            path = ("onboarding", "plan", i, "cards", j)
+            line, col = loaded.where(path)
+            problems.append(
+                Problem(
+                    name, line, col, format_path(path),
+                    f"no card {number}: the deck has {cards} cards (1 is the title card)",
+                )
+            )  # fmt: skip
+    return problems
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
@@ -412,6 +506,11 @@ def json_schema() -> dict:
         if definition in defs:  # the registries' names, as the model checks them
             prop = {**defs[definition]["properties"][key], "enum": list(names())}
             defs[definition]["properties"][key] = dict(sorted(prop.items()))
+    if "Step" in defs:  # a step has a week or a day, not both
+        defs["Step"]["oneOf"] = [
+            {"required": ["week"], "not": {"required": ["day"]}},
+            {"required": ["day"], "not": {"required": ["week"]}},
+        ]
     if "CardSize" in defs:
         size = defs["CardSize"]
         defs["CardSize"] = {

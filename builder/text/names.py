@@ -68,9 +68,9 @@ def spare(text: str, names: frozenset[str]) -> str:
 
 def of_charter(charter: object) -> frozenset[str]:
     """Return the proper names of a charter (see ``proper_names``)."""
-    from ..layout.proof import model_texts
+    from ..layout.proof import charter_texts
 
-    texts = [e.text for e in model_texts(charter)]
+    texts = [e.text for e in charter_texts(charter)]  # the onboarding part: not the booklet's
     meta = getattr(charter, "meta")
     contact = meta.contact
     named = [meta.municipality, meta.author or ""]
