@@ -245,6 +245,8 @@ PRIVATE = {
     "_add_object": "test_pypdf_private_add_object_is_where_sheets_uses_it",
     "_p": "test_python_docx_private_elements_are_where_the_importer_reads_them",
     "_tc": "test_python_docx_private_elements_are_where_the_importer_reads_them",
+    "_objects": "test_pypdf_private_object_list_and_clone_map_are_where_join_uses_them",
+    "_id_translated": "test_pypdf_private_object_list_and_clone_map_are_where_join_uses_them",
 }
 """Each private attribute (``x._name``) the package reads off another library's object, and the
 test here that checks it is still there."""
@@ -369,6 +371,27 @@ def test_pypdf_private_add_object_is_where_sheets_uses_it():
     writer.write(out)
     again = PdfReader(io.BytesIO(out.getvalue())).pages[0]
     assert again["/Test"].get_object()[0] == "/DeviceCMYK"
+
+
+def test_pypdf_private_object_list_and_clone_map_are_where_join_uses_them():
+    """``prepress/join.Joiner`` adds each person's pages to one writer and takes their objects out
+    again: it truncates ``PdfWriter._objects`` and forgets the reader in ``_id_translated`` (the
+    clone map), so the booklet's objects are cloned once for everyone."""
+    from pypdf import PdfReader, PdfWriter
+
+    source = PdfWriter()
+    source.add_blank_page(10, 10)
+    data = io.BytesIO()
+    source.write(data)
+    reader = PdfReader(io.BytesIO(data.getvalue()))
+    writer = PdfWriter()
+    assert isinstance(writer._objects, list) and isinstance(writer._id_translated, dict)
+    size = len(writer._objects)
+    writer.add_page(reader.pages[0])
+    assert len(writer._objects) > size and id(reader) in writer._id_translated
+    writer._id_translated.pop(id(reader))
+    page = reader.pages[0].clone(writer)
+    assert id(reader) in writer._id_translated and page.indirect_reference.idnum > size
 
 
 def test_the_package_ships_every_layout_label_and_font():

@@ -115,7 +115,7 @@ def join(front: Part, pages: range, booklet: Part, bookmark: str, title: str) ->
     first = len(writer.pages)
     for page in booklet.reader.pages:
         writer.add_page(page)
-    root = writer._root_object
+    root = writer.root_object
     for key in ("/Lang", "/OutputIntents"):
         if key in booklet.root:
             root[NameObject(key)] = booklet.root.raw_get(key).clone(writer)
@@ -150,7 +150,7 @@ class Joiner:
         writer = self.writer = PdfWriter()
         for page in booklet.reader.pages:
             writer.add_page(page)
-        root = writer._root_object
+        root = writer.root_object
         for key in ("/Lang", "/MarkInfo", "/ViewerPreferences"):
             if key in front.root:
                 root[NameObject(key)] = front.root.raw_get(key).clone(writer)
@@ -202,7 +202,7 @@ class Joiner:
         })  # fmt: skip
         self.group_ref = writer._add_object(self.group)
         self.group_count = _copy_outline(writer, booklet, self.group, self.group_ref)
-        self.pages_root = writer._pages.get_object()
+        self.pages_root = writer.root_object["/Pages"]
         self.kids = list(self.pages_root["/Kids"])
         self.size = len(writer._objects)
 
@@ -229,7 +229,7 @@ class Joiner:
             mine = []
             for index in pages:
                 page = front.reader.pages[index].clone(writer, False, ("/Parent", "/StructParents"))
-                page[NameObject("/Parent")] = writer._pages
+                page[NameObject("/Parent")] = writer.root_object.raw_get("/Pages")
                 mine.append(page)
             self.pages_root[NameObject("/Kids")] = ArrayObject(
                 [p.indirect_reference for p in mine] + self.kids
@@ -285,7 +285,7 @@ class Joiner:
                 labels += [NumberObject(0), DictionaryObject({NameObject("/S"): NameObject("/r")})]
             labels += [NumberObject(len(mine)),
                        DictionaryObject({NameObject("/S"): NameObject("/D")})]  # fmt: skip
-            writer._root_object[NameObject("/PageLabels")] = DictionaryObject(
+            writer.root_object[NameObject("/PageLabels")] = DictionaryObject(
                 {NameObject("/Nums"): labels}
             )
             out = io.BytesIO()
@@ -346,7 +346,7 @@ def _metadata(writer: PdfWriter, xmp: bytes, title: str, sealed: bool) -> None:
     stream.set_data(xmp)
     stream[NameObject("/Type")] = NameObject("/Metadata")
     stream[NameObject("/Subtype")] = NameObject("/XML")
-    writer._root_object[NameObject("/Metadata")] = writer._add_object(stream)
+    writer.root_object[NameObject("/Metadata")] = writer._add_object(stream)
 
 
 def _set_parents(element: object, parent: IndirectObject) -> None:
@@ -383,7 +383,7 @@ def _destinations(writer: PdfWriter, booklet: Part) -> None:
     for name in sorted(pairs):
         merged += [TextStringObject(name), pairs[name]]
     tree = writer._add_object(DictionaryObject({NameObject("/Names"): merged}))
-    writer._root_object[NameObject("/Names")] = DictionaryObject({NameObject("/Dests"): tree})
+    writer.root_object[NameObject("/Names")] = DictionaryObject({NameObject("/Dests"): tree})
 
 
 def _outline(

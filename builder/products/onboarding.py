@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..errors import BuildError
-from ..layout import proof, render, templates, textlayer
+from ..layout import proof, render, templates, textlayer, tree
 from ..prepress import join, pdfx
 from ..source.model import Charter, Step
 from ..values import Product, Source
@@ -251,7 +251,7 @@ def lay_out(source: Source, pages: list[Page], shrink: float) -> weasyprint.Docu
     for step in [s for s in handbook.MARK_SHRINKS if s <= shrink]:
         document = render.to_document(personal_html(source, pages, "print", step))
         ranges = page_ranges(document, len(pages) + 1)[:-1]  # the last: the notes page
-        if not any(handbook._overlaps(document.pages[r[0]]._page_box) for r in ranges):
+        if not any(handbook._overlaps(tree.page_box(document.pages[r[0]])) for r in ranges):
             return document
     raise BuildError(
         source.problem("onboarding", "a cover cannot hold a name and the mark without overlap; "
