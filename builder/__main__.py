@@ -68,6 +68,38 @@ def _global_options(parser: argparse.ArgumentParser, after: bool) -> None:
     )
 
 
+def _quantity(value: str) -> int:
+    """Return a copy count for the job sheet (1 to 100000)."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number of copies") from None
+    if not 1 <= number <= 100000:
+        raise argparse.ArgumentTypeError(f"{number}: from 1 to 100000 copies")
+    return number
+
+
+def _offset(value: str) -> tuple[float, float]:
+    """Return a back-side offset 'X,Y' in mm, each from -10 to 10 (``charterpress calibrate``)."""
+    from .source.model import OFFSET_MAX_MM
+
+    parts = value.split(",")
+    try:
+        if len(parts) != 2:
+            raise ValueError
+        x, y = (float(p) for p in parts)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{value}' is not X,Y in mm, e.g. 1.5,-0.5 (what `charterpress calibrate` measures)"
+        ) from None
+    for name, number in (("x", x), ("y", y)):
+        if not abs(number) <= OFFSET_MAX_MM:  # also refuses nan
+            raise argparse.ArgumentTypeError(
+                f"{value}: {name} {number:g} mm is beyond ±{OFFSET_MAX_MM:g} mm"
+            )
+    return (x + 0.0, y + 0.0)  # -0.0 is 0.0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="charterpress",
@@ -123,6 +155,21 @@ def _parser() -> argparse.ArgumentParser:
             choices=("cards", "booklet"),
             action="append",
             help="build only these products (repeatable)",
+        )
+        p.add_argument(
+            "--quantity",
+            type=_quantity,
+            metavar="N",
+            help="copies of each print file the job sheet orders (instead of the source's "
+            "print: quantity:)",
+        )
+        p.add_argument(
+            "--offset",
+            type=_offset,
+            metavar="X,Y",
+            help="the duplex printer's back-side offset in mm, as `charterpress calibrate` "
+            "measures it (instead of the source's theme: sheet: offset:); the office sheets' "
+            "backs move the other way",
         )
         p.add_argument(
             "-j",
@@ -290,6 +337,8 @@ def _options(args: argparse.Namespace, *, previews: bool = True, force: bool = F
         force=force,
         jobs=max(1, args.jobs),
         previews=previews,
+        quantity=getattr(args, "quantity", None),
+        offset=getattr(args, "offset", None),
     )
 
 

@@ -202,9 +202,21 @@ def inputs_key(raw: RawSource, options: Options) -> str:
                 ",".join(options.products),
                 "draft" if options.draft else "",
                 repr(reproducible.from_environment()),
+                *_order_options(options),
             )
         ).encode()
     )
+
+
+def _order_options(options: Options) -> tuple[str, ...]:
+    """Return the key's words for ``--quantity`` and ``--offset``: none when neither is given
+    (the key of a build without them stays what it was)."""
+    given = []
+    if options.quantity is not None:
+        given.append(f"quantity={options.quantity}")
+    if options.offset is not None:
+        given.append(f"offset={options.offset[0]!r},{options.offset[1]!r}")
+    return tuple(given)
 
 
 RENDERING_LIBRARIES = ("weasyprint", "pydyf", "pypdf", "pyphen")

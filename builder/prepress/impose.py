@@ -246,6 +246,24 @@ def back_map(g: Grid, index: int, flip: str) -> Affine:
     return compose(sheet, compose(front_map(g, index), mirror_x(w)))
 
 
+def back_shift(offset: Point, flip: str) -> Point:
+    """Return how far to move a back page (in its own coordinates) to undo a printer's offset.
+
+    ``offset`` is the back's offset as ``charterpress calibrate`` measures it: seen from the
+    front, right and up are plus. Seen from the front, a back page turned over its long edge
+    (``mirror_x``) runs right to left, one turned over its short edge (``mirror_y``) upside
+    down; the move undoing the offset is the measured one, against it, in that mirror.
+    """
+    x, y = offset
+    return (x + 0.0, -y + 0.0) if flip == "long" else (-x + 0.0, y + 0.0)
+
+
+def back_room(g: Grid) -> Point:
+    """Return how far a back may move each way (x, y) and keep its cards' drawn edges (trim and
+    shown bleed) out of the strip along the paper edge that printers leave blank."""
+    return (g.left - g.clip - EDGE_MM, g.bottom - g.clip - EDGE_MM)
+
+
 def placements(g: Grid, page: int, count: int, flip: str) -> list[tuple[int, Affine]]:
     """Return which faces go on sheet page ``page`` and where: (face index, card-to-sheet map).
 

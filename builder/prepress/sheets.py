@@ -156,11 +156,20 @@ def _add_registration(writer: PdfWriter, page: PageObject) -> None:
     spaces[NameObject(REGISTRATION)] = writer._add_object(space)
 
 
-def place_cards(faces_pdf: bytes, furniture_pdf: bytes, grid: Grid, count: int, flip: str) -> bytes:
+def place_cards(
+    faces_pdf: bytes,
+    furniture_pdf: bytes,
+    grid: Grid,
+    count: int,
+    flip: str,
+    back_shift: tuple[float, float] = (0.0, 0.0),
+) -> bytes:
     """Return the office sheets: each furniture page with its cards placed, cut marks drawn.
 
     ``faces_pdf`` holds front 1, back 1, front 2 …; ``furniture_pdf`` one page per sheet side
-    (fronts, backs, fronts … in duplex mode; one page per sheet in fold mode).
+    (fronts, backs, fronts … in duplex mode; one page per sheet in fold mode). ``back_shift``
+    (mm, in a back page's own coordinates: ``impose.back_shift``) moves every back side as a
+    whole, its cards, marks and words, to meet its front on a printer that prints it off.
     """
     faces = PdfReader(io.BytesIO(faces_pdf))
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(furniture_pdf)))
@@ -178,7 +187,16 @@ def place_cards(faces_pdf: bytes, furniture_pdf: bytes, grid: Grid, count: int, 
             content += b"\n" + lines_content(_in_points(folds), width=OFFICE_MARK_PT, dash=2.5, black=True)
         use_forms(page, {f"/Face{face}": forms[face] for face, _ in placed})
         append_content(writer, page, content)
+        if not grid.fold and index % 2 == 1 and back_shift != (0.0, 0.0):
+            move(page, mm(back_shift[0]), mm(back_shift[1]))
     return _write(writer)
+
+
+def move(page: PageObject, dx: float, dy: float) -> None:
+    """Move everything a page draws by (dx, dy) points: one ``cm`` around its whole content."""
+    shift = f"q 1 0 0 1 {dx:.4f} {dy:.4f} cm\n".encode("ascii")
+    _set_content(page, shift + content_of(page) + b"\nQ\n")
+    page.compress_content_streams()
 
 
 def _in_points(lines: list[Line]) -> list[Line]:
