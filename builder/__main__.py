@@ -253,6 +253,10 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--dir", type=Path, help="where to write it (default: sources in the project)")
     _global_options(new, after=True)
 
+    from .commands.calibrate import add_parser as add_calibrate
+
+    _global_options(add_calibrate(sub, _offset), after=True)
+
     from .intake.importer import add_parser as add_import
 
     _global_options(add_import(sub), after=True)
@@ -435,6 +439,14 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    """Write the duplex test sheet that measures the office printer's back-side offset."""
+    from .commands.calibrate import run
+
+    run(args, args.out if args.out is not None else args.base / DIST)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Build, serve dist/ on localhost, rebuild on save and reload the browser."""
     from .commands.serve import serve
@@ -471,6 +483,7 @@ def main(argv: list[str] | None = None) -> int:
             "questions": cmd_questions,
             "serve": cmd_serve,
             "schema": cmd_schema,
+            "calibrate": cmd_calibrate,
         }[args.command]
         return command(args)
     except CharterError as error:
