@@ -162,6 +162,11 @@ def make_products(source: Source, options: Options) -> list[Product]:
     ):
         for name in options.products:
             products.extend(makers[name](source, options))
+        if not options.draft:  # a draft is never ordered from a shop
+            from ..products import printorder
+
+            order = printorder.make(source, products, options)
+            products += [order] if order else []
     proof.check_embedded_fonts(source, embedded, products)
     textlayer.check_products(source, products)  # the screen booklet's text layer: the source's words
     if any(p.name.endswith("-print.pdf") for p in products) and not options.draft:

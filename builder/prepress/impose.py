@@ -260,8 +260,24 @@ def back_shift(offset: Point, flip: str) -> Point:
 
 def back_room(g: Grid) -> Point:
     """Return how far a back may move each way (x, y) and keep its cards' drawn edges (trim and
-    shown bleed) out of the strip along the paper edge that printers leave blank."""
-    return (g.left - g.clip - EDGE_MM, g.bottom - g.clip - EDGE_MM)
+    shown bleed) out of the strip along the paper edge that printers leave blank, and its words
+    (in the top and bottom margins, from that strip inwards) on the paper."""
+    return (g.left - g.clip - EDGE_MM, min(g.bottom - g.clip - EDGE_MM, EDGE_MM))
+
+
+def marks_kept(lines: list[Line], paper: tuple[float, float], shift: Point) -> list[Line]:
+    """Return cut marks shortened so that, moved by ``shift``, each stays MARK_EDGE_MM inside the
+    paper (the marks run from the cards towards the edge, always along an axis)."""
+    dx, dy = shift
+    x_low, x_high = MARK_EDGE_MM - dx, paper[0] - MARK_EDGE_MM - dx
+    y_low, y_high = MARK_EDGE_MM - dy, paper[1] - MARK_EDGE_MM - dy
+    kept: list[Line] = []
+    for (x1, y1), (x2, y2) in lines:
+        a = (min(max(x1, x_low), x_high), min(max(y1, y_low), y_high))
+        b = (min(max(x2, x_low), x_high), min(max(y2, y_low), y_high))
+        if a != b:
+            kept.append((a, b))
+    return kept
 
 
 def placements(g: Grid, page: int, count: int, flip: str) -> list[tuple[int, Affine]]:

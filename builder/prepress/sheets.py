@@ -27,6 +27,7 @@ from .impose import (
     cut_marks,
     fold_line,
     in_units,
+    marks_kept,
     placements,
 )
 
@@ -178,16 +179,21 @@ def place_cards(
         for i, page in enumerate(faces.pages)
     ]
     marks = lines_content(_in_points(cut_marks(grid)), width=OFFICE_MARK_PT, black=True)
+    moved = not grid.fold and back_shift != (0.0, 0.0)
+    if moved:  # the backs' marks, shortened where the move would take them past the edge's 3 mm
+        kept = marks_kept(cut_marks(grid), grid.paper, back_shift)
+        back_marks = lines_content(_in_points(kept), width=OFFICE_MARK_PT, black=True)
     for index, page in enumerate(writer.pages):
         placed = placements(grid, index, count, flip)
         content = b"".join(draw_form(f"/Face{face}", in_units(m, PT_PER_MM)) for face, m in placed)
-        content += marks
+        back = moved and index % 2 == 1
+        content += back_marks if back else marks
         if grid.fold:  # one stream after another: a separator, or 'Q' and 'q' run into 'Qq'
             folds = [fold_line(grid, slot) for slot in range(len(placed) // 2)]
             content += b"\n" + lines_content(_in_points(folds), width=OFFICE_MARK_PT, dash=2.5, black=True)
         use_forms(page, {f"/Face{face}": forms[face] for face, _ in placed})
         append_content(writer, page, content)
-        if not grid.fold and index % 2 == 1 and back_shift != (0.0, 0.0):
+        if back:
             move(page, mm(back_shift[0]), mm(back_shift[1]))
     return _write(writer)
 

@@ -30,6 +30,7 @@ KNOWN = (
     ("cards-sheets.pdf", "cards", None),
     ("cards-slides.pdf", "cards", "for_shared_screen"),
     ("guide.pdf", "cards", "for_facilitator"),
+    ("print-order.pdf", "order", "for_print_order"),
 )
 COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 SPREAD = re.compile(r"-booklet-(\d+)(?:-(\d+))?\.png$")
@@ -164,6 +165,7 @@ def _entry(out_dir: Path, slug: str, data: dict) -> Entry | None:
     groups = {
         "booklet": Group(str(words["handbook"])),
         "cards": Group(str(words["dialogue_cards"])),
+        "order": Group(str(words["print_order"]["group"])),  # type: ignore[index]
     }
     for suffix, group, key in KNOWN:
         name = f"{slug}-{suffix}"

@@ -799,8 +799,8 @@ def back_shift(
 ) -> tuple[float, float]:
     """Return the move (mm) of the office sheets' back pages that undoes the printer's offset.
 
-    Raise a BuildError, at the offset's line (or naming ``--offset``), when the move would put
-    a back's cards into the strip along the paper edge that printers leave blank.
+    Raise a BuildError, at the offset's line (or naming ``--offset``), when the move would go
+    past ``impose.back_room``.
     """
     setting = source.charter.theme.sheet
     given = offset if offset is not None else (setting.offset.x, setting.offset.y)
@@ -809,9 +809,9 @@ def back_shift(
         if abs(value) > limit + 1e-9:
             where = f"--offset {given[0]:g},{given[1]:g}" if offset is not None else ""
             message = (
-                f"{axis} {value:g} mm moves the backs' cards into the paper's blank edge: "
-                f"with {g.card[0]:g}×{g.card[1]:g} mm cards on {setting.paper} at most "
-                f"{max(0.0, limit):.1f} mm this way"
+                f"{axis} {value:g} mm would move the backs' cards into the strip printers "
+                f"leave blank, or their words off the paper: with {g.card[0]:g}×{g.card[1]:g} mm "
+                f"cards on {setting.paper} at most {max(0.0, limit):.1f} mm this way"
             )
             if where:
                 raise BuildError(Problem(source.name, None, None, where, message))
