@@ -31,8 +31,9 @@ def glostrup():
 
 
 def text_of(pdf: bytes) -> str:
+    """Return a PDF's text, every run of white space (line ends too) one space."""
     with pdfplumber.open(io.BytesIO(pdf)) as doc:
-        return "\n".join(page.extract_text() for page in doc.pages)
+        return " ".join(" ".join(page.extract_text() for page in doc.pages).split())
 
 
 def test_the_build_makes_one_a4_page_that_proves_clean(glostrup) -> None:
@@ -45,6 +46,23 @@ def test_the_build_makes_one_a4_page_that_proves_clean(glostrup) -> None:
     assert_poppler_clean(order.data, order.name)
     proof.check_fonts(source, order.name, order.data)  # every font a bundled one
     assert reader.trailer["/Root"]["/Lang"] == "da"
+
+
+def test_it_is_tagged_and_passes_pdfua(glostrup, tmp_path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    _, made = glostrup
+    path = tmp_path / "glostrup-print-order.pdf"
+    path.write_bytes(made[path.name].data)
+    result = subprocess.run(
+        [sys.executable, "-m", "pdfua", "check", "--format", "json", str(path)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    report = json.loads(result.stdout)
+    assert report["findings"] == [], report["findings"]
+    assert report["summary"]["rules_run"] >= 10
 
 
 def test_every_figure_is_the_built_files_own(glostrup) -> None:
@@ -99,8 +117,8 @@ def test_the_quantity_comes_from_the_source_and_the_option_wins(tmp_path) -> Non
     made = products_of(ENGLISH.resolve(), "cards")
     faces = [p for p in made.values() if p.name.endswith("-cards-print.pdf")]
     assert "Quantity 40 decks" in text_of(printorder.make(source, faces, Options()).data)
-    override = printorder.make(source, faces, Options(quantity=7)).data
-    assert "Quantity 7 decks" in text_of(override)
+    override = printorder.make(source, faces, Options(quantity=1200)).data
+    assert "Quantity 1,200 decks" in text_of(override)  # grouped as the language writes it
 
 
 def test_a_draft_makes_no_job_sheet() -> None:

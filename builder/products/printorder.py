@@ -115,6 +115,12 @@ def _number(value: float, words: dict[str, object]) -> str:
     return f"{value:g}".replace(".", str(words.get("decimal", ".")))
 
 
+def _count(n: int, words: dict[str, object]) -> str:
+    """Return a whole number grouped in thousands as the language writes it: '1.200', '1,200'."""
+    group = "." if words.get("decimal", ".") == "," else ","
+    return f"{n:,}".replace(",", group)
+
+
 def rows(file: PrintFile, quantity: int | None, words: dict) -> list[tuple[str, str]]:
     """Return the (label, value) lines the sheet shows for one print file."""
     w: dict = words["print_order"]
@@ -135,7 +141,7 @@ def rows(file: PrintFile, quantity: int | None, words: dict) -> list[tuple[str, 
         (w["binding"], binding),
         (w["colour"], w["colour_value"].format(space=space, condition=file.condition, standard=file.standard)),
         (w["paper"], w[f"paper_{file.kind}"].format(weight=PAPER_GSM[file.kind])),
-        (w["quantity"], amount.format(n=quantity) if quantity else w["quantity_missing"]),
+        (w["quantity"], amount.format(n=_count(quantity, words)) if quantity else w["quantity_missing"]),
     ]  # fmt: skip
 
 
