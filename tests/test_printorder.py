@@ -58,8 +58,10 @@ def test_it_is_tagged_and_passes_pdfua(glostrup, tmp_path) -> None:
     path.write_bytes(made[path.name].data)
     result = subprocess.run(
         [sys.executable, "-m", "pdfua", "check", "--format", "json", str(path)],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     report = json.loads(result.stdout)
     assert report["findings"] == [], report["findings"]
     assert report["summary"]["rules_run"] >= 10
@@ -112,7 +114,9 @@ def test_the_thumbnails_are_rendered_from_the_print_files(glostrup) -> None:
 
 def test_the_quantity_comes_from_the_source_and_the_option_wins(tmp_path) -> None:
     path = tmp_path / "cards-english.yaml"
-    path.write_text(ENGLISH.read_text(encoding="utf-8") + "print:\n  quantity: 40\n", encoding="utf-8")
+    path.write_text(
+        ENGLISH.read_text(encoding="utf-8") + "print:\n  quantity: 40\n", encoding="utf-8"
+    )
     source = load(path)
     made = products_of(ENGLISH.resolve(), "cards")
     faces = [p for p in made.values() if p.name.endswith("-cards-print.pdf")]
@@ -143,10 +147,13 @@ def test_a_word_of_no_label_in_the_text_layer_is_a_build_error() -> None:
     ("tail", "message"),
     [
         ("print:\n  quantity: 0\n", "print.quantity: must be at least 1, got the number 0"),
-        ("print:\n  quantity: '250'\n", "print.quantity: expected a whole number, got '250': write it without quotes"),
+        (
+            "print:\n  quantity: '250'\n",
+            "print.quantity: expected a whole number, got '250': write it without quotes",
+        ),
         ("print:\n  copies: 5\n", "print.copies"),
     ],
-)  # fmt: skip
+)
 def test_a_bad_quantity_is_one_located_line(tmp_path, capsys, tail, message) -> None:
     path = tmp_path / "c.yaml"
     text = ENGLISH.read_text(encoding="utf-8")
@@ -165,7 +172,22 @@ def test_a_bad_quantity_option_is_a_usage_error(capsys, value) -> None:
 
 def test_a_build_writes_it_and_the_index_lists_it(tmp_path: Path, capsys) -> None:
     out = tmp_path / "dist"
-    assert main(["build", str(ENGLISH), "--only", "cards", "--out", str(out), "--no-preview", "--quantity", "12"]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "build",
+                str(ENGLISH),
+                "--only",
+                "cards",
+                "--out",
+                str(out),
+                "--no-preview",
+                "--quantity",
+                "12",
+            ]
+        )
+        == 0
+    )
     path = out / "cards-english" / "cards-english-print-order.pdf"
     assert str(path) in capsys.readouterr().out
     assert "Quantity 12 decks" in text_of(path.read_bytes())
@@ -173,5 +195,20 @@ def test_a_build_writes_it_and_the_index_lists_it(tmp_path: Path, capsys) -> Non
     assert 'href="cards-english/cards-english-print-order.pdf"' in index
     assert "For the print shop" in index and "Job sheet for the print shop" in index
     # Another quantity is another build (the option is part of the cache key).
-    assert main(["build", str(ENGLISH), "--only", "cards", "--out", str(out), "--no-preview", "--quantity", "13"]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "build",
+                str(ENGLISH),
+                "--only",
+                "cards",
+                "--out",
+                str(out),
+                "--no-preview",
+                "--quantity",
+                "13",
+            ]
+        )
+        == 0
+    )
     assert "Quantity 13 decks" in text_of(path.read_bytes())

@@ -71,7 +71,10 @@ class Target:
     def cross(self) -> list[Line]:
         """Return the back's cross, through the centre (the same point turned over either edge)."""
         cx, cy = self.centre
-        return [((cx, cy - CROSS_MM), (cx, cy + CROSS_MM)), ((cx - CROSS_MM, cy), (cx + CROSS_MM, cy))]
+        return [
+            ((cx, cy - CROSS_MM), (cx, cy + CROSS_MM)),
+            ((cx - CROSS_MM, cy), (cx + CROSS_MM, cy)),
+        ]
 
 
 def tick(k: int) -> float:
@@ -88,9 +91,23 @@ def numbers(target: Target) -> list[dict[str, object]]:
     out: list[dict[str, object]] = []
     for value in range(-SCALE_MM, SCALE_MM + 1, 5):
         text = signed(value)
-        out.append({"text": text, "left": cx + value - 5, "top": height - (cy - SCALE_AWAY_MM) + 3.6, "align": "center"})
-        out.append({"text": text, "left": cx + SCALE_AWAY_MM + 3.6, "top": height - (cy + value) - 1.6, "align": "left"})
-    return out  # fmt: skip
+        out.append(
+            {
+                "text": text,
+                "left": cx + value - 5,
+                "top": height - (cy - SCALE_AWAY_MM) + 3.6,
+                "align": "center",
+            }
+        )
+        out.append(
+            {
+                "text": text,
+                "left": cx + SCALE_AWAY_MM + 3.6,
+                "top": height - (cy + value) - 1.6,
+                "align": "left",
+            }
+        )
+    return out
 
 
 def signed(value: float) -> str:
@@ -153,18 +170,24 @@ def _draw(pdf: bytes, target: Target, shift: tuple[float, float]) -> bytes:
     from ..prepress import sheets
 
     def pt(lines: list[Line]) -> list[Line]:
-        return [((sheets.mm(a), sheets.mm(b)), (sheets.mm(c), sheets.mm(d))) for (a, b), (c, d) in lines]
+        return [
+            ((sheets.mm(a), sheets.mm(b)), (sheets.mm(c), sheets.mm(d))) for (a, b), (c, d) in lines
+        ]
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
     front, back = writer.pages[0], writer.pages[1]
     scales = pt(target.scale_across() + target.scale_up())
-    sheets.append_content(writer, front, sheets.lines_content(scales, width=SCALE_LINE_PT, black=True))
-    sheets.append_content(writer, back, sheets.lines_content(pt(target.cross()), width=CROSS_LINE_PT, black=True))
+    sheets.append_content(
+        writer, front, sheets.lines_content(scales, width=SCALE_LINE_PT, black=True)
+    )
+    sheets.append_content(
+        writer, back, sheets.lines_content(pt(target.cross()), width=CROSS_LINE_PT, black=True)
+    )
     if shift != (0.0, 0.0):
         sheets.move(back, sheets.mm(shift[0]), sheets.mm(shift[1]))
     out = io.BytesIO()
     writer.write(out)
-    return out.getvalue()  # fmt: skip
+    return out.getvalue()
 
 
 def project_language(sources_dir: Path) -> str:
@@ -193,12 +216,30 @@ def add_parser(sub: argparse._SubParsersAction, offset_type: object) -> argparse
         "light, front towards you, and read on the front's scales where the back's cross "
         "lies: that is theme: sheet: offset: {x, y} (or build --offset X,Y).",
     )
-    p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: dist in the project)")
-    p.add_argument("--flip", choices=("long", "short"), default="long", help="the edge the printer flips on, as for the cards (default: long)")
-    p.add_argument("--paper", choices=tuple(impose.PAPER_MM), default="A4", help="the paper (default: A4)")
-    p.add_argument("--language", choices=("da", "en"), help="the sheet's language (default: that of the project's charters)")
-    p.add_argument("--offset", type=offset_type, metavar="X,Y", help="print the back moved by this offset, to check it: the lines then meet the scales at 0")
-    return p  # fmt: skip
+    p.add_argument(
+        "--out", type=Path, metavar="DIR", help="output folder (default: dist in the project)"
+    )
+    p.add_argument(
+        "--flip",
+        choices=("long", "short"),
+        default="long",
+        help="the edge the printer flips on, as for the cards (default: long)",
+    )
+    p.add_argument(
+        "--paper", choices=tuple(impose.PAPER_MM), default="A4", help="the paper (default: A4)"
+    )
+    p.add_argument(
+        "--language",
+        choices=("da", "en"),
+        help="the sheet's language (default: that of the project's charters)",
+    )
+    p.add_argument(
+        "--offset",
+        type=offset_type,
+        metavar="X,Y",
+        help="print the back moved by this offset, to check it: the lines then meet the scales at 0",
+    )
+    return p
 
 
 def run(args: argparse.Namespace, out_dir: Path) -> Path:

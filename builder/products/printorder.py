@@ -139,10 +139,16 @@ def rows(file: PrintFile, quantity: int | None, words: dict) -> list[tuple[str, 
         (w["bleed"], w["bleed_value"].format(n=_number(file.bleed, words))),
         (w["pages"], pages),
         (w["binding"], binding),
-        (w["colour"], w["colour_value"].format(space=space, condition=file.condition, standard=file.standard)),
+        (
+            w["colour"],
+            w["colour_value"].format(space=space, condition=file.condition, standard=file.standard),
+        ),
         (w["paper"], w[f"paper_{file.kind}"].format(weight=PAPER_GSM[file.kind])),
-        (w["quantity"], amount.format(n=_count(quantity, words)) if quantity else w["quantity_missing"]),
-    ]  # fmt: skip
+        (
+            w["quantity"],
+            amount.format(n=_count(quantity, words)) if quantity else w["quantity_missing"],
+        ),
+    ]
 
 
 def make(source: Source, products: list[Product], options: Options) -> Product | None:
@@ -157,7 +163,10 @@ def make(source: Source, products: list[Product], options: Options) -> Product |
     built = {p.name: p for p in products}
     quantity = options.quantity if options.quantity is not None else charter.print.quantity
     items = []
-    for kind, file_name in (("booklet", f"{slug}-booklet-print.pdf"), ("cards", f"{slug}-cards-print.pdf")):
+    for kind, file_name in (
+        ("booklet", f"{slug}-booklet-print.pdf"),
+        ("cards", f"{slug}-cards-print.pdf"),
+    ):
         if file_name not in built:
             continue
         pdf = built[file_name].data
@@ -166,9 +175,14 @@ def make(source: Source, products: list[Product], options: Options) -> Product |
             images = [(thumbnail(pdf, 0), w["cover_alt"])]
         else:
             first = 2 * FIRST_CARD if facts.pages > 2 * FIRST_CARD + 1 else 0
-            images = [(thumbnail(pdf, first), w["card_front_alt"]), (thumbnail(pdf, first + 1), w["card_back_alt"])]
+            images = [
+                (thumbnail(pdf, first), w["card_front_alt"]),
+                (thumbnail(pdf, first + 1), w["card_back_alt"]),
+            ]
         title = words["handbook"] if kind == "booklet" else words["dialogue_cards"]
-        items.append({"title": title, "file": facts, "rows": rows(facts, quantity, words), "images": images})
+        items.append(
+            {"title": title, "file": facts, "rows": rows(facts, quantity, words), "images": images}
+        )
     if not items:
         return None
     texts = {
@@ -177,7 +191,9 @@ def make(source: Source, products: list[Product], options: Options) -> Product |
         "note": w["note"].format(report=f"{slug}-preflight.txt"),
     }
     env = environment(slug, theme=charter.theme.name, paper=charter.theme.paper)
-    html = render.render_html(env, TEMPLATE, charter=charter, labels=words, order=texts, items=items)
+    html = render.render_html(
+        env, TEMPLATE, charter=charter, labels=words, order=texts, items=items
+    )
     document = render.to_document(html)
     expected = [texts["title"], texts["lead"]]
     for item in items:
@@ -189,13 +205,15 @@ def make(source: Source, products: list[Product], options: Options) -> Product |
     missing = proof.missing_in_order(laid_out, [proof.flat(t) for t in expected])
     if missing or len(document.pages) != 1:
         why = f"'{missing[:40]}' is missing from its layout" if missing else "it runs past one page"
-        raise BuildError(source.problem("meta.title", f"{name(slug)}: {why} (a layout bug: please report it)"))
+        raise BuildError(
+            source.problem("meta.title", f"{name(slug)}: {why} (a layout bug: please report it)")
+        )
     pdf = render.to_pdf(document, variant="pdf/ua-1")
     read_from_files = [f"{slug}-preflight.txt"]
     for item in items:
         read_from_files += [item["file"].name, item["file"].condition, item["file"].standard]
     check_words(source, pdf, words, read_from_files)
-    return Product(name(slug), pdf, 1)  # fmt: skip
+    return Product(name(slug), pdf, 1)
 
 
 def check_words(source: Source, pdf: bytes, words: dict, files: list[str]) -> None:
