@@ -278,7 +278,10 @@ def test_the_front_scales_are_millimetres_centred_where_the_back_cross_meets(she
     cx, cy = mm(105), mm(148.5)
     # The back's cross: one upright and one level line through the centre (the same point
     # behind the front whichever edge the sheet turns over).
-    cross = [((cx - mm(45), cy), (cx + mm(45), cy)), ((cx, cy - mm(45)), (cx, cy + mm(45)))]
+    cross = [
+        ((cx - mm(calibrate.CROSS_MM), cy), (cx + mm(calibrate.CROSS_MM), cy)),
+        ((cx, cy - mm(calibrate.CROSS_MM)), (cx, cy + mm(calibrate.CROSS_MM))),
+    ]
     assert len(back) == 2
     for (a, b), (c, d) in zip(sorted(back), cross, strict=True):
         assert (*a, *b) == pytest.approx((*c, *d), abs=0.002)

@@ -30,8 +30,9 @@ SCALE_MM = 10
 """The scales run from -SCALE_MM to +SCALE_MM, ticked every half millimetre."""
 SCALE_AWAY_MM = 30.0
 """How far each scale lies from the sheet's centre (below it, and to its right)."""
-CROSS_MM = 45.0
-"""Half the length of each line of the back's cross."""
+CROSS_MM = 33.5
+"""Half the length of each line of the back's cross: across the scales' ticks (3 mm each side
+of their axis), stopping short of their figures."""
 SCALE_LINE_PT = 0.3
 CROSS_LINE_PT = 0.5
 """The back's cross: heavy enough to show through the paper."""
