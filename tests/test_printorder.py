@@ -75,7 +75,8 @@ def test_every_figure_is_the_built_files_own(glostrup) -> None:
     assert "glostrup-booklet-print.pdf" in text and "glostrup-cards-print.pdf" in text
     assert f"{len(booklet.pages)} sider, {len(booklet.pages) // 4} ark falset" in text
     assert f"{len(cards.pages)} sider: forside, bagside" in text
-    assert f"Skæres til format: {len(cards.pages) // 2} kort, trykt på begge sider" in text
+    dialogue = len(cards.pages) // 2 - 1  # said as the deck says it (test_proof's one count)
+    assert f"Skæres til format: {dialogue} dialogkort og et titelkort, trykt på begge sider" in text
     assert "148 × 210 mm" in text and "90 × 130 mm" in text
     assert text.count("3 mm på alle sider") == 2
     assert text.count("CMYK, FOGRA39 – PDF/X-4 med output intent") == 2
@@ -141,6 +142,14 @@ def test_a_word_of_no_label_in_the_text_layer_is_a_build_error() -> None:
         printorder.check_words(source, pdf, {"title": "Dialogue cards"}, [])
     assert "'Zyxwvut'" in str(error.value.problems[0])
     printorder.check_words(source, pdf, {"title": "Dialogue cards"}, ["Zyxwvut"])  # passes
+
+
+def test_a_build_whose_job_sheet_reads_a_foreign_word_stops(monkeypatch) -> None:
+    real = printorder.rows
+    monkeypatch.setattr(printorder, "rows", lambda *a: [*real(*a), ("Zyxwvut", "1")])
+    with pytest.raises(BuildError) as error:
+        make_products(load(ENGLISH), Options(products=("cards",)))
+    assert "cards-english-print-order.pdf: the text layer reads 'Zyxwvut'" in str(error.value)
 
 
 @pytest.mark.parametrize(

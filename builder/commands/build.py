@@ -169,6 +169,10 @@ def make_products(source: Source, options: Options) -> list[Product]:
             products += [order] if order else []
     proof.check_embedded_fonts(source, embedded, products)
     textlayer.check_products(source, products)  # the screen booklet's text layer: the source's words
+    if not options.draft:
+        from ..products import printorder
+
+        printorder.check_products(source, products)  # the job sheet's text layer, the same way
     if any(p.name.endswith("-print.pdf") for p in products) and not options.draft:
         from ..prepress import preflight
 

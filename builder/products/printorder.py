@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 TEMPLATE = "print-order.html"
 MM_PER_PT = 25.4 / 72
 PAPER_GSM = {"booklet": 130, "cards": 350}
-"""Suggested paper weights (g/m²): a saddle-stitched self-cover A5, a card deck."""
+"""Suggested paper weights (g/m²) of the print files SLUG-KIND-print.pdf: a saddle-stitched
+self-cover A5, a card deck."""
 THUMB_PX = 600
 """The long side of each thumbnail (about 300 dpi at the size the sheet shows it)."""
 FIRST_CARD = 2
@@ -123,6 +124,8 @@ def _count(n: int, words: dict[str, object]) -> str:
 
 def rows(file: PrintFile, quantity: int | None, words: dict) -> list[tuple[str, str]]:
     """Return the (label, value) lines the sheet shows for one print file."""
+    from ..layout.templates import deck_count
+
     w: dict = words["print_order"]
     size = w["size_value"].format(w=_number(file.trim[0], words), h=_number(file.trim[1], words))
     space = w["cmyk"] if file.components == 4 else w["not_cmyk"]
@@ -131,7 +134,8 @@ def rows(file: PrintFile, quantity: int | None, words: dict) -> list[tuple[str, 
         pages = w["pages_booklet"].format(n=file.pages, sheets=file.pages // 4)
         amount = w["quantity_booklets"]
     else:
-        binding = w["cards_cut"].format(n=file.pages // 2)  # a card is a front and a back
+        # A card is a front and a back, the title card among them: said as the deck says it.
+        binding = w["cards_cut"].format(cards=deck_count(words, file.pages // 2 - 1))
         pages = w["pages_cards"].format(n=file.pages)
         amount = w["quantity_decks"]
     return [
@@ -208,12 +212,29 @@ def make(source: Source, products: list[Product], options: Options) -> Product |
         raise BuildError(
             source.problem("meta.title", f"{name(slug)}: {why} (a layout bug: please report it)")
         )
-    pdf = render.to_pdf(document, variant="pdf/ua-1")
+    return Product(name(slug), render.to_pdf(document, variant="pdf/ua-1"), 1)
+
+
+def check_products(source: Source, products: list[Product]) -> None:
+    """Prove the text layer of the job sheet among ``products``, if it is one of them.
+
+    Run after the font proof, as the screen booklet's text layer is (``textlayer``): a glyph
+    from a foreign font is named as such before any word it makes is.
+    """
+    from ..layout.templates import labels
+
+    slug = source.slug
+    built = {p.name: p for p in products}
+    if name(slug) not in built:
+        return
     read_from_files = [f"{slug}-preflight.txt"]
-    for item in items:
-        read_from_files += [item["file"].name, item["file"].condition, item["file"].standard]
-    check_words(source, pdf, words, read_from_files)
-    return Product(name(slug), pdf, 1)
+    for kind in PAPER_GSM:
+        file_name = f"{slug}-{kind}-print.pdf"
+        if file_name in built:
+            facts = read(file_name, kind, built[file_name].data)
+            read_from_files += [file_name, facts.condition, facts.standard]
+    words = labels(source.charter.meta.language)
+    check_words(source, built[name(slug)].data, words, read_from_files)
 
 
 def check_words(source: Source, pdf: bytes, words: dict, files: list[str]) -> None:
