@@ -68,6 +68,38 @@ def _global_options(parser: argparse.ArgumentParser, after: bool) -> None:
     )
 
 
+def _quantity(value: str) -> int:
+    """Return a copy count for the job sheet (1 to 100000)."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number of copies") from None
+    if not 1 <= number <= 100000:
+        raise argparse.ArgumentTypeError(f"{number}: from 1 to 100000 copies")
+    return number
+
+
+def _offset(value: str) -> tuple[float, float]:
+    """Return a back-side offset 'X,Y' in mm, each from -10 to 10 (``charterpress calibrate``)."""
+    from .source.model import OFFSET_MAX_MM
+
+    parts = value.split(",")
+    try:
+        if len(parts) != 2:
+            raise ValueError
+        x, y = (float(p) for p in parts)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{value}' is not X,Y in mm, e.g. 1.5,-0.5 (what `charterpress calibrate` measures)"
+        ) from None
+    for name, number in (("x", x), ("y", y)):
+        if not abs(number) <= OFFSET_MAX_MM:  # also refuses nan
+            raise argparse.ArgumentTypeError(
+                f"{value}: {name} {number:g} mm is beyond ±{OFFSET_MAX_MM:g} mm"
+            )
+    return (x + 0.0, y + 0.0)  # -0.0 is 0.0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="charterpress",
@@ -125,6 +157,21 @@ def _parser() -> argparse.ArgumentParser:
             choices=registry.names(),  # every product folder registered (products/registry.py)
             action="append",
             help="build only these products (repeatable)",
+        )
+        p.add_argument(
+            "--quantity",
+            type=_quantity,
+            metavar="N",
+            help="copies of each print file the job sheet orders (instead of the source's "
+            "print: quantity:)",
+        )
+        p.add_argument(
+            "--offset",
+            type=_offset,
+            metavar="X,Y",
+            help="the duplex printer's back-side offset in mm, as `charterpress calibrate` "
+            "measures it (instead of the source's theme: sheet: offset:); the office sheets' "
+            "backs move the other way",
         )
         p.add_argument(
             "-j",
@@ -207,6 +254,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     new.add_argument("--dir", type=Path, help="where to write it (default: sources in the project)")
     _global_options(new, after=True)
+
+    from .commands.calibrate import add_parser as add_calibrate
+
+    _global_options(add_calibrate(sub, _offset), after=True)
 
     from .intake.importer import add_parser as add_import
 
@@ -296,6 +347,8 @@ def _options(args: argparse.Namespace, *, previews: bool = True, force: bool = F
         force=force,
         jobs=max(1, args.jobs),
         previews=previews,
+        quantity=getattr(args, "quantity", None),
+        offset=getattr(args, "offset", None),
     )
 
 
@@ -392,6 +445,14 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    """Write the duplex test sheet that measures the office printer's back-side offset."""
+    from .commands.calibrate import run
+
+    run(args, args.out if args.out is not None else args.base / DIST)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Build, serve dist/ on localhost, rebuild on save and reload the browser."""
     from .commands.serve import serve
@@ -446,6 +507,7 @@ def main(argv: list[str] | None = None) -> int:
             "onboard": cmd_onboard,
             "serve": cmd_serve,
             "schema": cmd_schema,
+            "calibrate": cmd_calibrate,
         }[args.command]
         return command(args)
     except CharterError as error:

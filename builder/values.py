@@ -66,6 +66,11 @@ class Options:
     """Make PNG previews (dist/SLUG/preview/) and keep them current."""
     draft: bool = False
     """Build drafts: questions may be missing, every page is marked (source/draft.py)."""
+    quantity: int | None = None
+    """``build --quantity``: the copies the job sheet orders, instead of the source's ``print.quantity``."""
+    offset: tuple[float, float] | None = None
+    """``build --offset X,Y``: the duplex printer's back-side offset in mm, instead of the
+    source's ``theme.sheet.offset``."""
 
 
 @dataclass

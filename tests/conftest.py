@@ -120,14 +120,19 @@ def no_warnings(caplog):
 
 def cached_make_products(source: Source, options: Options) -> list[Product]:
     """Stand in for pipeline.make_products with the session's cached renders (same output)."""
-    from charterpress.products import registry
+    from charterpress.output import reproducible
+    from charterpress.products import printorder, registry
 
     made: list[Product] = []
     for product in registry.chosen(options.products):
         made.extend(
             products_of(Path(source.name).resolve(), product.name, marks=options.marks).values()
         )
-    return made
+    # Each product's build made a job sheet of its own print file: one for all, as a build makes.
+    made = [p for p in made if p.name != printorder.name(source.slug)]
+    with reproducible.source_date(source.charter):  # as make_products makes it
+        order = printorder.make(source, made, options) if not options.draft else None
+    return made + ([order] if order else [])
 
 
 @pytest.fixture(scope="session")

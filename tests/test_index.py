@@ -104,6 +104,7 @@ def test_each_pdf_says_what_it_is_for_in_the_charters_language(built_dist):
             f"{slug}/{slug}-booklet-imposed.pdf": words["for_office_booklet"],
             f"{slug}/{slug}-cards-print.pdf": words["for_print_shop"],
             f"{slug}/{slug}-cards-sheets.pdf": words[office],
+            f"{slug}/{slug}-print-order.pdf": words["for_print_order"],  # the job sheet
         }
         for href, label in expected.items():
             assert page.link_texts[href].casefold() == str(label).casefold(), href

@@ -359,9 +359,9 @@ def test_no_pdf_uses_a_font_outside_assets_fonts(slug: str) -> None:
     made = {
         n: d for n, d in _all_products().items() if n.startswith(f"{slug}-") and n.endswith(".pdf")
     }
-    assert (
-        len(made) == 7
-    )  # deck 2, booklet 3, slides and guide (builder/products/cards/facilitation.py)
+    # deck 2, booklet 3, slides and guide (builder/products/cards/facilitation.py), the job
+    # sheet (builder/products/printorder.py)
+    assert len(made) == 8
     for name, data in made.items():
         embedded = proof.embedded_fonts(data)
         assert embedded, f"{name} embeds no font"

@@ -159,8 +159,17 @@ def make_products(source: Source, options: Options) -> list[Product]:
     ):
         for product in registry.chosen(options.products):  # the registered products, in order
             products.extend(product.make(source, options))
+        if not options.draft:  # the job sheet reads the print files made above; never for a draft
+            from ..products import printorder
+
+            order = printorder.make(source, products, options)
+            products += [order] if order else []
     proof.check_embedded_fonts(source, embedded, products)
     textlayer.check_products(source, products)  # the screen booklet's text layer: the source's words
+    if not options.draft:
+        from ..products import printorder
+
+        printorder.check_products(source, products)  # the job sheet's text layer, the same way
     if any(p.name.endswith("-print.pdf") for p in products) and not options.draft:
         from ..prepress import preflight
 
@@ -199,9 +208,21 @@ def inputs_key(raw: RawSource, options: Options) -> str:
                 ",".join(p.name for p in registry.chosen(options.products)),
                 "draft" if options.draft else "",
                 repr(reproducible.from_environment()),
+                *_order_options(options),
             )
         ).encode()
     )
+
+
+def _order_options(options: Options) -> tuple[str, ...]:
+    """Return the key's words for ``--quantity`` and ``--offset``: none when neither is given
+    (the key of a build without them stays what it was)."""
+    given = []
+    if options.quantity is not None:
+        given.append(f"quantity={options.quantity}")
+    if options.offset is not None:
+        given.append(f"offset={options.offset[0]!r},{options.offset[1]!r}")
+    return tuple(given)
 
 
 RENDERING_LIBRARIES = ("weasyprint", "pydyf", "pypdf", "pyphen")

@@ -246,6 +246,40 @@ def back_map(g: Grid, index: int, flip: str) -> Affine:
     return compose(sheet, compose(front_map(g, index), mirror_x(w)))
 
 
+def back_shift(offset: Point, flip: str) -> Point:
+    """Return how far to move a back page (in its own coordinates) to undo a printer's offset.
+
+    ``offset`` is the back's offset as ``charterpress calibrate`` measures it: seen from the
+    front, right and up are plus. Seen from the front, a back page turned over its long edge
+    (``mirror_x``) runs right to left, one turned over its short edge (``mirror_y``) upside
+    down; the move undoing the offset is the measured one, against it, in that mirror.
+    """
+    x, y = offset
+    return (x + 0.0, -y + 0.0) if flip == "long" else (-x + 0.0, y + 0.0)
+
+
+def back_room(g: Grid) -> Point:
+    """Return how far a back may move each way (x, y) and keep its cards' drawn edges (trim and
+    shown bleed) out of the strip along the paper edge that printers leave blank, and its words
+    (in the top and bottom margins, from that strip inwards) on the paper."""
+    return (g.left - g.clip - EDGE_MM, min(g.bottom - g.clip - EDGE_MM, EDGE_MM))
+
+
+def marks_kept(lines: list[Line], paper: tuple[float, float], shift: Point) -> list[Line]:
+    """Return cut marks shortened so that, moved by ``shift``, each stays MARK_EDGE_MM inside the
+    paper (the marks run from the cards towards the edge, always along an axis)."""
+    dx, dy = shift
+    x_low, x_high = MARK_EDGE_MM - dx, paper[0] - MARK_EDGE_MM - dx
+    y_low, y_high = MARK_EDGE_MM - dy, paper[1] - MARK_EDGE_MM - dy
+    kept: list[Line] = []
+    for (x1, y1), (x2, y2) in lines:
+        a = (min(max(x1, x_low), x_high), min(max(y1, y_low), y_high))
+        b = (min(max(x2, x_low), x_high), min(max(y2, y_low), y_high))
+        if a != b:
+            kept.append((a, b))
+    return kept
+
+
 def placements(g: Grid, page: int, count: int, flip: str) -> list[tuple[int, Affine]]:
     """Return which faces go on sheet page ``page`` and where: (face index, card-to-sheet map).
 

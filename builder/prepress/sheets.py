@@ -27,6 +27,7 @@ from .impose import (
     cut_marks,
     fold_line,
     in_units,
+    marks_kept,
     placements,
 )
 
@@ -156,11 +157,20 @@ def _add_registration(writer: PdfWriter, page: PageObject) -> None:
     spaces[NameObject(REGISTRATION)] = writer._add_object(space)
 
 
-def place_cards(faces_pdf: bytes, furniture_pdf: bytes, grid: Grid, count: int, flip: str) -> bytes:
+def place_cards(
+    faces_pdf: bytes,
+    furniture_pdf: bytes,
+    grid: Grid,
+    count: int,
+    flip: str,
+    back_shift: tuple[float, float] = (0.0, 0.0),
+) -> bytes:
     """Return the office sheets: each furniture page with its cards placed, cut marks drawn.
 
     ``faces_pdf`` holds front 1, back 1, front 2 …; ``furniture_pdf`` one page per sheet side
-    (fronts, backs, fronts … in duplex mode; one page per sheet in fold mode).
+    (fronts, backs, fronts … in duplex mode; one page per sheet in fold mode). ``back_shift``
+    (mm, in a back page's own coordinates: ``impose.back_shift``) moves every back side as a
+    whole, its cards, marks and words, to meet its front on a printer that prints it off.
     """
     faces = PdfReader(io.BytesIO(faces_pdf))
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(furniture_pdf)))
@@ -169,16 +179,30 @@ def place_cards(faces_pdf: bytes, furniture_pdf: bytes, grid: Grid, count: int, 
         for i, page in enumerate(faces.pages)
     ]
     marks = lines_content(_in_points(cut_marks(grid)), width=OFFICE_MARK_PT, black=True)
+    moved = not grid.fold and back_shift != (0.0, 0.0)
+    if moved:  # the backs' marks, shortened where the move would take them past the edge's 3 mm
+        kept = marks_kept(cut_marks(grid), grid.paper, back_shift)
+        back_marks = lines_content(_in_points(kept), width=OFFICE_MARK_PT, black=True)
     for index, page in enumerate(writer.pages):
         placed = placements(grid, index, count, flip)
         content = b"".join(draw_form(f"/Face{face}", in_units(m, PT_PER_MM)) for face, m in placed)
-        content += marks
+        back = moved and index % 2 == 1
+        content += back_marks if back else marks
         if grid.fold:  # one stream after another: a separator, or 'Q' and 'q' run into 'Qq'
             folds = [fold_line(grid, slot) for slot in range(len(placed) // 2)]
             content += b"\n" + lines_content(_in_points(folds), width=OFFICE_MARK_PT, dash=2.5, black=True)
         use_forms(page, {f"/Face{face}": forms[face] for face, _ in placed})
         append_content(writer, page, content)
+        if back:
+            move(page, mm(back_shift[0]), mm(back_shift[1]))
     return _write(writer)
+
+
+def move(page: PageObject, dx: float, dy: float) -> None:
+    """Move everything a page draws by (dx, dy) points: one ``cm`` around its whole content."""
+    shift = f"q 1 0 0 1 {dx:.4f} {dy:.4f} cm\n".encode("ascii")
+    _set_content(page, shift + content_of(page) + b"\nQ\n")
+    page.compress_content_streams()
 
 
 def _in_points(lines: list[Line]) -> list[Line]:

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from ..errors import CharterError
 from ..output.write import PREVIEWS, Manifest, write_atomic
-from . import registry
+from . import printorder, registry
 
 INDEX = "index.html"
 TEMPLATE = "index.html"
@@ -161,6 +161,13 @@ def _entry(out_dir: Path, slug: str, data: dict) -> Entry | None:
                 group.files.append(_file(slug, name, data, label[:1].upper() + label[1:], words))
                 del pdfs[name]
         groups.append(group)
+    order = Group(str(words["print_order"]["group"]))  # type: ignore[index]
+    sheet = printorder.name(slug)  # the job sheet, made from the print files (not a product)
+    if sheet in pdfs:
+        label = str(words["for_print_order"])
+        order.files.append(_file(slug, sheet, data, label[:1].upper() + label[1:], words))
+        del pdfs[sheet]
+    groups.append(order)
     other = Group(str(words["other_files"]))
     other.files = [_file(slug, n, data, n, words) for n in sorted(pdfs)]
     entry.groups = [g for g in (*groups, other) if g.files]

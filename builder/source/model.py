@@ -378,6 +378,20 @@ class CardSize(_Frozen):
     height: Annotated[float, Strict()] = Field(ge=70, le=210)
 
 
+OFFSET_MAX_MM = 10.0
+"""The largest back-side offset a source or ``build --offset`` may give, in mm, each way."""
+
+
+class Offset(_Frozen):
+    """How far an office printer prints the back side off, in mm, as 'charterpress calibrate'
+    measures it: seen from the front, right and up are plus."""
+
+    x: Annotated[float, Strict()] = Field(default=0.0, ge=-OFFSET_MAX_MM, le=OFFSET_MAX_MM)
+    """The horizontal offset in mm (-10 to 10): plus when the back lands to the right."""
+    y: Annotated[float, Strict()] = Field(default=0.0, ge=-OFFSET_MAX_MM, le=OFFSET_MAX_MM)
+    """The vertical offset in mm (-10 to 10): plus when the back lands higher up."""
+
+
 class Sheet(_Frozen):
     """How cards are put on office paper."""
 
@@ -386,6 +400,9 @@ class Sheet(_Frozen):
     """Which edge the duplex printer flips on."""
     mode: Literal["duplex", "fold"] = "duplex"
     """'fold': front and back side by side, for printers without duplex."""
+    offset: Offset = Offset()
+    """The duplex printer's back-side offset in mm, {x, y}, as 'charterpress calibrate' measures
+    it; the backs of the office sheets are moved the other way to meet their fronts."""
 
 
 class Logo(_Frozen):
@@ -501,6 +518,13 @@ class Onboarding(_Frozen):
     """The steps of the first 90 days; printed in date order, each with its date."""
 
 
+class PrintOrder(_Frozen):
+    """What the print shop is asked for (the job sheet, SLUG-print-order.pdf)."""
+
+    quantity: Annotated[int, Strict()] | None = Field(default=None, ge=1, le=100000)
+    """How many copies of each print file: booklets and card decks (1-100000)."""
+
+
 class Charter(_Frozen):
     """A whole leadership charter."""
 
@@ -521,6 +545,8 @@ class Charter(_Frozen):
     """A welcome letter and a first-90-days plan for new leaders: `charterpress onboard SLUG
     --roster FILE` prints one personalised booklet per person. The charter's own booklet and
     cards do not show it."""
+    print: PrintOrder = PrintOrder()
+    """The order for the print shop: how many copies (the job sheet)."""
 
     def section_colour(self, index: int) -> str:
         """Return section ``index``'s colour: its own, else a shade of the theme's (the organisation: -1)."""

@@ -118,7 +118,7 @@ def make(source: Source, options: Options) -> list[Product]:
     notes = shrink_notes(cards, shrunk) + break_notes(cards, fitted)
     faces_pdf = to_pdf(fitted.document, print_colour=True)
     print_pdf = sheets.add_crop_marks(faces_pdf, bleed_mm=BLEED_MM) if options.marks else faces_pdf
-    sheet_pdf, sheet_pages = office_sheets(source, faces_pdf, len(cards), words)
+    sheet_pdf, sheet_pages = office_sheets(source, faces_pdf, len(cards), words, options.offset)
     slug = source.slug
     return [
         Product(f"{slug}-cards-print.pdf", print_pdf, 2 * len(cards), notes, shrunk),
@@ -769,17 +769,50 @@ def ink_on(colour: str) -> str:
 
 
 def office_sheets(
-    source: Source, faces_pdf: bytes, count: int, words: dict[str, object]
+    source: Source,
+    faces_pdf: bytes,
+    count: int,
+    words: dict[str, object],
+    offset: tuple[float, float] | None = None,
 ) -> tuple[bytes, int]:
-    """Return the office-printer PDF (cards placed on sheets) and its page count."""
+    """Return the office-printer PDF (cards placed on sheets) and its page count.
+
+    ``offset``: ``build --offset``, instead of the source's ``theme.sheet.offset``.
+    """
     charter = source.charter
     setting = charter.theme.sheet
     g = impose.grid(impose.PAPER_MM[setting.paper], card_size(charter), fold=setting.mode == "fold")
     sheet_count = math.ceil(count / g.per_sheet)
     sides = ("fronts",) if g.fold else ("fronts", "backs")
     furniture = sheet_furniture(source, g, sheet_count, sides, words)
-    data = sheets.place_cards(faces_pdf, furniture, g, count, setting.flip)
+    shift = (0.0, 0.0) if g.fold else back_shift(source, g, offset)  # fold mode has no backs
+    data = sheets.place_cards(faces_pdf, furniture, g, count, setting.flip, shift)
     return data, sheet_count * len(sides)
+
+
+def back_shift(
+    source: Source, g: impose.Grid, offset: tuple[float, float] | None
+) -> tuple[float, float]:
+    """Return the move (mm) of the office sheets' back pages that undoes the printer's offset.
+
+    Raise a BuildError, at the offset's line (or naming ``--offset``), when the move would go
+    past ``impose.back_room``.
+    """
+    setting = source.charter.theme.sheet
+    given = offset if offset is not None else (setting.offset.x, setting.offset.y)
+    room = impose.back_room(g)
+    for axis, value, limit in zip("xy", given, room, strict=True):
+        if abs(value) > limit + 1e-9:
+            where = f"--offset {given[0]:g},{given[1]:g}" if offset is not None else ""
+            message = (
+                f"{axis} {value:g} mm would move the backs' cards into the strip printers "
+                f"leave blank, or their words off the paper: with {g.card[0]:g}×{g.card[1]:g} mm "
+                f"cards on {setting.paper} at most {max(0.0, limit):.1f} mm this way"
+            )
+            if where:
+                raise BuildError(Problem(source.name, None, None, where, message))
+            raise BuildError(source.problem(f"theme.sheet.offset.{axis}", message))
+    return impose.back_shift(given, setting.flip)
 
 
 def sheet_furniture(
