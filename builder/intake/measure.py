@@ -54,6 +54,8 @@ def _walk(node: object, path: str, out: Texts, body: list[str] | None) -> None:
         for key, value in node.items():
             if key in ("question", "theme", "id", "style", "alt", "figure"):
                 continue
+            if not path and key in ("onboarding", "print"):  # ours, not the charter's document
+                continue
             sub = f"{path}.{key}" if path else str(key)
             if isinstance(value, str):
                 out.all.append((sub, value))
