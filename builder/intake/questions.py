@@ -143,6 +143,13 @@ def _read_table(path: Path) -> tuple[str, list[list[str]]]:
         return path.name, [list(r) for r in csv.reader(io.StringIO(text))]
     if path.suffix.lower() != ".xlsx":
         raise UsageError(Problem(str(path), None, None, "", "read .xlsx or .csv"))
+    title, rows = first_sheet(path)
+    return title, [["" if v is None else str(v) for v in row] for row in rows]
+
+
+def first_sheet(path: Path) -> tuple[str, list[list[object]]]:
+    """Return the name and the rows (cell values as openpyxl reads them) of a .xlsx file's first
+    sheet; a file openpyxl cannot read is one line. The questions and the roster read it."""
     from openpyxl import load_workbook
 
     try:
@@ -152,11 +159,9 @@ def _read_table(path: Path) -> tuple[str, list[list[str]]]:
             Problem(path.name, None, None, "", f"not a spreadsheet openpyxl can read ({error})")
         ) from None
     sheet = book.worksheets[0]
-    table = [
-        ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
-    ]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     book.close()
-    return sheet.title, table
+    return sheet.title, rows
 
 
 def import_questions(path: Path, sources: Path) -> list[Path]:

@@ -149,18 +149,9 @@ def read_table(path: Path) -> tuple[str | None, list[list[object]]]:
         return None, [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
     if suffix != ".xlsx":
         raise UsageError(Problem(str(path), None, None, "", "a roster is a .xlsx or a .csv file"))
-    from openpyxl import load_workbook
+    from .questions import first_sheet
 
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise SourceError(
-            Problem(path.name, None, None, "", f"not a spreadsheet openpyxl can read ({error})")
-        ) from None
-    sheet = book.worksheets[0]
-    table = [list(row) for row in sheet.iter_rows(values_only=True)]
-    book.close()
-    return sheet.title, table
+    return first_sheet(path)
 
 
 def _header_key(text: object) -> str:
