@@ -39,6 +39,7 @@ from pypdf.generic import ArrayObject, ContentStream, DictionaryObject
 
 from ..errors import BuildError, Problem
 from ..values import Product
+from .impose import compose  # the matrix of `inner cm` inside `outer`: PDF's m × n
 
 PRINT_FILES = ("booklet-print", "cards-print")
 MM = 72 / 25.4
@@ -189,19 +190,6 @@ class State:
         return State(**self.__dict__)
 
 
-def multiply(m: tuple, n: tuple) -> tuple:
-    a, b, c, d, e, f = m
-    a2, b2, c2, d2, e2, f2 = n
-    return (
-        a * a2 + b * c2,
-        a * b2 + b * d2,
-        c * a2 + d * c2,
-        c * b2 + d * d2,
-        e * a2 + f * c2 + e2,
-        e * b2 + f * d2 + f2,
-    )
-
-
 def scale_of(m: tuple) -> float:
     """Return the geometric mean of a matrix's two scale factors."""
     a, b, c, d, _, _ = m
@@ -326,7 +314,7 @@ class Walker:
                 if stack:
                     state = stack.pop()
             elif op == "cm":
-                state.ctm = multiply(tuple(float(v) for v in operands), state.ctm)
+                state.ctm = compose(state.ctm, tuple(float(v) for v in operands))
             elif op == "w":
                 state.width = float(operands[0])
             elif op == "gs":
@@ -378,10 +366,10 @@ class Walker:
             elif op == "Tm":
                 tm = tlm = tuple(float(v) for v in operands)
             elif op in ("Td", "TD"):
-                tlm = multiply((1, 0, 0, 1, float(operands[0]), float(operands[1])), tlm)
+                tlm = compose(tlm, (1, 0, 0, 1, float(operands[0]), float(operands[1])))
                 tm = tlm
             elif op in ("Tj", "TJ", "'", '"'):
-                self.text(operands, state, multiply(tm, state.ctm))
+                self.text(operands, state, compose(state.ctm, tm))
             elif op == "Do":
                 self.do(resources, operands[0], state, depth)
 
@@ -465,7 +453,7 @@ class Walker:
             inner.group_alpha = state.group_alpha * state.fill_alpha
             inner.fill_alpha = inner.stroke_alpha = 1.0
             if "/Matrix" in xobject:
-                inner.ctm = multiply(tuple(float(v) for v in xobject["/Matrix"]), state.ctm)
+                inner.ctm = compose(state.ctm, tuple(float(v) for v in xobject["/Matrix"]))
             own = xobject.get("/Resources")
             self.walk(xobject, own.get_object() if own is not None else resources, inner, depth + 1)
         elif xobject.get("/Subtype") == "/Image":
