@@ -54,6 +54,34 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
 
 
+def pdfua_documents(text: str) -> list[dict]:
+    """Return the JSON documents ``pdfua check --format json`` prints one after another."""
+    import json
+
+    decoder, found, at = json.JSONDecoder(), [], 0
+    while text[at:].strip():
+        at += len(text[at:]) - len(text[at:].lstrip())
+        document, at = decoder.raw_decode(text, at)
+        found.append(document)
+    return found
+
+
+def pdfua_reports(paths: list[Path]) -> list[dict]:
+    """Check PDFs with pdfua (an independent PDF/UA checker); return one report per file."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "pdfua", "check", "--format", "json", *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    found = pdfua_documents(result.stdout)
+    assert len(found) == len(paths), result.stderr
+    return found
+
+
 def load(path: Path) -> Source:
     """Return the validated Source of a file; fail the test with its problems otherwise."""
     source, problems = validate_source(read_source(path))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import SLUGS, SOURCES, products_of
+from conftest import SLUGS, SOURCES, pdfua_documents, products_of
 
 PDFUA = [sys.executable, "-m", "pdfua"]
 KNOWN_SKIPS = {
@@ -44,16 +44,6 @@ def screen_booklets(built: dict[str, Path]) -> list[Path]:
     return [path for name, path in built.items() if name.endswith("-booklet.pdf")]
 
 
-def json_documents(text: str) -> list[dict]:
-    """Return the JSON documents pdfua prints one after another (one per file checked)."""
-    decoder, found, at = json.JSONDecoder(), [], 0
-    while text[at:].strip():
-        at += len(text[at:]) - len(text[at:].lstrip())
-        document, at = decoder.raw_decode(text, at)
-        found.append(document)
-    return found
-
-
 def test_the_screen_booklet_passes_pdfua(built):
     files = screen_booklets(built)
     assert len(files) == 1
@@ -63,7 +53,7 @@ def test_the_screen_booklet_passes_pdfua(built):
         text=True,
         timeout=300,
     )
-    reports = json_documents(result.stdout)
+    reports = pdfua_documents(result.stdout)
     assert [Path(r["file"]).name for r in reports] == [f.name for f in files], result.stderr
     for report in reports:
         assert report["findings"] == [], (report["file"], report["findings"])

@@ -20,7 +20,7 @@ from charterpress import project
 from charterpress.__main__ import main
 from charterpress.source.load import RawSource
 from charterpress.source.schema import validate_source
-from conftest import DATA, load, products_of
+from conftest import DATA, load, pdfua_reports, products_of
 from pdfplumber.structure import PDFStructElement, PDFStructTree
 
 PRINCIPLES = DATA / "format-principles.yaml"
@@ -361,26 +361,12 @@ def test_the_docs_state_every_limit_of_the_model() -> None:
 
 def test_the_new_blocks_keep_the_screen_booklet_pdfua(tmp_path) -> None:
     """pdfua (an independent checker) finds nothing in a booklet with every new kind of block."""
-    import json
-    import subprocess
-    import sys
-
     files = []
     for path in (BLOCKS, PRINCIPLES):
         files.append(tmp_path / f"{path.stem}.pdf")
         files[-1].write_bytes(pdf_of(path, "booklet"))
-    result = subprocess.run(
-        [sys.executable, "-m", "pdfua", "check", "--format", "json", *map(str, files)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    decoder, at, reports = json.JSONDecoder(), 0, []
-    while result.stdout[at:].strip():
-        at += len(result.stdout[at:]) - len(result.stdout[at:].lstrip())
-        report, at = decoder.raw_decode(result.stdout, at)
-        reports.append(report)
-    assert len(reports) == 2, result.stderr
+    reports = pdfua_reports(files)
+    assert len(reports) == 2
     assert all(r["findings"] == [] and r["summary"]["rules_run"] >= 10 for r in reports), reports
 
 

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pdfplumber
@@ -26,7 +24,7 @@ from charterpress.prepress import preflight
 from charterpress.products import onboarding
 from charterpress.source.load import RawSource, parse
 from charterpress.source.schema import validate
-from conftest import SOURCES, assert_poppler_clean, products_of
+from conftest import SOURCES, assert_poppler_clean, pdfua_reports, products_of
 from pypdf import PdfReader
 
 HOSTILE = "<script>alert(1)</script> {{ 7*7 }}"
@@ -212,25 +210,9 @@ def test_the_links_of_the_contents_still_lead_to_their_chapters(made):
     assert "ROLLEN" in reader.pages[page].extract_text().upper()
 
 
-def _pdfua(paths: list[Path]) -> list[dict]:
-    result = subprocess.run(
-        [sys.executable, "-m", "pdfua", "check", "--format", "json", *map(str, paths)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    decoder, found, text, at = json.JSONDecoder(), [], result.stdout, 0
-    while text[at:].strip():
-        at += len(text[at:]) - len(text[at:].lstrip())
-        document, at = decoder.raw_decode(text, at)
-        found.append(document)
-    assert len(found) == len(paths), result.stderr
-    return found
-
-
-def test_the_screen_booklets_pass_pdfua(made):
+def test_the_screen_booklets_passpdfua_reports(made):
     files = [screen for screen, _ in made.values()]
-    for report in _pdfua(files):
+    for report in pdfua_reports(files):
         assert report["findings"] == [], (report["file"], report["findings"])
         assert report["summary"]["rules_run"] >= 10, report["summary"]
         for skip in report["skipped"]:

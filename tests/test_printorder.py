@@ -15,7 +15,7 @@ from charterpress.errors import BuildError
 from charterpress.layout import proof, render
 from charterpress.products import printorder
 from charterpress.values import Options
-from conftest import DATA, SOURCES, assert_poppler_clean, load, products_of
+from conftest import DATA, SOURCES, assert_poppler_clean, load, pdfua_reports, products_of
 from PIL import Image
 from pypdf import PdfReader
 
@@ -49,20 +49,10 @@ def test_the_build_makes_one_a4_page_that_proves_clean(glostrup) -> None:
 
 
 def test_it_is_tagged_and_passes_pdfua(glostrup, tmp_path) -> None:
-    import json
-    import subprocess
-    import sys
-
     _, made = glostrup
     path = tmp_path / "glostrup-print-order.pdf"
     path.write_bytes(made[path.name].data)
-    result = subprocess.run(
-        [sys.executable, "-m", "pdfua", "check", "--format", "json", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    report = json.loads(result.stdout)
+    [report] = pdfua_reports([path])
     assert report["findings"] == [], report["findings"]
     assert report["summary"]["rules_run"] >= 10
 
