@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import project
-from ..products import registry
 from ..errors import BuildError
+from ..products import registry
 from ..source.slugs import SLUG_PATTERN, inside
 from ..values import Product, Shrunk, sha256
 

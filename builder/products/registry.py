@@ -9,6 +9,7 @@ product: a new product is its folder plus its templates. The folders are found w
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import pkgutil
 from collections.abc import Callable
@@ -53,7 +54,8 @@ class Registered:
 @cache
 def registered() -> dict[str, Registered]:
     """Return every registered product by name, in build order."""
-    from . import __path__ as folders, __name__ as here
+    from . import __name__ as here
+    from . import __path__ as folders
 
     found = []
     for info in pkgutil.iter_modules(folders):
@@ -62,7 +64,7 @@ def registered() -> dict[str, Registered]:
         package = f"{here}.{info.name}"
         declared = getattr(importlib.import_module(package), "PRODUCT", None)
         if isinstance(declared, Registered):
-            found.append(Registered(**{**declared.__dict__, "package": package}))
+            found.append(dataclasses.replace(declared, package=package))
     return {p.name: p for p in sorted(found, key=lambda p: (p.order, p.name))}
 
 
