@@ -704,10 +704,13 @@ def impose(pdf: bytes, back_shift: Point = (0.0, 0.0)) -> bytes:
     ``back_shift`` (mm, in a back side's own coordinates: ``impose.booklet_back_shift``) moves
     every back side (the sheets' second sides: ``saddle_order`` lists outside, inside, outside
     …) as a whole, its two pages and its fold ticks, to meet its front on a printer that prints
-    the back off; the fronts never move. Two A5 pages fill the A4 side, so a moved back loses
-    a strip as wide as the move at one paper edge and leaves one blank at the other: that is
-    inherent, and it is where the printer's own offset puts it back. The side stays clipped to
-    the sheet (its MediaBox unchanged). With no move the file is as it always was, byte for byte.
+    the back off; the fronts never move. Two A5 pages fill the A4 side, so a moved back side
+    loses a strip as wide as the move at one edge (clipped at the sheet: its MediaBox is
+    unchanged, nothing is drawn past it). That is inherent to moving a side that fills its
+    sheet: on paper, once the printer's offset has carried the side back into place, it is a
+    blank strip along the edge the offset pulls away from, mostly inside the few millimetres
+    office printers leave blank there anyway. With no move the file is as it always was, byte
+    for byte.
     """
     reader = PdfReader(io.BytesIO(pdf))
     writer = PdfWriter()
