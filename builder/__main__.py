@@ -80,7 +80,8 @@ def _quantity(value: str) -> int:
 
 
 def _offset(value: str) -> tuple[float, float]:
-    """Return a back-side offset 'X,Y' in mm, each from -10 to 10 (``charterpress calibrate``)."""
+    """Return a back-side offset 'X,Y' in mm, each from -10 to 10 (``charterpress calibrate``,
+    or ``calibrate --booklet``)."""
     from .source.model import OFFSET_MAX_MM
 
     parts = value.split(",")
@@ -172,6 +173,14 @@ def _parser() -> argparse.ArgumentParser:
             help="the duplex printer's back-side offset in mm, as `charterpress calibrate` "
             "measures it (instead of the source's theme: sheet: offset:); the office sheets' "
             "backs move the other way",
+        )
+        p.add_argument(
+            "--booklet-offset",
+            type=_offset,
+            metavar="X,Y",
+            help="the same printer's back-side offset for the imposed booklet, as `charterpress "
+            "calibrate --booklet` measures it (instead of the source's theme: sheet: "
+            "booklet_offset:); the booklet's back sides move the other way",
         )
         p.add_argument(
             "-j",
@@ -349,6 +358,7 @@ def _options(args: argparse.Namespace, *, previews: bool = True, force: bool = F
         previews=previews,
         quantity=getattr(args, "quantity", None),
         offset=getattr(args, "offset", None),
+        booklet_offset=getattr(args, "booklet_offset", None),
     )
 
 

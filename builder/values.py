@@ -71,6 +71,9 @@ class Options:
     offset: tuple[float, float] | None = None
     """``build --offset X,Y``: the duplex printer's back-side offset in mm, instead of the
     source's ``theme.sheet.offset``."""
+    booklet_offset: tuple[float, float] | None = None
+    """``build --booklet-offset X,Y``: the duplex printer's back-side offset in mm for the
+    imposed booklet, instead of the source's ``theme.sheet.booklet_offset``."""
 
 
 @dataclass

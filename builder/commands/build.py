@@ -215,13 +215,16 @@ def inputs_key(raw: RawSource, options: Options) -> str:
 
 
 def _order_options(options: Options) -> tuple[str, ...]:
-    """Return the key's words for ``--quantity`` and ``--offset``: none when neither is given
-    (the key of a build without them stays what it was)."""
+    """Return the key's words for ``--quantity``, ``--offset`` and ``--booklet-offset``: none
+    when none is given (the key of a build without them stays what it was)."""
     given = []
     if options.quantity is not None:
         given.append(f"quantity={options.quantity}")
     if options.offset is not None:
         given.append(f"offset={options.offset[0]!r},{options.offset[1]!r}")
+    if options.booklet_offset is not None:
+        x, y = options.booklet_offset
+        given.append(f"booklet_offset={x!r},{y!r}")
     return tuple(given)
 
 

@@ -8,6 +8,13 @@ source's ``theme.sheet.offset`` or ``build --offset`` takes; with ``calibrate --
 sheet's back is moved as the office sheets' backs are (``impose.back_shift``), so a second print
 shows whether the offset is right: the lines then meet the scales at 0.
 
+``calibrate --booklet`` writes the same sheet on A4 landscape (``calibration-booklet.pdf``),
+printed as the imposed booklet is: double-sided, flipped on the short edge, with the
+booklet's printer settings. It goes through the driver's quarter turn and flip as the
+booklet's sheets do, so what it reads, the same way, is ``theme.sheet.booklet_offset`` (or
+``build --booklet-offset``); with ``--offset`` its back is moved as the booklet's back sides
+are (``impose.booklet_back_shift``).
+
 The words come from the labels (``calibrate:`` in ``layouts/labels/LANG.yaml``), set in the
 bundled fonts by WeasyPrint; the lines are drawn by pypdf at exact millimetres.
 """
@@ -20,11 +27,16 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import BuildError
+from ..errors import BuildError, UsageError
 from ..prepress import impose
 from ..prepress.impose import Line
 
 FILE = "calibration.pdf"
+BOOKLET_FILE = "calibration-booklet.pdf"
+BOOKLET_PAPER_MM = (297.0, 210.0)
+"""The imposed booklet's sheet: A4 landscape."""
+BOOKLET_FLIP = "short"
+"""The edge the imposed booklet is flipped on (its sheet's left and right edges)."""
 TEMPLATE = "calibrate.html"
 SCALE_MM = 10
 """The scales run from -SCALE_MM to +SCALE_MM, ticked every half millimetre."""
@@ -119,15 +131,28 @@ def signed(value: float) -> str:
 
 
 def make(
-    language: str, flip: str = "long", paper: str = "A4", offset: tuple[float, float] | None = None
+    language: str,
+    flip: str = "long",
+    paper: str = "A4",
+    offset: tuple[float, float] | None = None,
+    booklet: bool = False,
 ) -> tuple[bytes, list[str]]:
-    """Return the calibration sheet (two pages: front, back) and its steps, in ``language``."""
+    """Return the calibration sheet (two pages: front, back) and its steps, in ``language``.
+
+    ``booklet``: the imposed booklet's A4 landscape sheet, flipped on its short edge (``flip``
+    and ``paper`` are not used), its back moved by ``impose.booklet_back_shift``.
+    """
     from ..layout import fonts, render
     from ..layout.templates import environment, labels
 
     words = labels(language)
     texts: dict = dict(words["calibrate"])  # type: ignore[call-overload]
-    target = Target(impose.PAPER_MM[paper])
+    settings = None
+    if booklet:
+        flip = BOOKLET_FLIP
+        texts["title"], texts["steps"] = texts["booklet_title"], texts["booklet_steps"]
+        settings = str(texts["booklet_settings"])
+    target = Target(BOOKLET_PAPER_MM if booklet else impose.PAPER_MM[paper])
     applied = None
     if offset is not None:
         applied = str(texts["applied"]).format(
@@ -140,17 +165,22 @@ def make(
         words=words,
         texts=texts,
         instruction=instruction_of(words, flip),
+        settings=settings,
         applied=applied,
         numbers=numbers(target),
         paper={"width": target.paper[0], "height": target.paper[1]},
+        landscape=booklet,
     )
     with render.fonts_embedded() as embedded:
         pdf = render.to_pdf(render.to_document(html))
     ours = fonts.identities()
     if not all(fonts.embedded_identity(program) in ours for program in set(embedded)):
         raise BuildError(f"{FILE}: the layout embeds a font that is not bundled in assets/fonts/")
-    pdf = _draw(pdf, target, impose.back_shift(offset or (0.0, 0.0), flip))
-    return pdf, [instruction_of(words, flip), *(str(step) for step in texts["steps"])]
+    given = offset or (0.0, 0.0)
+    shift = impose.booklet_back_shift(given) if booklet else impose.back_shift(given, flip)
+    pdf = _draw(pdf, target, shift)
+    first = instruction_of(words, flip) + (f" {settings}" if settings else "")
+    return pdf, [first, *(str(step) for step in texts["steps"])]
 
 
 def instruction_of(words: dict[str, object], flip: str) -> str:
@@ -215,19 +245,29 @@ def add_parser(sub: argparse._SubParsersAction, offset_type: object) -> argparse
         help="write a duplex test sheet that measures the office printer's back-side offset",
         description="Write calibration.pdf: print it double-sided at 100 %, hold it up to a "
         "light, front towards you, and read on the front's scales where the back's cross "
-        "lies: that is theme: sheet: offset: {x, y} (or build --offset X,Y).",
+        "lies: that is theme: sheet: offset: {x, y} (or build --offset X,Y). With --booklet, "
+        "calibration-booklet.pdf: the same on A4 landscape, printed as the imposed booklet is "
+        "(flipped on the short edge); what it reads is theme: sheet: booklet_offset: {x, y} "
+        "(or build --booklet-offset X,Y).",
     )
     p.add_argument(
         "--out", type=Path, metavar="DIR", help="output folder (default: dist in the project)"
     )
     p.add_argument(
-        "--flip",
-        choices=("long", "short"),
-        default="long",
-        help="the edge the printer flips on, as for the cards (default: long)",
+        "--booklet",
+        action="store_true",
+        help="the sheet for the imposed booklet instead of the cards' sheets: A4 landscape, "
+        "flipped on the short edge, as the booklet is (calibration-booklet.pdf)",
     )
     p.add_argument(
-        "--paper", choices=tuple(impose.PAPER_MM), default="A4", help="the paper (default: A4)"
+        "--flip",
+        choices=("long", "short"),
+        help="the edge the printer flips on, as for the cards (default: long; not with --booklet)",
+    )
+    p.add_argument(
+        "--paper",
+        choices=tuple(impose.PAPER_MM),
+        help="the paper (default: A4; not with --booklet)",
     )
     p.add_argument(
         "--language",
@@ -238,7 +278,8 @@ def add_parser(sub: argparse._SubParsersAction, offset_type: object) -> argparse
         "--offset",
         type=offset_type,
         metavar="X,Y",
-        help="print the back moved by this offset, to check it: the lines then meet the scales at 0",
+        help="print the back moved by this offset, to check it: the lines then meet the scales "
+        "at 0 (with --booklet, moved as the booklet's back sides are)",
     )
     return p
 
@@ -249,10 +290,17 @@ def run(args: argparse.Namespace, out_dir: Path) -> Path:
     from ..output.write import MANIFEST, Manifest, locked, write_atomic
     from ..terminal import line
 
+    if args.booklet and (args.flip or args.paper):
+        given = "--flip" if args.flip else "--paper"
+        raise UsageError(
+            f"argument {given}: not with --booklet: the booklet's sheet is A4 landscape, "
+            "flipped on the short edge (see `charterpress calibrate --help`)"
+        )
     outdir.check(out_dir)  # the rules of build --out: ours, writable, not the project
     language = args.language or project_language(args.sources_dir)
-    pdf, steps = make(language, args.flip, args.paper, args.offset)
-    path = out_dir / FILE
+    flip, paper = args.flip or "long", args.paper or "A4"
+    pdf, steps = make(language, flip, paper, args.offset, booklet=args.booklet)
+    path = out_dir / (BOOKLET_FILE if args.booklet else FILE)
     out_dir.mkdir(parents=True, exist_ok=True)
     with locked(out_dir):
         write_atomic(path, pdf)

@@ -258,6 +258,23 @@ def back_shift(offset: Point, flip: str) -> Point:
     return (x + 0.0, -y + 0.0) if flip == "long" else (-x + 0.0, y + 0.0)
 
 
+def booklet_back_shift(offset: Point) -> Point:
+    """Return how far to move a back side of the imposed booklet (in its own coordinates) to undo
+    a printer's offset, as ``charterpress calibrate --booklet`` measures it.
+
+    The booklet's sheets are A4 *landscape*, printed duplex and turned over their short edge.
+    On a landscape sheet the short edges are the left and the right one, so its back is
+    mirrored in x (``mirror_x``), as a portrait sheet's turned over its long edge is; and
+    ``back_shift`` names a portrait sheet's edges: this is its ``"long"``. The offset itself
+    must be measured on the landscape test sheet printed with the booklet's settings, not on
+    the portrait one: a driver turns a landscape page onto the paper by a quarter turn, one
+    way or the other, and flips it on the other edge, so a portrait sheet's offset says
+    nothing certain about a landscape one's; the landscape test sheet goes through the same
+    turn and flip as the booklet, and so shows its offset in the booklet's own coordinates.
+    """
+    return back_shift(offset, "long")
+
+
 def back_room(g: Grid) -> Point:
     """Return how far a back may move each way (x, y) and keep its cards' drawn edges (trim and
     shown bleed) out of the strip along the paper edge that printers leave blank, and its words

@@ -393,7 +393,7 @@ class Offset(_Frozen):
 
 
 class Sheet(_Frozen):
-    """How cards are put on office paper."""
+    """How cards are put on office paper, and the office printer's back-side offsets."""
 
     paper: Literal["A4", "A3", "Letter"] = "A4"
     flip: Literal["long", "short"] = "long"
@@ -403,6 +403,10 @@ class Sheet(_Frozen):
     offset: Offset = Offset()
     """The duplex printer's back-side offset in mm, {x, y}, as 'charterpress calibrate' measures
     it; the backs of the office sheets are moved the other way to meet their fronts."""
+    booklet_offset: Offset = Offset()
+    """The duplex printer's back-side offset in mm, {x, y}, for the imposed booklet (A4
+    landscape, flipped on the short edge), as 'charterpress calibrate --booklet' measures it;
+    the booklet's back sides are moved the other way to meet their fronts."""
 
 
 class Logo(_Frozen):

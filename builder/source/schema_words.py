@@ -52,7 +52,7 @@ DESCRIPTIONS = {
     "Sheet.paper": "The office printer's paper: A4, A3 or Letter.",
     "Theme.colour": 'The main colour (hex, like "#1f4e79" in quotes): cover, title card, section colours.',
     "Theme.accent": 'The second colour (hex, like "#c8963e" in quotes).',
-    "Theme.sheet": "How the cards are printed on an office printer: paper, flip edge, duplex or fold, the printer's back-side offset.",
+    "Theme.sheet": "How the cards are printed on an office printer: paper, flip edge, duplex or fold, the printer's back-side offset; and that printer's back-side offset for the imposed booklet.",
     "Theme.logo": "An image for the booklet's cover, next to the source, with its alt text.",
     "Values.title": "The panel's title (e.g. 'Social Kapital').",
     "Values.intro": "Blocks printed before the values.",

@@ -21,7 +21,7 @@ from pypdf.generic import RectangleObject
 from ...errors import BuildError
 from ...layout import proof, render, templates, tree
 from ...prepress import printcolour
-from ...prepress.impose import Affine, Line, saddle_order
+from ...prepress.impose import Affine, Line, Point, booklet_back_shift, saddle_order
 from ...prepress.sheets import (
     add_crop_marks,
     append_content,
@@ -692,7 +692,7 @@ def page_notes(source: Source, document: weasyprint.Document, name: str) -> tupl
 # --- Imposition ---------------------------------------------------------------------------
 
 
-def impose(pdf: bytes) -> bytes:
+def impose(pdf: bytes, back_shift: Point = (0.0, 0.0)) -> bytes:
     """Put the print booklet's pages on A4 landscape sides in saddle-stitch order.
 
     The two pages of a side meet at the fold with no gap: each page's trim edge lies on the
@@ -700,12 +700,24 @@ def impose(pdf: bytes) -> bytes:
     (a cover) runs on without a white line. The spare paper goes to the outer edges, where each
     page keeps as much of its bleed as fits. Fold ticks are drawn only in spare paper above and
     below the pages, never on the artwork (A5 on A4 leaves none: the join itself is the fold).
+
+    ``back_shift`` (mm, in a back side's own coordinates: ``impose.booklet_back_shift``) moves
+    every back side (the sheets' second sides: ``saddle_order`` lists outside, inside, outside
+    …) as a whole, its two pages and its fold ticks, to meet its front on a printer that prints
+    the back off; the fronts never move. Two A5 pages fill the A4 side, so a moved back side
+    loses a strip as wide as the move at one edge (clipped at the sheet: its MediaBox is
+    unchanged, nothing is drawn past it). That is inherent to moving a side that fills its
+    sheet: on paper, once the printer's offset has carried the side back into place, it is a
+    blank strip along the edge the offset pulls away from, mostly inside the few millimetres
+    office printers leave blank there anyway. With no move the file is as it always was, byte
+    for byte.
     """
     reader = PdfReader(io.BytesIO(pdf))
     writer = PdfWriter()
     width, height = SHEET_MM[0] * MM, SHEET_MM[1] * MM
     trims = [page.trimbox for page in reader.pages]
-    for pair in saddle_order(len(reader.pages)):
+    moved = back_shift != (0.0, 0.0)
+    for index, pair in enumerate(saddle_order(len(reader.pages))):
         side = writer.add_blank_page(width, height)
         forms, content = {}, b""
         for slot, number in enumerate(pair):
@@ -717,7 +729,10 @@ def impose(pdf: bytes) -> bytes:
             content += draw_form(name, at_fold(trim, slot, width, height))
         use_forms(side, forms)
         ticks = lines_content(fold_marks(trims[0], width, height), width=0.4, black=True)
-        append_content(writer, side, content + ticks)
+        drawn = content + ticks
+        if moved and index % 2 == 1:  # a back side
+            drawn = shifted(drawn, width, height, back_shift[0] * MM, back_shift[1] * MM)
+        append_content(writer, side, drawn)
     if reader.metadata:
         writer.add_metadata(
             {k: v for k, v in reader.metadata.items() if k in ("/Title", "/Author")}
@@ -726,6 +741,21 @@ def impose(pdf: bytes) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def shifted(content: bytes, width: float, height: float, dx: float, dy: float) -> bytes:
+    """Return ``content`` clipped to the sheet (``width`` × ``height`` points) and moved inside it
+    by (dx, dy) points: one ``cm`` around the whole side."""
+    clip = f"q 0 0 {width:.4f} {height:.4f} re W n 1 0 0 1 {dx:.4f} {dy:.4f} cm\n"
+    return clip.encode("ascii") + content + b"\nQ"
+
+
+def booklet_shift(source: Source, options: Options) -> Point:
+    """Return the move (mm) of the imposed booklet's back sides that undoes the printer's offset:
+    ``build --booklet-offset``, else the source's ``theme.sheet.booklet_offset``."""
+    setting = source.charter.theme.sheet.booklet_offset
+    given = options.booklet_offset
+    return booklet_back_shift(given if given is not None else (setting.x, setting.y))
 
 
 def at_fold(trim: RectangleObject, slot: int, width: float, height: float) -> Affine:
@@ -780,5 +810,9 @@ def make(source: Source, options: Options) -> list[Product]:
     return [
         Product(f"{slug}-booklet.pdf", screen_pdf, len(screen.pages), notes),
         Product(f"{slug}-booklet-print.pdf", shop, len(printed.pages), print_notes),
-        Product(f"{slug}-booklet-imposed.pdf", impose(print_pdf), len(printed.pages) // 2),
+        Product(
+            f"{slug}-booklet-imposed.pdf",
+            impose(print_pdf, booklet_shift(source, options)),
+            len(printed.pages) // 2,
+        ),
     ]
