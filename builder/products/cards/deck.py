@@ -684,6 +684,7 @@ def cards_html(
         monogram=charter.monogram,
         ink={"body": BODY_INK_PRINT},
         count=deck_count(charter, words),
+        total_count=templates.deck_total(words, charter.commitment_count),
     )
 
 
