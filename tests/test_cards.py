@@ -155,7 +155,7 @@ def test_the_title_card_opens_the_deck_with_name_municipality_and_method() -> No
     assert "Ledelse når det er bedst" in front.replace("\n", " ")
     assert "Glostrup Kommune" in front
     count = load(SOURCES / "glostrup.yaml").charter.commitment_count
-    assert f"{count} dialogkort og et titelkort" in front.replace("\n", " ")
+    assert f"{count + 1} kort" in front.replace("\n", " ")  # every card, the title card too
     assert flat(str(words["how_to_title"]).upper()) in flat(back)
     for step in words["how_to_steps"]:
         assert flat(step) in flat(back)
@@ -412,3 +412,22 @@ def test_a_card_too_small_for_the_title_cards_method_is_its_located_line(tmp_pat
         "(layouts/labels/en.yaml: how_to_steps) does not fit on a 50×70 mm card even at 9 pt; "
         "choose a larger card"
     ]
+
+
+def test_a_named_principles_back_names_its_principle_above_the_question() -> None:
+    """A card turned over alone is tied to its principle: the back says the name, then asks."""
+    path = DATA / "format-principles.yaml"
+    printed, _ = deck_of(path)
+    faces = page_texts(printed)
+    titled = [
+        c
+        for section in load(path).charter.sections
+        for block in section.body
+        for c in getattr(block, "commitments", None) or ()
+        if c.title
+    ]
+    assert len(titled) == len(faces) // 2 - 1  # every card of this deck is a named principle
+    for number, commitment in enumerate(titled, 1):
+        back = flat(faces[2 * number + 1])
+        assert flat(commitment.title) in back, number
+        assert back.index(flat(commitment.title)) < back.index(flat(commitment.question)[:20])

@@ -135,3 +135,12 @@ def deck_count(words: dict[str, object], dialogue: int) -> str:
     ``dialogue`` cards (one per commitment), and the title card named apart.
     """
     return str(words["deck_count_one" if dialogue == 1 else "deck_count"]).format(n=dialogue)
+
+
+def deck_total(words: dict[str, object], dialogue: int) -> str:
+    """Return what the title card says the deck holds: every card, the title card counted ('20 kort').
+
+    The title card speaks to someone holding the deck, who counts cards, not kinds of cards;
+    the booklet, the guide and the job sheet keep ``deck_count``'s inventory.
+    """
+    return str(words["deck_total"]).format(n=dialogue + 1)

@@ -614,9 +614,11 @@ def _fonts(resources: DictionaryObject, found: dict[int, str], depth: int = 0) -
 def _image_sizes(source) -> dict[tuple[int, int], str]:
     from ..source import images as assets
 
+    infos = {name: assets.info_of(path) for name, path in source.images.items()}
     return {
-        (assets.info_of(path).width, assets.info_of(path).height): name
-        for name, path in source.images.items()
+        (info.width, info.height): name
+        for name, info in infos.items()
+        if info.mode != assets.VECTOR  # a drawing is paths in the PDF, not an image
     }
 
 

@@ -25,16 +25,22 @@ from pathlib import Path
 
 from PIL import Image
 
+from . import svg
+
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 """The largest image file read: 20 MiB."""
 MAX_IMAGE_PIXELS = 50_000_000
 """The most pixels in an image (about 7000 × 7000): more is refused as a decompression bomb."""
 PRINT_DPI = 300
 """The effective resolution below which a printed image is reported."""
-SUFFIXES = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WEBP"}
+SUFFIXES = {
+    ".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WEBP", ".svg": "SVG",
+}  # fmt: skip
 """The file names an image may have, and the real format each promises."""
-FORMATS = set(SUFFIXES.values())
-"""Image formats both Pillow and WeasyPrint read."""
+FORMATS = set(SUFFIXES.values()) - {"SVG"}
+"""Raster formats both Pillow and WeasyPrint read (SVG is a drawing, checked by ``svg.check``)."""
+VECTOR = "vector"
+"""The ImageInfo mode of an SVG drawing: no pixels, printed sharp at any size."""
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
@@ -59,13 +65,22 @@ def image_problem(file: str, folder: Path, root: Path) -> str | None:
         return f"'{file}' lies outside the project folder: copy the image into the project"
     expected = SUFFIXES.get(path.suffix.lower())
     if expected is None:
-        return f"'{file}' is not named as a PNG, JPEG, GIF or WebP image: use one of {', '.join(SUFFIXES)}"
+        return (
+            f"'{file}' is not named as a PNG, JPEG, GIF, WebP or SVG image: "
+            f"use one of {', '.join(SUFFIXES)}"
+        )
     try:
         info = path.stat()
     except OSError:
         return f"no image '{file}' next to the source (looked for {_shown(path)}){_case_hint(path)}"
     if not stat.S_ISREG(info.st_mode):
         return f"'{file}' is not a regular file"
+    if expected == "SVG":
+        try:
+            _inspect_svg(path, info.st_mtime_ns, info.st_size)
+        except svg.SvgProblem as bad:
+            return f"'{file}' {bad}"
+        return None
     if info.st_size > MAX_IMAGE_BYTES:
         return f"'{file}' is too large ({info.st_size:,} bytes; at most {MAX_IMAGE_BYTES:,})"
     try:
@@ -88,6 +103,17 @@ class ImageInfo:
     width: int
     height: int
     mode: str
+
+
+@lru_cache(maxsize=64)
+def _inspect_svg(path: Path, mtime_ns: int, size: int) -> ImageInfo:
+    """Check the SVG drawing ``path`` (cached by its mtime and size); raise svg.SvgProblem if unsafe."""
+    if size > svg.MAX_SVG_BYTES:
+        raise svg.SvgProblem(
+            f"is too large for an SVG logo ({size:,} bytes; at most {svg.MAX_SVG_BYTES:,})"
+        )
+    drawing = svg.check(path.read_bytes())
+    return ImageInfo("SVG", round(drawing.width), round(drawing.height), VECTOR)
 
 
 class _Bad(Exception):
@@ -143,9 +169,10 @@ def _too_many_pixels(count: int | None) -> str:
 
 
 def info_of(path: Path) -> ImageInfo:
-    """Return the ImageInfo of a checked image."""
+    """Return the ImageInfo of a checked image (an SVG's size is its drawing's, in CSS px)."""
     stat_ = path.stat()
-    return _inspect(path, stat_.st_mtime_ns, stat_.st_size)
+    inspect = _inspect_svg if path.suffix.lower() == ".svg" else _inspect
+    return inspect(path, stat_.st_mtime_ns, stat_.st_size)
 
 
 # --- After the check: screen copies and the print resolution ---------------------------------
@@ -160,7 +187,7 @@ def image_url(path: Path, variant: str) -> str:
     The screen booklet gets an RGB(A) PNG copy of a CMYK, palette or other non-RGB image (as a
     ``data:`` URL, so nothing is written); print keeps the file as it is.
     """
-    if variant != "screen" or info_of(path).mode in SCREEN_MODES:
+    if variant != "screen" or info_of(path).mode in SCREEN_MODES | {VECTOR}:
         return path.as_uri()
     return "data:image/png;base64," + base64.b64encode(screen_png(path)).decode("ascii")
 
@@ -202,7 +229,10 @@ def dpi_notes(document, images: dict[str, Path], dpi: int = PRINT_DPI) -> list[s
             name = by_uri.get(element.get("src", ""))
             if name is None:
                 continue
-            pixels = info_of(images[name]).width
+            info = info_of(images[name])
+            if info.mode == VECTOR:  # a drawing has no resolution
+                continue
+            pixels = info.width
             effective = pixels / (width / 96)  # CSS px are 1/96 in
             lowest[name] = min(effective, lowest.get(name, effective))
     return [

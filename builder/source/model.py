@@ -413,7 +413,8 @@ class Logo(_Frozen):
     """An image for the cover; its alt text is read aloud by screen readers."""
 
     file: ImageFile
-    """The image (PNG or JPEG), relative to the source's folder: ``logo.png`` next to the source."""
+    """The image (SVG, PNG or JPEG), relative to the source's folder: ``logo.svg`` next to the source;
+    an SVG is a plain drawing (no text, scripts or links: ``svg.check``) and prints sharp."""
     alt: Text
     """What the logo shows ('Glostrup Kommunes byvåben'), read aloud by screen readers."""
 

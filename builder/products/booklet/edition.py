@@ -86,12 +86,14 @@ def edition_html(source: Source, *, inline_figures: bool = True) -> tuple[str, d
 
     def image(file: str) -> str:
         path = source.images[file]
-        data = assets.screen_png(path)
+        drawing = assets.info_of(path).mode == assets.VECTOR  # a checked SVG goes as it is
+        data = path.read_bytes() if drawing else assets.screen_png(path)
+        suffix, kind = ("svg", "image/svg+xml") if drawing else ("png", "image/png")
         if file not in names:
-            names[file] = f"figures/figure-{len(names) + 1}.png"
+            names[file] = f"figures/figure-{len(names) + 1}.{suffix}"
             figures[names[file]] = data
         if inline_figures:
-            return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+            return f"data:{kind};base64," + base64.b64encode(data).decode("ascii")
         return names[file]
 
     env.filters["image"] = image
@@ -111,7 +113,11 @@ def edition_html(source: Source, *, inline_figures: bool = True) -> tuple[str, d
         part_step=pages.PART_STEPS[0],
         intro_prefix=pages.INTRO_PREFIX,
         contents=handbook.contents(charter, labels),
-        ids={"contents": handbook.CONTENTS_ID, "values": handbook.VALUES_ID, "mine": handbook.MINE_ID},
+        ids={
+            "contents": handbook.CONTENTS_ID,
+            "values": handbook.VALUES_ID,
+            "mine": handbook.MINE_ID,
+        },
         colour=theme.colour,
     )
     return text, figures
@@ -221,6 +227,11 @@ def xhtml(fragment: str) -> str:
     return "".join(writer.out)
 
 
+def _media_type(name: str) -> str:
+    """Return the EPUB media type of a figure file: a PNG copy or a checked SVG drawing."""
+    return "image/svg+xml" if name.endswith(".svg") else "image/png"
+
+
 def to_epub(source: Source, page: str, figures: dict[str, bytes]) -> bytes:
     """Return the EPUB 3 of the edition: one content document, its navigation, its figures."""
     from ...layout import templates
@@ -267,7 +278,7 @@ def to_epub(source: Source, page: str, figures: dict[str, bytes]) -> bytes:
     summary = html_lib.escape(str(labels["epub_summary"]))
     author = html_lib.escape(meta.author or meta.municipality)
     figure_items = "\n".join(
-        f'    <item id="f{i}" href="{name}" media-type="image/png"/>'
+        f'    <item id="f{i}" href="{name}" media-type="{_media_type(name)}"/>'
         for i, name in enumerate(epub_figures, 1)
     )
     modes = "\n".join(

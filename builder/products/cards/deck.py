@@ -16,6 +16,7 @@ from ...layout import proof, templates, tree
 from ...layout.render import render_html, to_document, to_pdf
 from ...layout.templates import DEFAULT_THEME, environment, labels, look
 from ...prepress import impose, sheets
+from ...source import images as assets
 from ...source.model import Charter
 from ...text import colours, reading
 from ...text.hyphenate import HYPHEN_BREAK, PATTERNS, SOFT_HYPHEN
@@ -23,6 +24,8 @@ from ...values import Product, Shrunk, Source
 from . import facilitation
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ...values import Options
 
 log = logging.getLogger(__name__)
@@ -664,6 +667,7 @@ def cards_html(
             charter.theme.name,
             measure(charter, scale),
             charter.theme.paper,
+            source.images,
         ),
         "cards.html",
         charter=charter,
@@ -680,6 +684,7 @@ def cards_html(
         monogram=charter.monogram,
         ink={"body": BODY_INK_PRINT},
         count=deck_count(charter, words),
+        total_count=templates.deck_total(words, charter.commitment_count),
     )
 
 
@@ -689,14 +694,17 @@ def card_environment(
     theme: str = DEFAULT_THEME,
     measure_mm: float = 74.0,
     paper: str | None = None,
+    images: dict[str, Path] | None = None,
 ) -> jinja2.Environment:
     """Return the layout environment with the cards' filter.
 
     'read(size)' sets text for reading aloud (builder/reading.py): bound for sense, a word
     broken only when it is longer than a line of ``measure_mm`` at ``size`` pt. 'keep' (for
-    titles) only binds: a title shrinks rather than break a word.
+    titles) only binds: a title shrinks rather than break a word. 'image' turns an image the
+    source names (the logo on the title card) into its checked file's URL, as in the booklet.
     """
     env = environment(slug, theme=theme, paper=paper)
+    env.filters["image"] = lambda file: assets.image_url((images or {})[file], "print")
     env.filters["read"] = lambda text, size: reading.for_reading(
         str(text), language, measure_mm, float(size)
     )
