@@ -431,3 +431,35 @@ def test_a_named_principles_back_names_its_principle_above_the_question() -> Non
         back = flat(faces[2 * number + 1])
         assert flat(commitment.title) in back, number
         assert back.index(flat(commitment.title)) < back.index(flat(commitment.question)[:20])
+
+
+def test_signal_backs_have_a_spine_of_8_mm_and_their_text_stands_clear_of_it() -> None:
+    """A colour spine 8 mm inside the trim (a 1 mm cut changes it by an eighth), text beyond it."""
+    printed, _ = deck_of(SOURCES / "ishoej.yaml")
+    with pdfplumber.open(io.BytesIO(printed)) as doc:  # x from the trim's left edge
+        for number in range(1, len(doc.pages), 2):  # every back, the title card's too
+            page = doc.pages[number]
+            spines = [
+                r
+                for r in page.rects
+                if r["x0"] <= 0.5 and r["height"] >= page.height - 1 and r["width"] < page.width / 2
+            ]
+            assert spines, number
+            inside = max(r["x1"] for r in spines)
+            assert inside == pytest.approx(mm(8), abs=0.3), (number, inside / mm(1))
+            words = [c for c in page.chars if c["text"].strip()]
+            assert min(c["x0"] for c in words) >= mm(8) + mm(2.5), number
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_the_title_cards_foot_stands_clear_of_step_5(slug: str) -> None:
+    """At least 4 mm between the method's last line and the municipality's line under it."""
+    path = SOURCES / f"{slug}.yaml"
+    municipality = load(path).charter.meta.municipality
+    printed, _ = deck_of(path)
+    with pdfplumber.open(io.BytesIO(printed)) as doc:
+        lines = doc.pages[1].extract_text_lines()
+    foot = [line for line in lines if line["text"].startswith(municipality)]
+    assert len(foot) == 1, [line["text"] for line in lines]
+    above = [line for line in lines if line["bottom"] <= foot[0]["top"]]
+    assert foot[0]["top"] - max(line["bottom"] for line in above) >= mm(4)
