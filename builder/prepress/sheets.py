@@ -16,6 +16,7 @@ from pypdf.generic import (
     RectangleObject,
 )
 
+from ..units import PT_PER_MM, mm
 from . import printcolour
 from .impose import (
     Affine,
@@ -31,7 +32,6 @@ from .impose import (
     placements,
 )
 
-PT_PER_MM = 72 / 25.4
 MARK_WIDTH_PT = 0.25
 OFFICE_MARK_PT = 0.4
 """Cut and fold marks on the office sheets: 100 % K at 0.4 pt (registration colour is 400 %
@@ -40,11 +40,6 @@ NO_BLEED: Rect = (0.0, 0.0, 0.0, 0.0)
 """Nothing kept past the trim (mm: left, bottom, right, top)."""
 REGISTRATION = "/CharterpressAll"
 """The resource name of the registration colour: the Separation 'All' prints on every plate."""
-
-
-def mm(value: float) -> float:
-    """Return ``value`` millimetres in PDF points."""
-    return value * PT_PER_MM
 
 
 def add_crop_marks(

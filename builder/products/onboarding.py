@@ -31,6 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .. import units
 from ..errors import BuildError
 from ..layout import proof, render, templates, textlayer, tree
 from ..prepress import join, pdfx
@@ -226,7 +227,7 @@ def personal_html(source: Source, pages: list[Page], variant: str, shrink: float
         monogram=charter.monogram,
         mark={side: handbook.mark(rows, side, shrink) for side in ("cover", "back")},
         theme={**handbook.palette(theme.colour), "--accent": theme.accent},
-        ink={"body": handbook.BODY_INK_PRINT if variant == "print" else handbook.INK_DARK},
+        ink={"body": units.BODY_INK_PRINT if variant == "print" else units.INK_DARK_BOOKLET},
     )
 
 

@@ -25,6 +25,8 @@ from pathlib import Path
 
 from PIL import Image
 
+from ..units import PX_PER_INCH
+
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 """The largest image file read: 20 MiB."""
 MAX_IMAGE_PIXELS = 50_000_000
@@ -203,7 +205,7 @@ def dpi_notes(document, images: dict[str, Path], dpi: int = PRINT_DPI) -> list[s
             if name is None:
                 continue
             pixels = info_of(images[name]).width
-            effective = pixels / (width / 96)  # CSS px are 1/96 in
+            effective = pixels / (width / PX_PER_INCH)  # CSS px are 1/96 in
             lowest[name] = min(effective, lowest.get(name, effective))
     return [
         f"image '{name}' prints at {value:.0f} dpi (under {dpi}): use a larger image for print"
