@@ -581,7 +581,7 @@ def check_file(name: str, data: bytes, report: Report, images: dict | None = Non
                 number,
             )
         resources = page.get("/Resources")
-        resources = resources.get_object() if resources is not None else DictionaryObject()
+        resources = resources.get_object() if resources is not None else {}  # none to read
         _fonts(resources, fonts)
         walker = Walker(reader, name, number, report, m)
         walker.images = images or {}

@@ -397,17 +397,13 @@ def make(source: Source, people: list[Person]) -> Made:
 
 def _first(part: join.Part, pages: range) -> bytes:
     """Return the pages ``pages`` of a written part as a PDF of their own (for the preflight)."""
-    import io
+    from ..prepress.pdf import to_bytes, writer_from
 
-    from pypdf import PdfWriter
-
-    writer = PdfWriter(clone_from=part.reader)
+    writer = writer_from(part.reader)
     for index in reversed(range(len(part.reader.pages))):
         if index not in pages:
             writer.remove_page(index)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return to_bytes(writer)
 
 
 def _crop_bleed(_document: object, pdf: object) -> None:

@@ -15,21 +15,22 @@ from typing import TYPE_CHECKING, Literal
 
 import jinja2
 import weasyprint
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import RectangleObject
+from pypdf import PdfReader
 
 from ...errors import BuildError
 from ...layout import proof, render, templates, tree
 from ...prepress import printcolour
 from ...prepress.impose import Affine, Line, saddle_order
-from ...prepress.sheets import (
-    add_crop_marks,
+from ...prepress.pdf import (
     append_content,
+    blank,
     draw_form,
     lines_content,
     page_form,
+    to_bytes,
     use_forms,
 )
+from ...prepress.sheets import add_crop_marks
 from ...source import images as assets
 from ...source.model import Block, Charter, Passage, Section
 from ...text import colours, names, reading
@@ -48,6 +49,8 @@ from ..cards.deck import deck_count
 from . import pages
 
 if TYPE_CHECKING:
+    from pypdf.generic import RectangleObject
+
     from ...values import Options
 
 log = logging.getLogger(__name__)
@@ -697,7 +700,7 @@ def impose(pdf: bytes) -> bytes:
     below the pages, never on the artwork (A5 on A4 leaves none: the join itself is the fold).
     """
     reader = PdfReader(io.BytesIO(pdf))
-    writer = PdfWriter()
+    writer = blank()
     width, height = SHEET_MM[0] * PT_PER_MM, SHEET_MM[1] * PT_PER_MM
     trims = [page.trimbox for page in reader.pages]
     for pair in saddle_order(len(reader.pages)):
@@ -718,9 +721,7 @@ def impose(pdf: bytes) -> bytes:
             {k: v for k, v in reader.metadata.items() if k in ("/Title", "/Author")}
         )
     printcolour.declare(writer)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return to_bytes(writer)
 
 
 def at_fold(trim: RectangleObject, slot: int, width: float, height: float) -> Affine:
