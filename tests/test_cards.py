@@ -15,9 +15,10 @@ from charterpress.commands.build import make_products
 from charterpress.errors import BuildError
 from charterpress.layout.templates import labels
 from charterpress.prepress import impose
-from charterpress.prepress.sheets import OFFICE_MARK_PT, mm
+from charterpress.prepress.sheets import OFFICE_MARK_PT
 from charterpress.products.cards import deck as cards
 from charterpress.text import colours, hyphenate, reading
+from charterpress.units import mm
 from charterpress.values import Options
 from conftest import DATA, SLUGS, SOURCES, load, products_of
 from pypdf import PdfReader

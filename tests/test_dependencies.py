@@ -1,4 +1,5 @@
-"""Dependencies read in one place: WeasyPrint's layout tree is read by ``layout/tree.py`` alone.
+"""Dependencies used in one place: WeasyPrint's layout tree is read by ``layout/tree.py`` alone,
+and PDFs are written with pypdf by ``prepress/pdf.py`` alone.
 
 Read from the source with the AST, not by importing. Outside ``tree.py`` no module may name
 ``Page._page_box``, import WeasyPrint's box classes or layout (``weasyprint.formatting_structure``,
@@ -6,6 +7,13 @@ Read from the source with the AST, not by importing. Outside ``tree.py`` no modu
 ``.element_tag``, ``.replacement``, ``.position_y``, ``.content_box_x()`` …): they ask
 ``tree.py`` (``tree.children(box)``, ``tree.placed(box).y`` …). The names ``tree.py`` reads are
 checked against the installed WeasyPrint in ``test_packaging.py``.
+
+Outside ``pdf.py`` no module may import pypdf's ``PdfWriter``, import or call the generic
+object constructors that exist to write (``NameObject``, ``NumberObject``, ``StreamObject`` …),
+call ``ArrayObject(…)``, ``DictionaryObject(…)`` or ``RectangleObject(…)`` (those may be imported, for
+``isinstance`` and annotations, by the modules that read a PDF), or touch the writer's private
+``_add_object``, ``_objects`` or ``_id_translated``. Reading with ``PdfReader`` (and
+``ContentStream``, which parses) stays where a PDF is read.
 """
 
 from __future__ import annotations
@@ -42,6 +50,31 @@ BOX_ATTRIBUTES = frozenset(
 )
 """Attributes only WeasyPrint's pages and boxes have (generic ones like ``width`` or ``text``
 are left out: models and rectangles have them too)."""
+
+
+PDF_WRITER = Path("prepress") / "pdf.py"
+"""The one module that writes PDFs with pypdf (relative to the package)."""
+WRITE_ONLY = frozenset(
+    {
+        "PdfWriter",
+        "NameObject",
+        "NumberObject",
+        "FloatObject",
+        "TextStringObject",
+        "ByteStringObject",
+        "BooleanObject",
+        "NullObject",
+        "StreamObject",
+        "DecodedStreamObject",
+        "EncodedStreamObject",
+    }
+)
+"""pypdf names no reader needs: the writer and the constructors of the objects it writes."""
+BUILT = frozenset({"ArrayObject", "DictionaryObject", "RectangleObject"})
+"""Generic classes a reader meets and may name (``isinstance``, annotations: a page's boxes are
+RectangleObjects) but only the writer builds."""
+WRITER_PRIVATE = frozenset({"_add_object", "_objects", "_id_translated"})
+"""PdfWriter's private state that composing a PDF reaches into."""
 
 
 def _private_module(name: str) -> bool:
@@ -125,4 +158,77 @@ def test_the_check_finds_each_kind_of_use(tmp_path):
         "d.py:5: weasyprint.formatting_structure",
         "d.py:5: weasyprint.formatting_structure.boxes",
         "d.py:5: weasyprint.formatting_structure.boxes.TextBox",
+    ]
+
+
+def pypdf_writes(path: Path) -> list[tuple[int, str]]:
+    """Return (line, what) for each use of pypdf's writing API in the module at ``path``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            if node.module.split(".")[0] == "pypdf":
+                found += [
+                    (node.lineno, f"from {node.module} import {a.name}")
+                    for a in node.names
+                    if a.name in WRITE_ONLY
+                ]
+        elif isinstance(node, ast.Call):
+            func = node.func
+            called = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+            if called in WRITE_ONLY | BUILT:
+                found.append((node.lineno, f"{called}(…)"))
+        elif isinstance(node, ast.Attribute):
+            if node.attr in WRITER_PRIVATE:
+                found.append((node.lineno, f".{node.attr}"))
+            elif node.attr == "PdfWriter":
+                found.append((node.lineno, ast.unparse(node)))
+    return sorted(set(found))
+
+
+def pypdf_writers(package: Path = PACKAGE) -> list[str]:
+    """Return 'module:line: what' for each use of pypdf's writing API outside ``pdf.py``."""
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        if "__pycache__" in path.parts or path.relative_to(package) == PDF_WRITER:
+            continue
+        rel = path.relative_to(package)
+        found += [f"{rel}:{line}: {what}" for line, what in pypdf_writes(path)]
+    return found
+
+
+def test_only_pdf_py_writes_pdfs_with_pypdf():
+    assert pypdf_writers() == [], "write PDFs through prepress/pdf.py instead"
+
+
+def test_pdf_py_is_where_pdfs_are_written():
+    uses = {what for _, what in pypdf_writes(PACKAGE / PDF_WRITER)}
+    assert {"from pypdf import PdfWriter", "NameObject(…)", "DictionaryObject(…)"} <= uses
+    assert {"._add_object", "._objects", "._id_translated"} <= uses
+
+
+def test_the_pdf_check_finds_each_kind_of_write(tmp_path):
+    (tmp_path / "prepress").mkdir()
+    (tmp_path / "prepress" / "pdf.py").write_text("from pypdf import PdfWriter\n")
+    (tmp_path / "a.py").write_text(
+        "from pypdf import PdfReader, PdfWriter\n"
+        "from pypdf.generic import ArrayObject, ContentStream, NameObject\n"
+    )
+    (tmp_path / "b.py").write_text(
+        "import pypdf\nfrom pypdf import generic\n\n\ndef f(writer, x):\n"
+        "    w = pypdf.PdfWriter()\n"
+        "    return writer._add_object(generic.DictionaryObject()), isinstance(x, generic.ArrayObject)\n"
+    )
+    (tmp_path / "c.py").write_text(
+        "from pypdf.generic import ArrayObject, ContentStream\n\n\ndef g(x, reader):\n"
+        "    return isinstance(x, ArrayObject), ContentStream(x, reader), ArrayObject([x])\n"
+    )
+    assert pypdf_writers(tmp_path) == [
+        "a.py:1: from pypdf import PdfWriter",
+        "a.py:2: from pypdf.generic import NameObject",
+        "b.py:6: PdfWriter(…)",
+        "b.py:6: pypdf.PdfWriter",
+        "b.py:7: ._add_object",
+        "b.py:7: DictionaryObject(…)",
+        "c.py:5: ArrayObject(…)",
     ]

@@ -14,8 +14,8 @@ from charterpress.__main__ import main
 from charterpress.commands import calibrate
 from charterpress.errors import BuildError
 from charterpress.prepress import impose
-from charterpress.prepress.sheets import mm
 from charterpress.products.cards import deck
+from charterpress.units import mm
 from charterpress.values import Options
 from conftest import DATA, SOURCES, assert_poppler_clean, load
 from pypdf import PdfReader

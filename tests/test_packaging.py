@@ -5,7 +5,7 @@ pins promise. The names checked are read from the source where they can be (ever
 so that a new use of a private API fails here until it is checked.
 
 When one of these tests fails after an upgrade, do not loosen the test: update the code that
-reads the private API (``layout/tree.py`` for the layout tree, ``sheets.page_form`` …) and the
+reads the private API (``layout/tree.py`` for the layout tree, ``prepress/pdf.py`` …) and the
 pin in pyproject.toml together.
 """
 
@@ -242,14 +242,16 @@ def test_every_name_taken_from_weasyprint_pydyf_and_pypdf_is_there():
 PRIVATE = {
     "_page_box": "test_weasyprint_has_every_name_tree_py_reads",
     "_to_bytes": "test_every_name_taken_from_weasyprint_pydyf_and_pypdf_is_there",
-    "_add_object": "test_pypdf_private_add_object_is_where_sheets_uses_it",
+    "_add_object": "test_pypdf_private_add_object_is_where_pdf_py_uses_it",
     "_p": "test_python_docx_private_elements_are_where_the_importer_reads_them",
     "_tc": "test_python_docx_private_elements_are_where_the_importer_reads_them",
-    "_objects": "test_pypdf_private_object_list_and_clone_map_are_where_join_uses_them",
-    "_id_translated": "test_pypdf_private_object_list_and_clone_map_are_where_join_uses_them",
+    "_objects": "test_pypdf_private_object_list_and_clone_map_are_where_pdf_py_uses_them",
+    "_id_translated": "test_pypdf_private_object_list_and_clone_map_are_where_pdf_py_uses_them",
 }
 """Each private attribute (``x._name``) the package reads off another library's object, and the
 test here that checks it is still there."""
+PYPDF_PRIVATE = ("_add_object", "_objects", "_id_translated")
+"""pypdf's private names: used in ``prepress/pdf.py`` alone, the one module that writes with it."""
 HIDDEN_INTERNALS = {
     "Kids": "test_weasyprint_pdf_internals_are_where_the_finishers_read_them",
     "file_content": "test_weasyprint_pdf_internals_are_where_the_finishers_read_them",
@@ -293,6 +295,11 @@ def test_every_private_attribute_the_package_reads_is_checked_here():
     unchecked = {name: where for name, where in found.items() if name not in PRIVATE}
     assert unchecked == {}, "private names no test here checks: add one, and a line to PRIVATE"
     assert set(PRIVATE) - set(found) == set(), "no longer used: strike them from PRIVATE"
+    elsewhere = {
+        name: [w for w in found[name] if not w.startswith("builder/prepress/pdf.py:")]
+        for name in PYPDF_PRIVATE
+    }
+    assert elsewhere == {name: [] for name in PYPDF_PRIVATE}, "pypdf's private API: pdf.py only"
     source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "builder").rglob("*.py"))
     for name in HIDDEN_INTERNALS:
         assert name in source, f"{name} is no longer used: strike it from HIDDEN_INTERNALS"
@@ -354,14 +361,16 @@ def test_weasyprint_url_fetcher_class_is_what_the_renderer_subclasses():
     assert response is not None
 
 
-def test_pypdf_private_add_object_is_where_sheets_uses_it():
-    """sheets.page_form and the registration colour space call ``PdfWriter._add_object``."""
+def test_pypdf_private_add_object_is_where_pdf_py_uses_it():
+    """``prepress/pdf.py`` calls ``PdfWriter._add_object``: ``page_form``, the registration colour
+    space, the sRGB profile stream (``set_default_rgb``) and ``add_object`` (``join``'s
+    structure tree, outline and metadata)."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import ArrayObject, IndirectObject, NameObject
 
     writer = PdfWriter()
     assert hasattr(writer, "_add_object"), (
-        f"pypdf {version('pypdf')} no longer has PdfWriter._add_object: sheets.py uses it"
+        f"pypdf {version('pypdf')} no longer has PdfWriter._add_object: pdf.py uses it"
     )
     ref = writer._add_object(ArrayObject([NameObject("/DeviceCMYK")]))
     assert isinstance(ref, IndirectObject)
@@ -373,10 +382,11 @@ def test_pypdf_private_add_object_is_where_sheets_uses_it():
     assert again["/Test"].get_object()[0] == "/DeviceCMYK"
 
 
-def test_pypdf_private_object_list_and_clone_map_are_where_join_uses_them():
+def test_pypdf_private_object_list_and_clone_map_are_where_pdf_py_uses_them():
     """``prepress/join.Joiner`` adds each person's pages to one writer and takes their objects out
-    again: it truncates ``PdfWriter._objects`` and forgets the reader in ``_id_translated`` (the
-    clone map), so the booklet's objects are cloned once for everyone."""
+    again: through ``pdf.object_count``, ``pdf.cut_objects`` and ``pdf.forget_clones`` it
+    truncates ``PdfWriter._objects`` and forgets the reader in ``_id_translated`` (the clone
+    map), so the booklet's objects are cloned once for everyone."""
     from pypdf import PdfReader, PdfWriter
 
     source = PdfWriter()

@@ -22,8 +22,8 @@ from charterpress.commands.build import make_products
 from charterpress.commands.new import write_starter
 from charterpress.errors import BuildError
 from charterpress.layout import fonts, proof, render
-from charterpress.prepress.sheets import mm
 from charterpress.products.cards import deck as cards
+from charterpress.units import mm
 from charterpress.values import Options
 from conftest import SLUGS, SOURCES, load, products_of
 from pypdf import PdfReader

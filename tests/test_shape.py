@@ -136,6 +136,7 @@ def test_the_top_level_holds_only_the_cli_and_the_shared_leaves():
         "project.py",
         "projectfiles.py",
         "terminal.py",
+        "units.py",
         "values.py",
     ]
 
@@ -144,6 +145,11 @@ def test_values_imports_nothing_of_the_package_but_errors():
     graph = import_graph()
     assert graph["charterpress.values"] <= {"charterpress.errors"}
     assert graph["charterpress.errors"] == set()
+
+
+def test_units_imports_nothing_of_the_package():
+    """``units.py`` (mm, pt, px and the shared print constants) is a leaf any module may import."""
+    assert import_graph()["charterpress.units"] == set()
 
 
 def _imported_names(path: Path, package: Path = PACKAGE) -> list[tuple[int, str, str]]:

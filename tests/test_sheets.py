@@ -7,7 +7,8 @@ import io
 import pdfplumber
 import pytest
 import weasyprint
-from charterpress.prepress.sheets import add_crop_marks, mm
+from charterpress.prepress.sheets import add_crop_marks
+from charterpress.units import mm
 from pypdf import PdfReader
 
 TRIM = (90, 130)

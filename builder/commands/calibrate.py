@@ -22,7 +22,6 @@ bundled fonts by WeasyPrint; the lines are drawn by pypdf at exact millimetres.
 from __future__ import annotations
 
 import argparse
-import io
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -196,29 +195,20 @@ def _number(value: float, words: dict[str, object]) -> str:
 
 def _draw(pdf: bytes, target: Target, shift: tuple[float, float]) -> bytes:
     """Return the sheet with its scales on the front and its cross on the back, all 100 % K."""
-    from pypdf import PdfReader, PdfWriter
-
-    from ..prepress import sheets
+    from ..prepress.pdf import append_content, lines_content, move, to_bytes, writer_from
+    from ..units import mm
 
     def pt(lines: list[Line]) -> list[Line]:
-        return [
-            ((sheets.mm(a), sheets.mm(b)), (sheets.mm(c), sheets.mm(d))) for (a, b), (c, d) in lines
-        ]
+        return [((mm(a), mm(b)), (mm(c), mm(d))) for (a, b), (c, d) in lines]
 
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    writer = writer_from(pdf)
     front, back = writer.pages[0], writer.pages[1]
     scales = pt(target.scale_across() + target.scale_up())
-    sheets.append_content(
-        writer, front, sheets.lines_content(scales, width=SCALE_LINE_PT, black=True)
-    )
-    sheets.append_content(
-        writer, back, sheets.lines_content(pt(target.cross()), width=CROSS_LINE_PT, black=True)
-    )
+    append_content(writer, front, lines_content(scales, width=SCALE_LINE_PT, black=True))
+    append_content(writer, back, lines_content(pt(target.cross()), width=CROSS_LINE_PT, black=True))
     if shift != (0.0, 0.0):
-        sheets.move(back, sheets.mm(shift[0]), sheets.mm(shift[1]))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+        move(back, mm(shift[0]), mm(shift[1]))
+    return to_bytes(writer)
 
 
 def project_language(sources_dir: Path) -> str:

@@ -18,16 +18,23 @@ import io
 import re
 from functools import cached_property
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (
-    ArrayObject,
-    DictionaryObject,
-    Fit,
-    IndirectObject,
-    NameObject,
-    NumberObject,
-    StreamObject,
-    TextStringObject,
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, Fit, IndirectObject
+
+from .pdf import (
+    Writer,
+    add_object,
+    array,
+    blank,
+    cut_objects,
+    dictionary,
+    forget_clones,
+    name,
+    number,
+    object_count,
+    stream,
+    text,
+    to_bytes,
 )
 
 
@@ -109,7 +116,7 @@ def join(front: Part, pages: range, booklet: Part, bookmark: str, title: str) ->
     """
     if front.document is not None:
         raise ValueError("join() joins untagged files (print); use Joiner for tagged ones")
-    writer = PdfWriter()
+    writer = blank()
     for index in pages:
         writer.add_page(front.reader.pages[index])
     first = len(writer.pages)
@@ -118,7 +125,7 @@ def join(front: Part, pages: range, booklet: Part, bookmark: str, title: str) ->
     root = writer.root_object
     for key in ("/Lang", "/OutputIntents"):
         if key in booklet.root:
-            root[NameObject(key)] = booklet.root.raw_get(key).clone(writer)
+            root[name(key)] = booklet.root.raw_get(key).clone(writer)
     if "/Metadata" in booklet.root:
         _metadata(writer, booklet.root["/Metadata"].get_object().get_data(), title, True)
     writer.add_metadata({**(booklet.reader.metadata or {}), "/Title": title})
@@ -128,9 +135,7 @@ def join(front: Part, pages: range, booklet: Part, bookmark: str, title: str) ->
     if first:
         writer.set_page_label(0, first - 1, style="/r", start=1)
     writer.set_page_label(first, len(writer.pages) - 1, style="/D", start=1)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return to_bytes(writer)
 
 
 class Joiner:
@@ -147,64 +152,64 @@ class Joiner:
         if front.document is None or booklet.document is None:
             raise ValueError("Joiner joins tagged files (the screen); use join() for print")
         self.front, self.booklet = front, booklet
-        writer = self.writer = PdfWriter()
+        writer = self.writer = blank()
         for page in booklet.reader.pages:
             writer.add_page(page)
         root = writer.root_object
         for key in ("/Lang", "/MarkInfo", "/ViewerPreferences"):
             if key in front.root:
-                root[NameObject(key)] = front.root.raw_get(key).clone(writer)
+                root[name(key)] = front.root.raw_get(key).clone(writer)
         self.info = dict(front.reader.metadata or {})
         self.xmp = (
             front.root["/Metadata"].get_object().get_data() if "/Metadata" in front.root else None
         )
         writer.pdf_header = front.reader.pdf_header
-        tree = self.tree = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
-        tree_ref = writer._add_object(tree)
-        self.document = DictionaryObject({
-            NameObject("/Type"): NameObject("/StructElem"),
-            NameObject("/S"): NameObject("/Document"),
-            NameObject("/P"): tree_ref,
+        tree = self.tree = dictionary({"/Type": name("/StructTreeRoot")})
+        tree_ref = add_object(writer, tree)
+        self.document = dictionary({
+            "/Type": name("/StructElem"),
+            "/S": name("/Document"),
+            "/P": tree_ref,
         })  # fmt: skip
-        self.document_ref = writer._add_object(self.document)
-        tree[NameObject("/K")] = ArrayObject([self.document_ref])
-        self.parents = DictionaryObject()
-        tree[NameObject("/ParentTree")] = writer._add_object(self.parents)
-        root[NameObject("/StructTreeRoot")] = tree_ref
+        self.document_ref = add_object(writer, self.document)
+        tree[name("/K")] = array([self.document_ref])
+        self.parents = dictionary()
+        tree[name("/ParentTree")] = add_object(writer, self.parents)
+        root[name("/StructTreeRoot")] = tree_ref
         self.theirs = []
         for kid, _ in booklet.top_elements:
             copy = kid.clone(writer, ignore_fields=["/P"])
             _set_parents(copy, self.document_ref)
             self.theirs.append(copy)
-        self.nums = ArrayObject()
+        self.nums = array()
         old = (id(booklet.reader), booklet.document.indirect_reference.idnum)
         for index, page in enumerate(booklet.reader.pages):  # their keys, as the booklet has them
             new = writer.pages[index]
             if "/StructParents" in page:
                 key = int(page["/StructParents"])
-                new[NameObject("/StructParents")] = NumberObject(key)
-                self.nums += [NumberObject(key), self._value(booklet, key, old)]
+                new[name("/StructParents")] = number(key)
+                self.nums += [number(key), self._value(booklet, key, old)]
             for annot in new.get("/Annots", []) or []:
                 annot = annot.get_object()
                 if "/StructParent" in annot:
                     key = int(annot["/StructParent"])
-                    self.nums += [NumberObject(key), self._value(booklet, key, old)]
+                    self.nums += [number(key), self._value(booklet, key, old)]
         self.next_key = (
             max((int(self.nums[i]) for i in range(0, len(self.nums), 2)), default=-1) + 1
         )
         _destinations(writer, booklet)
-        self.outlines = DictionaryObject({NameObject("/Type"): NameObject("/Outlines")})
-        self.outlines_ref = writer._add_object(self.outlines)
-        root[NameObject("/Outlines")] = self.outlines_ref
-        self.group = DictionaryObject({
-            NameObject("/Title"): TextStringObject(bookmark),
-            NameObject("/Parent"): self.outlines_ref,
+        self.outlines = dictionary({"/Type": name("/Outlines")})
+        self.outlines_ref = add_object(writer, self.outlines)
+        root[name("/Outlines")] = self.outlines_ref
+        self.group = dictionary({
+            "/Title": text(bookmark),
+            "/Parent": self.outlines_ref,
         })  # fmt: skip
-        self.group_ref = writer._add_object(self.group)
+        self.group_ref = add_object(writer, self.group)
         self.group_count = _copy_outline(writer, booklet, self.group, self.group_ref)
         self.pages_root = writer.root_object["/Pages"]
         self.kids = list(self.pages_root["/Kids"])
-        self.size = len(writer._objects)
+        self.size = object_count(writer)
 
     def _value(self, part: Part, key: int, old: tuple[int, int]) -> object:
         writer = self.writer
@@ -217,24 +222,22 @@ class Joiner:
         value = part.parent_tree[key]
         resolved = value.get_object() if isinstance(value, IndirectObject) else value
         if isinstance(resolved, ArrayObject):
-            array = ArrayObject(one(item) for item in resolved)
-            return writer._add_object(array) if isinstance(value, IndirectObject) else array
+            items = array(one(item) for item in resolved)
+            return add_object(writer, items) if isinstance(value, IndirectObject) else items
         return one(value)
 
     def join(self, pages: range, title: str) -> bytes:
         """Return the file of the front's pages ``pages`` and the booklet, titled ``title``."""
         writer, front = self.writer, self.front
-        writer._id_translated.pop(id(front.reader), None)  # every person's objects anew
+        forget_clones(writer, front.reader)  # every person's objects anew
         try:
             mine = []
             for index in pages:
                 page = front.reader.pages[index].clone(writer, False, ("/Parent", "/StructParents"))
-                page[NameObject("/Parent")] = writer.root_object.raw_get("/Pages")
+                page[name("/Parent")] = writer.root_object.raw_get("/Pages")
                 mine.append(page)
-            self.pages_root[NameObject("/Kids")] = ArrayObject(
-                [p.indirect_reference for p in mine] + self.kids
-            )
-            self.pages_root[NameObject("/Count")] = NumberObject(len(mine) + len(self.kids))
+            self.pages_root[name("/Kids")] = array([p.indirect_reference for p in mine] + self.kids)
+            self.pages_root[name("/Count")] = number(len(mine) + len(self.kids))
             wanted = set(pages)
             elements = []
             for kid, on in front.top_elements:
@@ -242,19 +245,19 @@ class Joiner:
                     copy = kid.clone(writer, ignore_fields=["/P"])
                     _set_parents(copy, self.document_ref)
                     elements.append(copy)
-            self.document[NameObject("/K")] = ArrayObject([*elements, *self.theirs])
-            nums = ArrayObject(self.nums)
+            self.document[name("/K")] = array([*elements, *self.theirs])
+            nums = array(self.nums)
             key = self.next_key
             old = (id(front.reader), front.document.indirect_reference.idnum)
             for page, index in zip(mine, pages, strict=True):
                 original = front.reader.pages[index]
                 if "/StructParents" in original:
-                    nums += [NumberObject(key),
+                    nums += [number(key),
                              self._value(front, int(original["/StructParents"]), old)]  # fmt: skip
-                    page[NameObject("/StructParents")] = NumberObject(key)
+                    page[name("/StructParents")] = number(key)
                     key += 1
-            self.parents[NameObject("/Nums")] = nums
-            self.tree[NameObject("/ParentTreeNextKey")] = NumberObject(key)
+            self.parents[name("/Nums")] = nums
+            self.tree[name("/ParentTreeNextKey")] = number(key)
             if self.xmp is not None:
                 _metadata(writer, self.xmp, title, False)
             writer.add_metadata({**self.info, "/Title": title})
@@ -263,41 +266,36 @@ class Joiner:
                 at = front.reader.get_destination_page_number(item)
                 if at in wanted:
                     fit = _fit(item)
-                    entry = DictionaryObject({
-                        NameObject("/Title"): TextStringObject(str(item.title)),
-                        NameObject("/Parent"): self.outlines_ref,
-                        NameObject("/Dest"): ArrayObject(
+                    entry = dictionary({
+                        "/Title": text(str(item.title)),
+                        "/Parent": self.outlines_ref,
+                        "/Dest": array(
                             [mine[at - pages.start].indirect_reference,
-                             NameObject(fit.fit_type), *fit.fit_args]),
+                             name(fit.fit_type), *fit.fit_args]),
                     })  # fmt: skip
-                    chain.append(writer._add_object(entry))
-            self.group[NameObject("/Dest")] = ArrayObject([self.kids[0], NameObject("/Fit")])
-            self.group.pop(NameObject("/Prev"), None)
+                    chain.append(add_object(writer, entry))
+            self.group[name("/Dest")] = array([self.kids[0], name("/Fit")])
+            self.group.pop(name("/Prev"), None)
             chain.append(self.group_ref)
             for before, after in zip(chain, chain[1:], strict=False):
-                before.get_object()[NameObject("/Next")] = after
-                after.get_object()[NameObject("/Prev")] = before
-            self.outlines[NameObject("/First")] = chain[0]
-            self.outlines[NameObject("/Last")] = self.group_ref
-            self.outlines[NameObject("/Count")] = NumberObject(len(chain) + self.group_count)
-            labels = ArrayObject()
+                before.get_object()[name("/Next")] = after
+                after.get_object()[name("/Prev")] = before
+            self.outlines[name("/First")] = chain[0]
+            self.outlines[name("/Last")] = self.group_ref
+            self.outlines[name("/Count")] = number(len(chain) + self.group_count)
+            labels = array()
             if mine:
-                labels += [NumberObject(0), DictionaryObject({NameObject("/S"): NameObject("/r")})]
-            labels += [NumberObject(len(mine)),
-                       DictionaryObject({NameObject("/S"): NameObject("/D")})]  # fmt: skip
-            writer.root_object[NameObject("/PageLabels")] = DictionaryObject(
-                {NameObject("/Nums"): labels}
-            )
-            out = io.BytesIO()
-            writer.write(out)
-            return out.getvalue()
+                labels += [number(0), dictionary({"/S": name("/r")})]
+            labels += [number(len(mine)), dictionary({"/S": name("/D")})]
+            writer.root_object[name("/PageLabels")] = dictionary({"/Nums": labels})
+            return to_bytes(writer)
         finally:
-            del writer._objects[self.size :]  # the person's objects out again
-            writer._id_translated.pop(id(front.reader), None)
+            cut_objects(writer, self.size)  # the person's objects out again
+            forget_clones(writer, front.reader)
             writer.flattened_pages = None
 
 
-def _copy_outline(writer: PdfWriter, booklet: Part, group: DictionaryObject, group_ref) -> int:
+def _copy_outline(writer: Writer, booklet: Part, group: DictionaryObject, group_ref) -> int:
     """Clone the booklet's bookmarks under ``group``; return how many of them are open below it."""
     outlines = booklet.reader.root_object.get("/Outlines")
     outlines = outlines.get_object() if outlines is not None else None
@@ -312,7 +310,7 @@ def _copy_outline(writer: PdfWriter, booklet: Part, group: DictionaryObject, gro
         last = item_ref
         item = item_ref.get_object()
         while True:
-            item[NameObject("/Parent")] = parent
+            item[name("/Parent")] = parent
             if "/First" in item:
                 adopt(item.raw_get("/First"), item.indirect_reference)
             if "/Next" not in item:
@@ -322,16 +320,16 @@ def _copy_outline(writer: PdfWriter, booklet: Part, group: DictionaryObject, gro
 
     last = adopt(first, group_ref)
     count = int(outlines.get("/Count", 0))
-    group[NameObject("/First")] = first
-    group[NameObject("/Last")] = last
-    group[NameObject("/Count")] = NumberObject(count)
+    group[name("/First")] = first
+    group[name("/Last")] = last
+    group[name("/Count")] = number(count)
     return max(count, 0)
 
 
 TITLE = re.compile(rb'(<dc:title><rdf:Alt><rdf:li xml:lang="x-default">).*?(</rdf:li>)', re.S)
 
 
-def _metadata(writer: PdfWriter, xmp: bytes, title: str, sealed: bool) -> None:
+def _metadata(writer: Writer, xmp: bytes, title: str, sealed: bool) -> None:
     """Set the joined file's XMP packet: the base's, with ``title`` (and, for a print file, the
     placeholder DocumentID, so that ``pdfx.seal`` derives it from the joined file's bytes)."""
     from xml.sax.saxutils import escape
@@ -342,11 +340,8 @@ def _metadata(writer: PdfWriter, xmp: bytes, title: str, sealed: bool) -> None:
     xmp = TITLE.sub(lambda m: m.group(1) + new + m.group(2), xmp, count=1)
     if sealed:
         xmp = pdfx.unsealed(xmp)
-    stream = StreamObject()
-    stream.set_data(xmp)
-    stream[NameObject("/Type")] = NameObject("/Metadata")
-    stream[NameObject("/Subtype")] = NameObject("/XML")
-    writer.root_object[NameObject("/Metadata")] = writer._add_object(stream)
+    packet = stream(xmp, {"/Type": "/Metadata", "/Subtype": "/XML"})
+    writer.root_object[name("/Metadata")] = add_object(writer, packet)
 
 
 def _set_parents(element: object, parent: IndirectObject) -> None:
@@ -358,7 +353,7 @@ def _set_parents(element: object, parent: IndirectObject) -> None:
         node = node.get_object() if hasattr(node, "get_object") else node
         if not isinstance(node, DictionaryObject) or "/S" not in node:
             continue  # a marked-content id, an MCR or an OBJR
-        node[NameObject("/P")] = up
+        node[name("/P")] = up
         kids = node.get("/K")
         if kids is None:
             continue
@@ -368,7 +363,7 @@ def _set_parents(element: object, parent: IndirectObject) -> None:
             stack.append((kid, here))
 
 
-def _destinations(writer: PdfWriter, booklet: Part) -> None:
+def _destinations(writer: Writer, booklet: Part) -> None:
     """Keep the booklet's named destinations (its contents' links lead to them)."""
     names = booklet.root.get("/Names")
     dests = names.get_object().get("/Dests") if names is not None else None
@@ -379,15 +374,15 @@ def _destinations(writer: PdfWriter, booklet: Part) -> None:
         raise ValueError("a destination name tree with /Kids: not written by WeasyPrint")
     cloned = dests["/Names"].clone(writer)
     pairs = {str(cloned[i]): cloned[i + 1] for i in range(0, len(cloned), 2)}
-    merged = ArrayObject()
-    for name in sorted(pairs):
-        merged += [TextStringObject(name), pairs[name]]
-    tree = writer._add_object(DictionaryObject({NameObject("/Names"): merged}))
-    writer.root_object[NameObject("/Names")] = DictionaryObject({NameObject("/Dests"): tree})
+    merged = array()
+    for key in sorted(pairs):
+        merged += [text(key), pairs[key]]
+    tree = add_object(writer, dictionary({"/Names": merged}))
+    writer.root_object[name("/Names")] = dictionary({"/Dests": tree})
 
 
 def _outline(
-    writer: PdfWriter, front: Part, pages: range, booklet: Part, first: int, bookmark: str
+    writer: Writer, front: Part, pages: range, booklet: Part, first: int, bookmark: str
 ) -> None:
     """The person's bookmarks, then one for the booklet with the booklet's bookmarks under it."""
     for item in _flat(front.reader.outline):

@@ -38,11 +38,11 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, ContentStream, DictionaryObject
 
 from ..errors import BuildError, Problem
+from ..units import PT_PER_INCH, PT_PER_MM
 from ..values import Product
 from .impose import compose  # the matrix of `inner cm` inside `outer`: PDF's m × n
 
 PRINT_FILES = ("booklet-print", "cards-print")
-MM = 72 / 25.4
 MIN_BLEED_MM = 3.0
 MIN_RULE_PT = 0.4
 THIN_PT = 1.0
@@ -465,7 +465,8 @@ class Walker:
         if width_pt <= 0 or height_pt <= 0:
             return
         dpi = min(
-            int(xobject["/Width"]) / (width_pt / 72), int(xobject["/Height"]) / (height_pt / 72)
+            int(xobject["/Width"]) / (width_pt / PT_PER_INCH),
+            int(xobject["/Height"]) / (height_pt / PT_PER_INCH),
         )
         if self.m.lowest_dpi is None or dpi < self.m.lowest_dpi:
             self.m.lowest_dpi = dpi
@@ -562,8 +563,9 @@ def check_file(name: str, data: bytes, report: Report, images: dict | None = Non
                 [float(v) for v in boxes[k]] for k in ("/MediaBox", "/TrimBox", "/BleedBox")
             )
             sides = [trim[0] - bleed[0], trim[1] - bleed[1], bleed[2] - trim[2], bleed[3] - trim[3]]
-            if min(sides) < MIN_BLEED_MM * MM - 0.05:
-                find("error", f"bleed {min(sides) / MM:.1f} mm (under {MIN_BLEED_MM:g} mm)", number)
+            if min(sides) < MIN_BLEED_MM * PT_PER_MM - 0.05:
+                bleed_mm = min(sides) / PT_PER_MM
+                find("error", f"bleed {bleed_mm:.1f} mm (under {MIN_BLEED_MM:g} mm)", number)
             outside = [
                 bleed[0] - media[0],
                 bleed[1] - media[1],
@@ -579,7 +581,7 @@ def check_file(name: str, data: bytes, report: Report, images: dict | None = Non
                 number,
             )
         resources = page.get("/Resources")
-        resources = resources.get_object() if resources is not None else DictionaryObject()
+        resources = resources.get_object() if resources is not None else {}  # none to read
         _fonts(resources, fonts)
         walker = Walker(reader, name, number, report, m)
         walker.images = images or {}

@@ -31,15 +31,8 @@ from functools import lru_cache
 from importlib.resources import files
 
 import pydyf
-from pypdf import PdfWriter
-from pypdf.generic import (
-    ArrayObject,
-    DictionaryObject,
-    NameObject,
-    NumberObject,
-    PdfObject,
-    StreamObject,
-)
+
+from .pdf import Writer, set_default_rgb
 
 log = logging.getLogger(__name__)
 
@@ -112,59 +105,11 @@ def _resolve(pdf: pydyf.PDF, value: object) -> object:
 # --- pypdf: a PDF being composed (imposed sheets, office sheets, crop marks) ----------------
 
 
-def declare(writer: PdfWriter) -> None:
+def declare(writer: Writer) -> None:
     """Declare DeviceRGB as sRGB in every resource dictionary of ``writer``'s pages and forms.
 
     Pages placed as forms from a PDF made by ``finish`` bring its profile along: that one is
-    used for the rest (the profile stays once in the file); otherwise one is added.
+    used for the rest (the profile stays once in the file); otherwise one is added. The walk
+    itself is ``pdf.set_default_rgb`` (pypdf writing lives in ``pdf.py``).
     """
-    spaces: list[DictionaryObject] = []
-    seen: set[int] = set()
-    for page in writer.pages:
-        _colour_spaces(_page_resources(page), spaces, seen)
-    found = [s.raw_get("/" + DEFAULT_RGB) for s in spaces if "/" + DEFAULT_RGB in s]
-    value = found[0] if found else _profile_space(writer)
-    for space in spaces:
-        space[NameObject("/" + DEFAULT_RGB)] = value
-
-
-def _page_resources(page: DictionaryObject) -> DictionaryObject:
-    """Return a page's resource dictionary: its own, else the one it inherits, else a new one."""
-    node: PdfObject | None = page
-    while node is not None:
-        node = node.get_object()
-        if "/Resources" in node:
-            return node["/Resources"].get_object()
-        node = node.get("/Parent")
-    resources = DictionaryObject()
-    page[NameObject("/Resources")] = resources
-    return resources
-
-
-def _colour_spaces(
-    resources: DictionaryObject, spaces: list[DictionaryObject], seen: set[int]
-) -> None:
-    """Collect the ColorSpace dictionaries of ``resources`` and of every form and pattern in it."""
-    if id(resources) in seen:
-        return
-    seen.add(id(resources))
-    if "/ColorSpace" not in resources:
-        resources[NameObject("/ColorSpace")] = DictionaryObject()
-    space = resources["/ColorSpace"].get_object()
-    if id(space) not in seen:
-        seen.add(id(space))
-        spaces.append(space)
-    for key in ("/XObject", "/Pattern"):
-        for ref in (resources.get(key) or DictionaryObject()).get_object().values():
-            inner = ref.get_object()
-            form = isinstance(inner, DictionaryObject) and inner.get("/Subtype") != "/Image"
-            if form and "/Resources" in inner:
-                _colour_spaces(inner["/Resources"].get_object(), spaces, seen)
-
-
-def _profile_space(writer: PdfWriter) -> ArrayObject:
-    """Add the sRGB profile stream to ``writer``; return ``[/ICCBased ref]``."""
-    stream = StreamObject()
-    stream.set_data(srgb_profile())
-    stream[NameObject("/N")] = NumberObject(3)
-    return ArrayObject([NameObject("/ICCBased"), writer._add_object(stream.flate_encode())])
+    set_default_rgb(writer, "/" + DEFAULT_RGB, srgb_profile)

@@ -31,6 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .. import units
 from ..errors import BuildError
 from ..layout import proof, render, templates, textlayer, tree
 from ..prepress import join, pdfx
@@ -226,7 +227,7 @@ def personal_html(source: Source, pages: list[Page], variant: str, shrink: float
         monogram=charter.monogram,
         mark={side: handbook.mark(rows, side, shrink) for side in ("cover", "back")},
         theme={**handbook.palette(theme.colour), "--accent": theme.accent},
-        ink={"body": handbook.BODY_INK_PRINT if variant == "print" else handbook.INK_DARK},
+        ink={"body": units.BODY_INK_PRINT if variant == "print" else units.INK_DARK_BOOKLET},
     )
 
 
@@ -396,17 +397,13 @@ def make(source: Source, people: list[Person]) -> Made:
 
 def _first(part: join.Part, pages: range) -> bytes:
     """Return the pages ``pages`` of a written part as a PDF of their own (for the preflight)."""
-    import io
+    from ..prepress.pdf import to_bytes, writer_from
 
-    from pypdf import PdfWriter
-
-    writer = PdfWriter(clone_from=part.reader)
+    writer = writer_from(part.reader)
     for index in reversed(range(len(part.reader.pages))):
         if index not in pages:
             writer.remove_page(index)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return to_bytes(writer)
 
 
 def _crop_bleed(_document: object, pdf: object) -> None:

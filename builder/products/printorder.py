@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..errors import BuildError
+from ..units import MM_PER_PT
 from ..values import Product
 
 if TYPE_CHECKING:
     from ..values import Options, Source
 
 TEMPLATE = "print-order.html"
-MM_PER_PT = 25.4 / 72
 PAPER_GSM = {"booklet": 130, "cards": 350}
 """Suggested paper weights (g/m²) of the print files SLUG-KIND-print.pdf: a saddle-stitched
 self-cover A5, a card deck."""

@@ -12,7 +12,6 @@ unless ``--out`` says otherwise): a draft never takes the print files' names.
 from __future__ import annotations
 
 import dataclasses
-import io
 import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -149,11 +148,10 @@ def _word_path(word: str) -> tuple[str, float, float]:
 def stamp(data: bytes, word: str) -> bytes:
     """Return a PDF with ``word`` drawn across every page (inside its trim box), and in a band
     at its top, in red outlines marked as an artifact (not part of the tagged content)."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ContentStream
+    from ..prepress.pdf import draw_over, to_bytes, writer_from
 
     path, width, cap = _word_path(word)
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    writer = writer_from(data)
     for page in writer.pages:
         box = page.trimbox if "/TrimBox" in page else page.mediabox
         left, bottom = float(box.left), float(box.bottom)
@@ -173,15 +171,5 @@ def stamp(data: bytes, word: str) -> bytes:
             f"q {cos:.5f} {sin:.5f} {-sin:.5f} {cos:.5f} {ox:.2f} {oy:.2f} cm {1.2 / size:.2f} w {path} S Q "
             f"q {small:.5f} 0 0 {small:.5f} {sx:.2f} {sy:.2f} cm {path} f Q Q EMC"
         )
-        contents = page.get_contents()
-        combined = ContentStream(None, None)
-        combined.set_data(
-            b"q\n"
-            + (contents.get_data() if contents is not None else b"")
-            + b"\nQ\n"
-            + ops.encode("ascii")
-        )
-        page.replace_contents(combined)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+        draw_over(page, ops.encode("ascii"))
+    return to_bytes(writer)

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from ..units import PX_PER_INCH
 from . import svg
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
@@ -233,7 +234,7 @@ def dpi_notes(document, images: dict[str, Path], dpi: int = PRINT_DPI) -> list[s
             if info.mode == VECTOR:  # a drawing has no resolution
                 continue
             pixels = info.width
-            effective = pixels / (width / 96)  # CSS px are 1/96 in
+            effective = pixels / (width / PX_PER_INCH)  # CSS px are 1/96 in
             lowest[name] = min(effective, lowest.get(name, effective))
     return [
         f"image '{name}' prints at {value:.0f} dpi (under {dpi}): use a larger image for print"

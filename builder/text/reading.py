@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from ..units import PT_PER_MM
 from .hyphenate import SOFT_HYPHEN, WORD, exceptions, hyphenate_word, word_breaks
 
 NBSP = "\u00a0"
@@ -98,7 +99,6 @@ SHORT_WORD = 2
 """Any word this short binds forward too, in every language."""
 EM_PER_LETTER = 0.6
 """A generous average advance width of a letter, in ems (semibold sans, Danish text)."""
-PT_PER_MM = 72 / 25.4
 
 
 def longest_fitting(measure_mm: float, size_pt: float) -> int:

@@ -15,54 +15,54 @@ from typing import TYPE_CHECKING, Literal
 
 import jinja2
 import weasyprint
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import RectangleObject
+from pypdf import PdfReader
 
 from ...errors import BuildError
 from ...layout import proof, render, templates, tree
 from ...prepress import printcolour
 from ...prepress.impose import Affine, Line, Point, booklet_back_shift, saddle_order
-from ...prepress.sheets import (
-    add_crop_marks,
+from ...prepress.pdf import (
     append_content,
+    blank,
     draw_form,
     lines_content,
     page_form,
+    to_bytes,
     use_forms,
 )
+from ...prepress.sheets import add_crop_marks
 from ...source import images as assets
 from ...source.model import Block, Charter, Passage, Section
 from ...text import colours, names, reading
 from ...text.hyphenate import hyphenate
+from ...units import (
+    BLEED_MM,
+    BODY_INK_PRINT,
+    INK_DARK_BOOKLET,
+    MM_PER_PT,
+    PT_PER_MM,
+    PX_PER_MM,
+    TINT,
+)
 from ...values import Product, Source
 from ..cards.deck import deck_count
 from . import pages
 
 if TYPE_CHECKING:
+    from pypdf.generic import RectangleObject
+
     from ...values import Options
 
 log = logging.getLogger(__name__)
 
 Variant = Literal["screen", "print"]
 TEMPLATE = "booklet.html"
-MM = 72 / 25.4
-"""PDF points per millimetre."""
-CSS_PX_PER_MM = 96 / 25.4
-"""CSS pixels (WeasyPrint's layout unit) per millimetre."""
 SHEET_MM = (297.0, 210.0)
 """A4 landscape: two A5 pages side by side."""
-BLEED_MM = 3.0
 FOLD_MARK_MM = 4.0
-INK_DARK = "#1c1c1c"
-"""The near-black of text on a light colour field, and of running text on screen."""
-BODY_INK_PRINT = "device-cmyk(0 0 0 1)"
-"""Running text in the print files: black ink only, which a print shop leaves alone (RGB
-near-black would be separated into four inks and print blurred)."""
 SOFT = 0.1
 """How much of the field a secondary line of text on it takes on (--c-ink-soft): like 90 %
 opacity, but a solid colour, so that no transparency group (a form outside the tags) is made."""
-TINT = 0.9
-"""How much white a chapter's pale tint (--c-tint) holds."""
 
 # Our own ids contain '_', which a source's ids cannot: no clash is possible.
 CONTENTS_ID = "cp_contents"
@@ -70,8 +70,6 @@ VALUES_ID = "cp_values"
 MINE_ID = "cp_mine"
 END_PREFIX = "cp_end_"
 """An empty element closes each chapter; its position tells where the chapter ends."""
-PT_MM = 25.4 / 72
-"""Millimetres per point."""
 TEXT_WIDTH_MM = 115.0
 """The A5 text column (148 mm less the margins)."""
 BAND_PAD_MM = 24.0 + 7.0
@@ -246,7 +244,7 @@ def mark(rows: list[int], where: str, shrink: float = 1.0) -> Mark:
 
 def ink(colour: str) -> str:
     """Return white or the booklet's near-black, whichever reads better on ``colour``."""
-    return colours.ink(colour, INK_DARK)
+    return colours.ink(colour, INK_DARK_BOOKLET)
 
 
 def palette(colour: str) -> dict[str, str]:
@@ -333,24 +331,24 @@ def band_depth(found: list[Chapter], labels: dict[str, object]) -> float:
     for kicker, title, subtitle, headline in titles:
         depth = BAND_PAD_MM
         if kicker:
-            depth += 12 * PT_MM + 1.5
+            depth += 12 * MM_PER_PT + 1.5
         if headline:
             depth += (
-                _estimated_lines(title, 10.5) * 14 * PT_MM
+                _estimated_lines(title, 10.5) * 14 * MM_PER_PT
                 + 2.5
-                + _estimated_lines(headline, 21) * 25 * PT_MM
+                + _estimated_lines(headline, 21) * 25 * MM_PER_PT
             )
         else:
-            depth += _estimated_lines(title, 21) * 25 * PT_MM
+            depth += _estimated_lines(title, 21) * 25 * MM_PER_PT
         if subtitle:
-            depth += 1.5 + _estimated_lines(subtitle, 11, em=0.5) * 15 * PT_MM
+            depth += 1.5 + _estimated_lines(subtitle, 11, em=0.5) * 15 * MM_PER_PT
         need = max(need, depth)
     return round(need, 1)
 
 
 def _estimated_lines(text: str, size: float, em: float = 0.56, width: float = TEXT_WIDTH_MM) -> int:
     """Return how many lines ``text`` takes at ``size`` pt over ``width`` mm, generously."""
-    per_line = max(1, int(width / (size * em * PT_MM)))
+    per_line = max(1, int(width / (size * em * MM_PER_PT)))
     words, lines, used = text.split(), 1, 0
     for word in words:
         if used and used + 1 + len(word) > per_line:
@@ -432,7 +430,7 @@ def booklet_html(
         mark={side: mark(rows, side, fit.mark_shrink) for side in ("cover", "back")},
         theme={**palette(theme.colour), "--accent": theme.accent},
         ids={"contents": CONTENTS_ID, "values": VALUES_ID, "mine": MINE_ID},
-        ink={"body": BODY_INK_PRINT if variant == "print" else INK_DARK},
+        ink={"body": BODY_INK_PRINT if variant == "print" else INK_DARK_BOOKLET},
     )
 
 
@@ -455,7 +453,7 @@ def short_spills(document: weasyprint.Document) -> frozenset[str]:
             first.setdefault(name, index)
             if name.startswith(END_PREFIX):
                 ends[name.removeprefix(END_PREFIX)] = (index, y)
-    limit = SPILL_MM * CSS_PX_PER_MM
+    limit = SPILL_MM * PX_PER_MM
     return frozenset(
         name for name, (index, y) in ends.items() if index > first.get(name, index) and y < limit
     )
@@ -713,8 +711,8 @@ def impose(pdf: bytes, back_shift: Point = (0.0, 0.0)) -> bytes:
     for byte.
     """
     reader = PdfReader(io.BytesIO(pdf))
-    writer = PdfWriter()
-    width, height = SHEET_MM[0] * MM, SHEET_MM[1] * MM
+    writer = blank()
+    width, height = SHEET_MM[0] * PT_PER_MM, SHEET_MM[1] * PT_PER_MM
     trims = [page.trimbox for page in reader.pages]
     moved = back_shift != (0.0, 0.0)
     for index, pair in enumerate(saddle_order(len(reader.pages))):
@@ -731,16 +729,14 @@ def impose(pdf: bytes, back_shift: Point = (0.0, 0.0)) -> bytes:
         ticks = lines_content(fold_marks(trims[0], width, height), width=0.4, black=True)
         drawn = content + ticks
         if moved and index % 2 == 1:  # a back side
-            drawn = shifted(drawn, width, height, back_shift[0] * MM, back_shift[1] * MM)
+            drawn = shifted(drawn, width, height, back_shift[0] * PT_PER_MM, back_shift[1] * PT_PER_MM)
         append_content(writer, side, drawn)
     if reader.metadata:
         writer.add_metadata(
             {k: v for k, v in reader.metadata.items() if k in ("/Title", "/Author")}
         )
     printcolour.declare(writer)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return to_bytes(writer)
 
 
 def shifted(content: bytes, width: float, height: float, dx: float, dy: float) -> bytes:
@@ -772,8 +768,8 @@ def kept(trim: RectangleObject, slot: int, width: float, height: float) -> tuple
     None at the fold (the page meets its neighbour there); at the outer edge and above and
     below, the bleed up to the paper's edge.
     """
-    outer = max(0.0, min(BLEED_MM, (width / 2 - float(trim.width)) / MM))
-    vertical = max(0.0, min(BLEED_MM, (height - float(trim.height)) / 2 / MM))
+    outer = max(0.0, min(BLEED_MM, (width / 2 - float(trim.width)) / PT_PER_MM))
+    vertical = max(0.0, min(BLEED_MM, (height - float(trim.height)) / 2 / PT_PER_MM))
     return (outer, vertical, 0.0, vertical) if slot == 0 else (0.0, vertical, outer, vertical)
 
 
@@ -782,9 +778,9 @@ def fold_marks(trim: RectangleObject, width: float, height: float) -> list[Line]
 
     A tick stops 1 mm short of the page's trim (or bleed): never on the artwork.
     """
-    spare = (height - float(trim.height)) / 2 - (BLEED_MM + 1.0) * MM
-    length = min(FOLD_MARK_MM * MM, spare)
-    if length < 1.0 * MM:
+    spare = (height - float(trim.height)) / 2 - (BLEED_MM + 1.0) * PT_PER_MM
+    length = min(FOLD_MARK_MM * PT_PER_MM, spare)
+    if length < 1.0 * PT_PER_MM:
         return []
     x = width / 2
     return [((x, height), (x, height - length)), ((x, 0.0), (x, length))]

@@ -23,8 +23,8 @@ import weasyprint
 
 from ...layout import tree
 from ...text.hyphenate import HYPHEN_BREAK, SOFT_HYPHEN
+from ...units import MM_PER_INCH, PT_PER_INCH, PX_PER_MM
 
-CSS_PX_PER_MM = 96 / 25.4
 PART_PAGE = "part"
 """The named page of a part opener (booklet.css)."""
 INTRO_PREFIX = "cp_intro_"
@@ -59,7 +59,7 @@ PART_STEPS = (
     PartStep("apart-bare", None, apart=True),
 )
 """The opener's steps down, in order: each takes less room than the one before."""
-COMPACT_LINE_MM = 12.5 * 25.4 / 72
+COMPACT_LINE_MM = 12.5 * MM_PER_INCH / PT_PER_INCH
 COMPACT_GAP_MM = 1.2
 COLUMNS = 0.65
 """About how much of its height a compact list keeps in two columns (titles wrap more)."""
@@ -256,4 +256,4 @@ def hyphenated_ends(document: weasyprint.Document) -> list[tuple[int, str]]:
 
 
 def _mm(px: float) -> float:
-    return px / CSS_PX_PER_MM
+    return px / PX_PER_MM

@@ -20,6 +20,15 @@ from ...source import images as assets
 from ...source.model import Charter
 from ...text import colours, reading
 from ...text.hyphenate import HYPHEN_BREAK, PATTERNS, SOFT_HYPHEN
+from ...units import (
+    BLEED_MM,
+    BODY_INK_PRINT,
+    INK_DARK_CARDS,
+    MM_PER_INCH,
+    PT_PER_INCH,
+    PT_PER_MM,
+    TINT,
+)
 from ...values import Product, Shrunk, Source
 from . import facilitation
 
@@ -30,7 +39,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-BLEED_MM = 3.0
 FLOOR_PT = 9.0
 """No card text is set smaller than this."""
 DESIGN_WIDTH_MM = 90.0
@@ -40,14 +48,8 @@ WIDTH_TOLERANCE_PX = 0.5
 """How far (CSS px) a line may poke out of its box before it counts as too wide."""
 KICKER_MAX = 24
 """A section label this short is set as a spaced-out capital kicker; a longer one as a line."""
-INK_DARK = "#1d1d1f"
-"""The near-black of text on a light card colour."""
 BAND_MIN_MM = 24.0
 """The shallowest band (mm, trim top to band foot at the 90 mm design width)."""
-BODY_INK_PRINT = "device-cmyk(0 0 0 1)"
-"""Text in the body colour, in print files: black ink only (a print shop will not convert it)."""
-TINT = 0.9
-"""How much white the tint that backs are printed on holds."""
 READABLE_STEPS = 10
 """A back's label is darkened towards black in tenths until it reads on the tint."""
 
@@ -204,8 +206,8 @@ def top_line(cards: list[Card], scale: Scale, width: float) -> float:
         for line in (card.headline, card.lead):
             if line:
                 lines += _lines(line, scale.headline, width) * scale.headline * 1.3
-                lines += 1.5 * scale.k * reading.PT_PER_MM
-        need = max(need, lines / reading.PT_PER_MM)
+                lines += 1.5 * scale.k * PT_PER_MM
+        need = max(need, lines / PT_PER_MM)
     band = scale.margin_top + need + 5 * scale.k
     return round(max(band, BAND_MIN_MM * scale.k) + 5 * scale.k, 1)
 
@@ -213,7 +215,7 @@ def top_line(cards: list[Card], scale: Scale, width: float) -> float:
 def _lines(text: str, size: float, width: float, caps: bool = False) -> int:
     """Return how many lines ``text`` needs at ``size`` pt in ``width`` mm, by a generous estimate."""
     em = 0.72 if caps else reading.EM_PER_LETTER
-    return max(1, math.ceil(len(text) * em * size / (width * reading.PT_PER_MM)))
+    return max(1, math.ceil(len(text) * em * size / (width * PT_PER_MM)))
 
 
 def measure(charter: Charter, scale: Scale) -> float:
@@ -532,7 +534,7 @@ def _too_long_to_try(
     floor size: no real text is narrower. Laying out a megabyte would take minutes to say the same.
     """
     w, h = card_size(source.charter)
-    em = FLOOR_PT * 25.4 / 72
+    em = FLOOR_PT * MM_PER_INCH / PT_PER_INCH
     width = w - 2 * scale.margin_side
     height = h - scale.margin_top - scale.margin_bottom
     most = (width / (0.25 * em)) * (height / (1.1 * em))
@@ -770,7 +772,7 @@ def readable_on(colour: str, background: str) -> str:
 
 def ink_on(colour: str) -> str:
     """Return white or the cards' near-black, whichever reads better on ``colour``."""
-    return colours.ink(colour, INK_DARK)
+    return colours.ink(colour, INK_DARK_CARDS)
 
 
 # --- Office sheets --------------------------------------------------------------------------
@@ -878,5 +880,5 @@ def line_size(text: str, width_mm: float, largest: float = 7.5, smallest: float 
 
     Inter's characters average well under 0.56 em in running text; the estimate errs wide.
     """
-    estimate = len(text) * 0.56 * 25.4 / 72
+    estimate = len(text) * 0.56 * MM_PER_INCH / PT_PER_INCH
     return max(smallest, min(largest, round_half(width_mm / estimate - 0.25)))
