@@ -17,6 +17,7 @@ import jinja2
 import jinja2.bccache
 
 from .. import project, projectfiles
+from ..units import BLEED_MM
 from . import marks
 
 DEFAULT_THEME = "civic"
@@ -92,6 +93,7 @@ def environment(
     settings = look(theme, layouts)
     env.globals["look"] = {**settings, "paper": paper} if paper else settings
     env.globals["outline"] = marks.outline
+    env.globals["bleed_mm"] = BLEED_MM  # the print files' bleed, one number for CSS and Python
     return env
 
 
