@@ -45,7 +45,9 @@ LONGEST_FIRST = (
     "test_mutations.py",
 )
 """The files that take longest (``--durations``), started first: under ``pytest -n 2 --dist
-loadfile`` a file is a unit of work, and a long one taken last leaves the other process idle."""
+loadfile`` a file is a unit of work, and a long one taken last leaves the other process idle.
+(``make test`` passes ``--no-loadscope-reorder``: xdist would otherwise hand out first the files
+with the most tests, whatever this order says.)"""
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
