@@ -136,8 +136,13 @@ def _products(path: str, products: tuple[str, ...], marks: bool) -> dict[str, Pr
 
 
 def products_of(path: Path, *products: str, marks: bool = False) -> dict[str, Product]:
-    """Return {file name: Product} for a source, built once per session."""
-    return _products(str(path), tuple(products), marks)
+    """Return {file name: Product} for a source, built once per session.
+
+    The products asked for are named as a build makes them (registry order; none asked: all):
+    ("booklet", "cards"), ("cards", "booklet") and () are one build, not three."""
+    from charterpress.products import registry
+
+    return _products(str(path), tuple(p.name for p in registry.chosen(tuple(products))), marks)
 
 
 @pytest.fixture
