@@ -11,10 +11,12 @@ build: $(VENV)/.installed system  ## make .venv, install, build every charter in
 
 # The suite runs on TEST_JOBS processes (pytest-xdist), a test file to a process: files share
 # their session's builds (conftest.products_of), so splitting by file builds each charter least.
+# --no-loadscope-reorder: xdist (3.5+) would otherwise hand out the files with the most tests first,
+# undoing conftest's LONGEST_FIRST (the one-test sub-pytest of test_any_charter.py then ran last).
 TEST_JOBS ?= 2
 
 test: $(VENV)/.installed-test system-test  ## same set-up plus test extras, run pytest
-	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile --no-loadscope-reorder
 
 fuzz: $(VENV)/.installed-test system-test  ## property tests: 300 generated charters, 3000 mutated sources (slow; CI runs 30 and 150)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q --hypothesis-show-statistics tests/test_properties.py tests/test_mutations.py

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from charterpress.commands.build import make_products
+from charterpress.products.previews import make as REAL_PREVIEWS
 from charterpress.source.load import read_source
 from charterpress.source.schema import validate_source
 from charterpress.values import Options, Product, Source
@@ -45,7 +46,9 @@ LONGEST_FIRST = (
     "test_mutations.py",
 )
 """The files that take longest (``--durations``), started first: under ``pytest -n 2 --dist
-loadfile`` a file is a unit of work, and a long one taken last leaves the other process idle."""
+loadfile`` a file is a unit of work, and a long one taken last leaves the other process idle.
+(``make test`` passes ``--no-loadscope-reorder``: xdist would otherwise hand out first the files
+with the most tests, whatever this order says.)"""
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -133,8 +136,13 @@ def _products(path: str, products: tuple[str, ...], marks: bool) -> dict[str, Pr
 
 
 def products_of(path: Path, *products: str, marks: bool = False) -> dict[str, Product]:
-    """Return {file name: Product} for a source, built once per session."""
-    return _products(str(path), tuple(products), marks)
+    """Return {file name: Product} for a source, built once per session.
+
+    The products asked for are named as a build makes them (registry order; none asked: all):
+    ("booklet", "cards"), ("cards", "booklet") and () are one build, not three."""
+    from charterpress.products import registry
+
+    return _products(str(path), tuple(p.name for p in registry.chosen(tuple(products))), marks)
 
 
 @pytest.fixture
@@ -163,19 +171,66 @@ def cached_make_products(source: Source, options: Options) -> list[Product]:
     return made + ([order] if order else [])
 
 
+_PREVIEWS: dict[tuple, list[Product]] = {}
+
+
+def cached_previews(
+    slug: str, pdfs: dict[str, bytes], *, words: dict, title: str, shrunk: tuple = ()
+) -> list[Product]:
+    """Stand in for previews.make: the same PNGs, rendered once per session for the same PDFs."""
+    import hashlib
+
+    key = (
+        slug,
+        tuple(sorted((name, hashlib.sha256(data).hexdigest()) for name, data in pdfs.items())),
+        repr(words),
+        title,
+        repr(shrunk),
+    )
+    if key not in _PREVIEWS:
+        _PREVIEWS[key] = REAL_PREVIEWS(slug, pdfs, words=words, title=title, shrunk=shrunk)
+    return _PREVIEWS[key]
+
+
+def _cached_pipeline_build(paths: list[Path], out: Path) -> None:
+    """Build ``paths`` (all of sources/: []) into ``out`` with the session's cached renders."""
+    from charterpress.commands import build as pipeline
+    from charterpress.products import previews
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(pipeline, "make_products", cached_make_products)
+    patch.setattr(previews, "make", cached_previews)
+    try:
+        pipeline.build(paths, SOURCES, out, Options(jobs=1))
+    finally:
+        patch.undo()
+
+
 @pytest.fixture(scope="session")
 def built_dist(tmp_path_factory) -> Path:
     """Return a dist/ of every charter in sources/: PDFs, previews and index.html, via the pipeline."""
-    from charterpress.commands import build as pipeline
-
     out = tmp_path_factory.mktemp("built") / "dist"
-    patch = pytest.MonkeyPatch()
-    patch.setattr(pipeline, "make_products", cached_make_products)
-    try:
-        pipeline.build([], SOURCES, out, Options(jobs=1))
-    finally:
-        patch.undo()
+    _cached_pipeline_build([], out)
     return out
+
+
+@pytest.fixture(scope="session")
+def dist_of(tmp_path_factory):
+    """Return a function: slug -> a dist/ of that one charter of sources/, via the pipeline.
+
+    For tests of one charter's folder (dist/SLUG/): its PDFs and previews are those built_dist
+    holds (the same cached renders), without building every other charter first, as a copied
+    project with one more charter (test_any_charter.py) would for the sixth alone."""
+    made: dict[str, Path] = {}
+
+    def dist(slug: str) -> Path:
+        if slug not in made:
+            out = tmp_path_factory.mktemp(f"built-{slug}") / "dist"
+            _cached_pipeline_build([SOURCES / f"{slug}.yaml"], out)
+            made[slug] = out
+        return made[slug]
+
+    return dist
 
 
 def ctrl_c_as_in_a_terminal() -> None:

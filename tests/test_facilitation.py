@@ -252,7 +252,7 @@ def test_the_pack_is_incremental_like_the_other_outputs(tmp_path, monkeypatch):
     a deck that loses a card loses that card's PNGs."""
     from charterpress import project
     from charterpress.commands import build as pipeline
-    from conftest import cached_make_products
+    from conftest import cached_make_products, cached_previews
 
     (tmp_path / "sources").mkdir()
     source = tmp_path / "sources" / "ishoej.yaml"
@@ -265,14 +265,27 @@ def test_the_pack_is_incremental_like_the_other_outputs(tmp_path, monkeypatch):
         def build() -> list:
             return pipeline.build([], tmp_path / "sources", dist, pipeline.Options())
 
+        def not_rendered(*args, **kwargs):
+            raise AssertionError("rendered again")
+
+        def shared(source, options) -> list:  # the copy is sources/ishoej.yaml byte for byte
+            return cached_make_products(load(SOURCES / "ishoej.yaml"), options)
+
+        # The first build from the session's renders of ishoej (the same bytes: conftest).
+        monkeypatch.setattr(pipeline, "make_products", shared)
+        monkeypatch.setattr(preview, "make", cached_previews)
         build()
+        monkeypatch.undo()
         faces = sorted((dist / "ishoej" / "cards").glob("*.png"))
         slides = dist / "ishoej" / "ishoej-cards-slides.pdf"
         assert faces and slides.is_file() and (dist / "ishoej" / "ishoej-guide.pdf").is_file()
         mtimes = {p: p.stat().st_mtime_ns for p in [*faces, slides]}
-        monkeypatch.setattr(pipeline, "make_products", cached_make_products)  # none should run
+        monkeypatch.setattr(pipeline, "make_products", not_rendered)  # none should run
+        monkeypatch.setattr(preview, "make", not_rendered)
         assert build()[0].skipped
         assert {p: p.stat().st_mtime_ns for p in mtimes} == mtimes
+        monkeypatch.undo()
+        monkeypatch.setattr(pipeline, "make_products", not_rendered)  # PNGs only, from the PDF
         faces[3].unlink()
         done = build()[0]
         assert not done.products and faces[3] in done.preview_paths  # from the PDF on disk

@@ -135,7 +135,9 @@ def test_a_mutant_that_passes_check_builds_or_fails_with_located_lines(tmp_path_
     os.chdir(folder)
     try:
         with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-            code = main(["build", "-q", "-j", "1", "mutant.yaml"])
+            # No previews: the property is the build's verdict and its PDFs (the PNG previews
+            # are made from those PDFs and tested in test_preview.py).
+            code = main(["build", "-q", "-j", "1", "--no-preview", "mutant.yaml"])
     finally:
         os.chdir(old)
     lines = [line for line in err.getvalue().splitlines() if line.startswith("mutant.yaml")]

@@ -42,7 +42,8 @@ def is_blank(image: Image.Image, colour: tuple[int, int, int]) -> bool:
 
 
 @pytest.mark.parametrize("slug", SLUGS)
-def test_every_card_is_on_the_contact_sheet_front_beside_back(built_dist, slug):
+def test_every_card_is_on_the_contact_sheet_front_beside_back(dist_of, slug):
+    built_dist = dist_of(slug)
     charter = load(SOURCES / f"{slug}.yaml").charter
     cards = charter.commitment_count + 1  # the title card, then one per commitment
     sheet = png(built_dist / slug / "preview" / f"{slug}-cards.png")
@@ -68,7 +69,8 @@ def test_every_card_is_on_the_contact_sheet_front_beside_back(built_dist, slug):
 
 
 @pytest.mark.parametrize("slug", SLUGS)
-def test_the_booklet_is_previewed_spread_by_spread_and_its_cover_as_a_thumbnail(built_dist, slug):
+def test_the_booklet_is_previewed_spread_by_spread_and_its_cover_as_a_thumbnail(dist_of, slug):
+    built_dist = dist_of(slug)
     folder = built_dist / slug / "preview"
     pdf = pdfium.PdfDocument(built_dist / slug / f"{slug}-booklet-print.pdf")
     pages = len(pdf)
