@@ -11,7 +11,7 @@ import re
 import subprocess
 import sys
 import time
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pdfplumber
@@ -105,10 +105,12 @@ def flat(text: str) -> str:
     return re.sub(r"[\s\u00ad\u2010]", "", text).casefold()
 
 
-def page_texts(pdf: bytes) -> list[str]:
-    """Return the flat text of every page of a PDF, read back with pdfplumber."""
+@lru_cache(maxsize=64)
+def page_texts(pdf: bytes) -> tuple[str, ...]:
+    """Return the flat text of every page of a PDF, read back with pdfplumber (once per PDF:
+    several tests read the same session-cached builds)."""
     with pdfplumber.open(io.BytesIO(pdf)) as doc:
-        return [flat(page.extract_text() or "") for page in doc.pages]
+        return tuple(flat(page.extract_text() or "") for page in doc.pages)
 
 
 def card_pages(pdf: bytes) -> list[tuple[str, str]]:
