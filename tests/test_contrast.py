@@ -203,3 +203,17 @@ def test_the_measure_sees_low_contrast() -> None:
     ).write_pdf()
     found = low_contrast(pdf, "probe.pdf")
     assert len(found) == 1 and "grey" in found[0], found
+
+
+def test_card_number_grey_reads_on_any_tint() -> None:
+    """The card number's K-only grey (cards.css) reads at AA on the darkest tint a back can
+    have, a tint of black, so a charter of any colour passes, not only the five."""
+    import re
+
+    from charterpress.units import TINT
+
+    css = (Path(__file__).resolve().parent.parent / "layouts/base/cards.css").read_text()
+    k = float(re.search(r"color: device-cmyk\(0 0 0 ([0-9.]+)\);", css).group(1))
+    grey = press_rgb(0, 0, 0, round(k * 255))
+    darkest = colours.mix(colours.BLACK, colours.WHITE, TINT)
+    assert colours.contrast(grey, darkest) >= colours.AA_TEXT, (k, grey, darkest)
