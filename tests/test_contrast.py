@@ -35,7 +35,7 @@ PAD_PT = 1.0
 """How far (pt) around a character's box its background is sampled."""
 DECORATION = range(0x25A0, 0x2600)
 """Geometric shapes (the ■ list markers, set in the chapter's colour or the accent): ornaments
-beside the text they mark, not text; they are left out (WCAG asks text, not decoration, for 4.5:1)."""
+beside the text they mark, not text; left out (WCAG asks 4.5:1 of text, not of decoration)."""
 PRODUCTS = {"booklet": ("booklet.pdf", "booklet-print.pdf"), "cards": ("cards-print.pdf",)}
 
 
