@@ -70,3 +70,14 @@ def test_readable_on_a_background_honours_the_ratio_and_steps() -> None:
 
 def test_readable_falls_back_to_black_when_nothing_lighter_will_do() -> None:
     assert readable(WHITE, "#222222", ratio=21) == BLACK
+
+
+def test_soften_keeps_aa_on_the_field() -> None:
+    """A soft ink takes the whole share where it can, less where white barely reads, never < AA."""
+    from charterpress.text.colours import AA_TEXT, WHITE, contrast, mix, soften
+
+    roomy = "#0b4f6c"  # white on it: 8.9:1
+    assert soften(WHITE, roomy, 0.1) == mix(WHITE, roomy, 0.1)
+    for field in ("#7e7746", "#4f8333", "#a25a5e", "#936d26", "#777777"):
+        soft = soften(WHITE, field, 0.1)
+        assert contrast(soft, field) >= AA_TEXT or soft == WHITE, field

@@ -52,6 +52,21 @@ def readable(colour: str, on: str = WHITE, ratio: float = AA_TEXT, steps: int = 
     return BLACK
 
 
+def soften(colour: str, towards: str, share: float, ratio: float = AA_TEXT, steps: int = 10) -> str:
+    """Return ``colour`` mixed with up to ``share`` of ``towards``, but never under ``ratio`` on it.
+
+    The soft ink of a label set on a colour field (``towards`` is the field): the full share
+    where the ink has contrast to spare, less (in ``steps``) where it has not, and ``colour``
+    itself where even that is short. A field that white barely reads on thus gets white labels,
+    not a 'softer' white at 4:1.
+    """
+    for step in range(steps, 0, -1):
+        softer = mix(colour, towards, share * step / steps)
+        if contrast(softer, towards) >= ratio:
+            return softer
+    return colour
+
+
 SHADE_REACH = 0.6
 """How far towards the accent the last section's shade goes."""
 

@@ -252,7 +252,7 @@ def palette(colour: str) -> dict[str, str]:
     return {
         "--c": colour,
         "--c-ink": ink(colour),
-        "--c-ink-soft": colours.mix(ink(colour), colour, SOFT),
+        "--c-ink-soft": colours.soften(ink(colour), colour, SOFT),
         "--c-text": colours.readable(colour),
         "--c-tint": colours.mix(colour, colours.WHITE, TINT),
     }
