@@ -191,10 +191,9 @@ def test_quote_figure_and_numbered_lists_are_tagged_as_such() -> None:
     quotes = [text for tag, text, _ in elements if tag == "BlockQuote"]
     assert quotes == ["Vi lykkes kun, når vi lykkes sammen. Formand Anne Hansen"]
     figures = [alt for tag, _, alt in elements if tag == "Figure"]
-    assert figures == [
-        "Foreningens logo, et gult kvadrat og en hvid cirkel på blå bund",
-        "Tre cirkler, blå, gul og grøn, forbundet af to streger",
-    ]
+    logo = "Foreningens logo, et gult kvadrat og en hvid cirkel på blå bund"
+    # the cover's logo, the figure, the back cover's logo (a Figure needs its alt under PDF/UA)
+    assert figures == [logo, "Tre cirkler, blå, gul og grøn, forbundet af to streger", logo]
     captions = [text for tag, text, _ in elements if tag == "Caption"]
     assert captions == ["Figur 1. Bestyrelse, sekretariat og medlemmer hænger sammen."]
     headings = [text for tag, text, _ in elements if tag == "H3"]
@@ -224,7 +223,7 @@ def test_quote_figure_caption_and_numbers_are_on_the_page() -> None:
     assert all(f"■ {value}" in panel for value in ("fællesskab", "ansvar", "åbenhed")), panel
     assert "1. understøtte dialogen om god ledelse 2. sætte retning" in text
     assert "1. tage ansvar for helheden 2. give og bede om feedback" in text
-    assert images == 2  # the logo and the figure
+    assert images == 3  # the logo on the cover and the back cover, and the figure
 
 
 # --- Images are checked by `check`, each at its line ---------------------------------------
@@ -276,12 +275,12 @@ def test_a_logo_beside_the_source_is_found() -> None:
         ),
         (
             "format-blocks.yaml",
-            "'format-blocks.yaml' is not named as a PNG, JPEG, GIF or WebP image",
+            "'format-blocks.yaml' is not named as a PNG, JPEG, GIF, WebP or SVG image",
         ),
-        ("logo.png/..", "'logo.png/..' is not named as a PNG, JPEG, GIF or WebP image"),
+        ("logo.png/..", "'logo.png/..' is not named as a PNG, JPEG, GIF, WebP or SVG image"),
         ("../../../etc/hostname", "'../../../etc/hostname' lies outside the project"),
         ("https://example.com/logo.png", "'https://example.com/logo.png' is a URL"),
-        (".", "'.' is not named as a PNG, JPEG, GIF or WebP image"),
+        (".", "'.' is not named as a PNG, JPEG, GIF, WebP or SVG image"),
     ],
 )
 def test_a_bad_logo_is_a_check_error_at_its_line(file: str, message: str) -> None:
