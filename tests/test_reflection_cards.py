@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import math
-import re
 from functools import cache
 from pathlib import Path
 
@@ -28,7 +27,6 @@ from PIL import Image
 from pypdf import PdfReader
 
 GENTOFTE = SOURCES / "gentofte.yaml"
-NUMBER = re.compile(r"(\d+) ?/ ?(\d+)")
 
 
 def flat(text: str) -> str:
@@ -197,7 +195,9 @@ def test_gentoftes_contact_sheet_and_index_count_the_reflection_cards(
     headings = []
     real = preview.fitted
     monkeypatch.setattr(preview, "fitted", lambda text, *a: headings.append(text) or real(text, *a))
-    _, count = preview.contact_sheet(pdf, words=labels("da"), title="Ledelsesgrundlag", reflection=3)
+    _, count = preview.contact_sheet(
+        pdf, words=labels("da"), title="Ledelsesgrundlag", reflection=3
+    )
     assert count == 16
     assert headings == ["Ledelsesgrundlag – 12 dialogkort, 3 refleksionskort og et titelkort"]
     index = (out / "index.html").read_text(encoding="utf-8")
