@@ -175,7 +175,13 @@ _PREVIEWS: dict[tuple, list[Product]] = {}
 
 
 def cached_previews(
-    slug: str, pdfs: dict[str, bytes], *, words: dict, title: str, shrunk: tuple = ()
+    slug: str,
+    pdfs: dict[str, bytes],
+    *,
+    words: dict,
+    title: str,
+    shrunk: tuple = (),
+    reflection: int = 0,
 ) -> list[Product]:
     """Stand in for previews.make: the same PNGs, rendered once per session for the same PDFs."""
     import hashlib
@@ -186,9 +192,12 @@ def cached_previews(
         repr(words),
         title,
         repr(shrunk),
+        reflection,
     )
     if key not in _PREVIEWS:
-        _PREVIEWS[key] = REAL_PREVIEWS(slug, pdfs, words=words, title=title, shrunk=shrunk)
+        _PREVIEWS[key] = REAL_PREVIEWS(
+            slug, pdfs, words=words, title=title, shrunk=shrunk, reflection=reflection
+        )
     return _PREVIEWS[key]
 
 

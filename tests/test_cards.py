@@ -103,7 +103,9 @@ def _box(rect) -> tuple[float, ...]:
 def test_print_pdf_has_two_pages_per_card(path: Path) -> None:
     printed, _ = deck_of(path)
     charter = load(path).charter
-    assert len(PdfReader(io.BytesIO(printed)).pages) == 2 * (charter.commitment_count + 1)
+    # the title card, one per commitment, one per group of the charter's own questions
+    assert charter.card_count == 1 + charter.commitment_count + charter.reflection_count
+    assert len(PdfReader(io.BytesIO(printed)).pages) == 2 * charter.card_count
 
 
 @pytest.mark.parametrize("path", DECKS, ids=_name)
@@ -296,7 +298,7 @@ def test_sheets_hold_every_card_once_on_the_chosen_paper(path: Path) -> None:
     for page in pages:
         assert _box(page.mediabox) == (0, 0, round(mm(paper[0]), 2), round(mm(paper[1]), 2))
     seen = [n for page in page_numbers(sheets) for n, _, _ in page]
-    total = charter.commitment_count + 1
+    total = charter.card_count
     copies = 2  # a front and a back, on two pages (duplex) or side by side (fold)
     assert sorted(seen) == sorted(
         f"{k}/{total}" for k in range(1, total + 1) for _ in range(copies)
@@ -319,7 +321,7 @@ def test_fold_mode_puts_each_back_beside_its_front_across_the_fold_line() -> Non
     charter = load(path).charter
     g = impose.grid(impose.PAPER_MM["A4"], (105, 148), fold=True)
     texts = page_texts(sheets)
-    assert len(texts) == math.ceil((charter.commitment_count + 1) / g.per_sheet)
+    assert len(texts) == math.ceil(charter.card_count / g.per_sheet)
     assert "Udskriv enkeltsidet – klip ud, og fold på den stiplede linje" in texts[0]
     with pdfplumber.open(io.BytesIO(sheets)) as doc:
         height = doc.pages[0].height

@@ -316,7 +316,8 @@ def test_every_commitment_of_the_original_is_a_card(charter):
 
 
 def test_every_commitment_is_printed_in_the_deck(charter):
-    """The print deck: after the title card, card k shows commitment k and its question behind."""
+    """The print deck: after the title card, card k shows commitment k and its question behind
+    (and after the commitments, one reflection card per group of the charter's own questions)."""
     slug, model = charter
     commitments = [c for s in chapters(model) for c in s.commitments]
     made = products_of(ROOT / "sources" / f"{slug}.yaml", "cards")
@@ -324,7 +325,7 @@ def test_every_commitment_is_printed_in_the_deck(charter):
         compact(p.extract_text())
         for p in PdfReader(io.BytesIO(made[f"{slug}-cards-print.pdf"].data)).pages
     ]
-    assert len(pages) == 2 * (1 + len(commitments))
+    assert len(pages) == 2 * (1 + len(commitments) + model.reflection_count)
     for k, commitment in enumerate(commitments, start=1):
         assert compact(commitment.front) in pages[2 * k], commitment.front
         assert compact(commitment.question) in pages[2 * k + 1], commitment.question

@@ -174,7 +174,7 @@ def test_the_guide_names_the_decks_card_count_and_sections_in_the_charters_langu
     words = labels(source.charter.meta.language)
     deck = _deck(path)
     text = _guide_text(made[f"{slug}-guide.pdf"].data)
-    count = deck_count(words, source.charter.commitment_count)
+    count = deck_count(words, source.charter.commitment_count, source.charter.reflection_count)
     assert proof.flat(count) in text
     assert proof.flat(source.charter.meta.title) in text
     assert proof.flat(source.charter.meta.municipality) in text
@@ -184,11 +184,20 @@ def test_the_guide_names_the_decks_card_count_and_sections_in_the_charters_langu
     # One line per section, with its number of cards: together they make the deck.
     per_section: dict[str, int] = {}
     for card in deck[1:]:
-        per_section[card.label] = per_section.get(card.label, 0) + 1
-    assert sum(per_section.values()) == source.charter.commitment_count == len(deck) - 1
+        if card.kind == "commitment":
+            per_section[card.label] = per_section.get(card.label, 0) + 1
+    assert sum(per_section.values()) == source.charter.commitment_count
     for label, n in per_section.items():
         key = "section_line_one" if n == 1 else "section_line"
         assert proof.flat(guide[key].format(label=label, n=n)) in text
+    # and one line for the reflection cards that close the deck, where it has them
+    reflection = source.charter.reflection_count
+    assert len(deck) == 1 + source.charter.commitment_count + reflection
+    if reflection:
+        key = "reflection_line_one" if reflection == 1 else "reflection_line"
+        line = guide[key].format(title=source.charter.reflection.title, n=reflection)
+        assert proof.flat(line) in text
+        assert proof.flat(guide["reflection_title"]) in text
     assert proof.flat(guide["groups"].format(count=count)) in text
 
 

@@ -68,7 +68,8 @@ def test_the_build_counts_every_card_face_that_breaks_a_word_in_its_notes(path: 
 
 
 def _first_line_tops(path: Path) -> dict[str, list[float]]:
-    """Return, per side, the top (mm) of each commitment face's first main-text line."""
+    """Return, per side, the top (mm) of each face's first main-text line (the title card aside:
+    commitments and reflection cards)."""
     charter: Charter = load(path).charter
     words = layouts.labels(charter.meta.language)
     deck = cards.deck(charter, words)
@@ -79,13 +80,18 @@ def _first_line_tops(path: Path) -> dict[str, list[float]]:
             for offset, side in enumerate(("front", "back")):
                 page = pdf.pages[2 * (card.number - 1) + offset]
                 main = card.title or card.front if side == "front" else card.back
+                if card.kind == "reflection" and side == "back":  # a list: its first label
+                    main = card.questions[0][0] or card.questions[0][1]  # (or question) starts it
                 first = main.split()[0]
-                size = max(c["size"] for c in page.chars)
-                hits = [
+                found = [
                     w
                     for w in page.extract_words(extra_attrs=["size"])
-                    if w["text"].startswith(first[:4]) and w["size"] >= size - 0.01
-                ]
+                    if w["text"].casefold().startswith(first[:4].casefold())
+                ]  # the label in capitals; the group's name in the back's head is smaller
+                size = max(c["size"] for c in page.chars)
+                if card.kind == "reflection" and side == "back":
+                    size = max((w["size"] for w in found), default=size)
+                hits = [w for w in found if w["size"] >= size - 0.01]
                 assert hits, (card.number, side, first)
                 word = min(hits, key=lambda w: w["top"])
                 baseline = word["bottom"]

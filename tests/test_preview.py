@@ -45,7 +45,7 @@ def is_blank(image: Image.Image, colour: tuple[int, int, int]) -> bool:
 def test_every_card_is_on_the_contact_sheet_front_beside_back(dist_of, slug):
     built_dist = dist_of(slug)
     charter = load(SOURCES / f"{slug}.yaml").charter
-    cards = charter.commitment_count + 1  # the title card, then one per commitment
+    cards = charter.card_count  # the title card, one per commitment, one per reflection group
     sheet = png(built_dist / slug / "preview" / f"{slug}-cards.png")
     pdf = pdfium.PdfDocument(built_dist / slug / f"{slug}-cards-print.pdf")
     assert len(pdf) == 2 * cards

@@ -533,12 +533,19 @@ def test_deck_booklet_and_sheets_say_the_same_count(slug: str) -> None:
     charter = load(path).charter
     made = {n: d for n, d in _all_products().items() if n.startswith(f"{slug}-")}
     faces = page_texts(made[f"{slug}-cards-print.pdf"])
-    dialogue = len(faces) // 2 - 1  # every card but the title card
+    reflection = charter.reflection_count  # the last cards: one per group of its own questions
+    dialogue = len(faces) // 2 - 1 - reflection  # every card but the title and reflection cards
     assert dialogue == charter.commitment_count
-    words = {"da": "{n} dialogkort og et titelkort", "en": "{n} dialogue cards and a title card"}
-    said = flat(words[charter.meta.language].format(n=dialogue))
+    if reflection:
+        words = {
+            "da": "{n} dialogkort, {r} refleksionskort og et titelkort",
+            "en": "{n} dialogue cards, {r} reflection cards and a title card",
+        }
+    else:
+        words = {"da": "{n} dialogkort og et titelkort", "en": "{n} dialogue cards and a title card"}
+    said = flat(words[charter.meta.language].format(n=dialogue, r=reflection))
     # the title card counts every card, itself included, and says it as a reader counts
-    total = flat({"da": "{n} kort", "en": "{n} cards"}[charter.meta.language].format(n=dialogue + 1))
+    total = flat({"da": "{n} kort", "en": "{n} cards"}[charter.meta.language].format(n=len(faces) // 2))
     assert total in faces[0], "the title card"
     assert said not in faces[0] + faces[1], "the title card counts, it does not list kinds"
     assert said in "".join(page_texts(made[f"{slug}-booklet.pdf"])[:3]), (
@@ -565,6 +572,8 @@ def test_deck_booklet_and_sheets_say_the_same_count(slug: str) -> None:
                 text = text.replace(flat(line), "")
         counts = set(re.findall(r"(\d+)(?:dialogkort|dialoguecards?|kort\b|cards\b)", text))
         assert counts <= {str(dialogue)}, counts
+        reflected = set(re.findall(r"(\d+)(?:refleksionskort|reflectioncards?)", text))
+        assert reflected <= ({str(reflection)} if reflection else set()), (name, reflected)
 
 
 # --- Notes pages ------------------------------------------------------------------------------

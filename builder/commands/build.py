@@ -392,7 +392,15 @@ def info(source: Source) -> dict[str, str]:
         "flip": sheet.flip,
         "mode": sheet.mode,
         "colour": source.charter.theme.colour,
+        # only where the deck has reflection cards: every other charter's entry stays as it was
+        **({"reflection_cards": str(n)} if (n := source.charter.reflection_count) else {}),
     }
+
+
+def _reflection_cards(info: dict[str, str]) -> int:
+    """Return how many reflection cards the manifest's ``info`` says a deck ends with (0 if none)."""
+    value = info.get("reflection_cards", "0")
+    return int(value) if value.isdigit() else 0
 
 
 def _remove_old_previews(folder: Path, written: list[Path]) -> None:
@@ -416,18 +424,23 @@ def _work(job: Job) -> Rendered:
         pdfs = {p.name: p.data for p in products}
         shrunk = tuple(face for p in products for face in p.shrunk)
         language, title = job.source.charter.meta.language, job.source.charter.meta.title
+        reflection = job.source.charter.reflection_count
     else:
         assert job.folder is not None
         products = []
         pdfs = {n: (job.folder / n).read_bytes() for n in job.files if n.endswith(".pdf")}
         shrunk = job.shrunk
         language, title = job.info.get("language", "en"), job.info.get("title", job.slug)
+        reflection = _reflection_cards(job.info)
     previews: list[Product] = []
     if options.previews:
         from ..layout.templates import labels
         from ..products import previews as preview
 
-        previews = preview.make(job.slug, pdfs, words=labels(language), title=title, shrunk=shrunk)
+        previews = preview.make(
+            job.slug, pdfs, words=labels(language), title=title, shrunk=shrunk,
+            reflection=reflection,
+        )  # fmt: skip
     seconds = time.perf_counter() - started
     return Rendered(job.slug, products, seconds, reads, previews, options.previews, job.source)
 

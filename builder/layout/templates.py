@@ -130,19 +130,30 @@ def _read_labels(path: Path) -> dict[str, object]:
     return projectfiles.read_yaml(path)  # inside the project or package, capped, hardened
 
 
-def deck_count(words: dict[str, object], dialogue: int) -> str:
+def deck_count(words: dict[str, object], dialogue: int, reflection: int = 0) -> str:
     """Return how many cards a deck holds, in words: '32 dialogkort og et titelkort'.
 
     The one way the title card, the office sheets, the booklet and the previews say it:
-    ``dialogue`` cards (one per commitment), and the title card named apart.
+    ``dialogue`` cards (one per commitment), the ``reflection`` cards (one per group of the
+    charter's own questions, where it has them: '12 dialogkort, 3 refleksionskort og et
+    titelkort'), and the title card named apart.
     """
-    return str(words["deck_count_one" if dialogue == 1 else "deck_count"]).format(n=dialogue)
+    if not reflection:
+        return str(words["deck_count_one" if dialogue == 1 else "deck_count"]).format(n=dialogue)
+    return str(words["deck_count_reflection"]).format(
+        dialogue=str(words["dialogue_count_one" if dialogue == 1 else "dialogue_count"]).format(
+            n=dialogue
+        ),
+        reflection=str(
+            words["reflection_count_one" if reflection == 1 else "reflection_count"]
+        ).format(n=reflection),
+    )
 
 
-def deck_total(words: dict[str, object], dialogue: int) -> str:
+def deck_total(words: dict[str, object], dialogue: int, reflection: int = 0) -> str:
     """Return what the title card says the deck holds: every card, the title card counted ('20 kort').
 
     The title card speaks to someone holding the deck, who counts cards, not kinds of cards;
     the booklet, the guide and the job sheet keep ``deck_count``'s inventory.
     """
-    return str(words["deck_total"]).format(n=dialogue + 1)
+    return str(words["deck_total"]).format(n=dialogue + reflection + 1)

@@ -70,9 +70,18 @@ class Entry:
     cover: str | None = None
     contact_sheet: File | None = None
     cards: int = 0
+    reflection: int = 0
+    """How many of the cards are reflection cards (the charter's own questions, last in the deck)."""
     spreads: list[File] = field(default_factory=list)
     card_images: list[File] = field(default_factory=list)
     """The face PNGs in ``cards/``, front and back of each card ('4 forside')."""
+
+    @property
+    def deck_count(self) -> str:
+        """Return the deck's count as every other output says it ('32 dialogkort og et titelkort')."""
+        from ..layout.templates import deck_count
+
+        return deck_count(self.words, self.cards - 1 - self.reflection, self.reflection)
 
 
 def write(out_dir: Path, manifest: Manifest) -> Path:
@@ -150,6 +159,8 @@ def _entry(out_dir: Path, slug: str, data: dict) -> Entry | None:
         colour=colour if COLOUR.fullmatch(colour := str(info.get("colour", ""))) else "#1f4e79",
         words=words,
     )
+    reflection = str(info.get("reflection_cards", "0"))
+    entry.reflection = int(reflection) if reflection.isdigit() else 0
     pdfs = dict(data["files"])
     groups = []
     for product in sorted(registry.registered().values(), key=lambda p: (p.page, p.name)):

@@ -111,8 +111,12 @@ def make(
     words: dict[str, object],
     title: str,
     shrunk: tuple[Shrunk, ...] = (),
+    reflection: int = 0,
 ) -> list[Product]:
     """Return the previews of the PDFs a charter has (files named ``preview/…``).
+
+    ``reflection``: how many of the deck's cards are reflection cards (its last ones), for the
+    contact sheet's count.
 
     ``pdfs`` maps file names to bytes; the previews are made of those that exist:
     the contact sheet of ``SLUG-cards-print.pdf``, the spreads and the cover of
@@ -121,7 +125,9 @@ def make(
     previews: list[Product] = []
     cards = pdfs.get(f"{slug}-cards-print.pdf")
     if cards:
-        image, count = contact_sheet(cards, words=words, title=title, shrunk=shrunk)
+        image, count = contact_sheet(
+            cards, words=words, title=title, shrunk=shrunk, reflection=reflection
+        )
         previews.append(_png(f"{PREVIEWS}/{slug}-cards.png", image, count))
     slides = pdfs.get(f"{slug}-cards-slides.pdf")
     if slides:  # one PNG per face, for Miro, Teams or an intranet (builder/products/cards/facilitation.py)
@@ -187,9 +193,17 @@ def render_trim(page: pdfium.PdfPage, size: tuple[int, int]) -> Image.Image:
 
 
 def contact_sheet(
-    data: bytes, *, words: dict[str, object], title: str, shrunk: tuple[Shrunk, ...] = ()
+    data: bytes,
+    *,
+    words: dict[str, object],
+    title: str,
+    shrunk: tuple[Shrunk, ...] = (),
+    reflection: int = 0,
 ) -> tuple[Image.Image, int]:
-    """Return the contact sheet of a print-shop card PDF (front 1, back 1, front 2 …) and its card count."""
+    """Return the contact sheet of a print-shop card PDF (front 1, back 1, front 2 …) and its card count.
+
+    ``reflection``: how many of its cards are reflection cards (the deck's last ones).
+    """
     pdf = pdfium.PdfDocument(data)
     try:
         count = len(pdf) // 2
@@ -199,7 +213,8 @@ def contact_sheet(
         by_card: dict[int, list[Shrunk]] = {}
         for face in shrunk:
             by_card.setdefault(face.card, []).append(face)
-        heading = fitted(f"{title} – {templates.deck_count(words, count - 1)}", layout)
+        inventory = templates.deck_count(words, count - 1 - reflection, reflection)
+        heading = fitted(f"{title} – {inventory}", layout)
         draw.text((PAD, 14), heading, font=font("SemiBold", 20), fill=INK)
         if by_card:
             legend = str(words["preview_shrunk_legend"]).format(n=len(by_card))

@@ -122,8 +122,13 @@ def _count(n: int, words: dict[str, object]) -> str:
     return f"{n:,}".replace(",", group)
 
 
-def rows(file: PrintFile, quantity: int | None, words: dict) -> list[tuple[str, str]]:
-    """Return the (label, value) lines the sheet shows for one print file."""
+def rows(
+    file: PrintFile, quantity: int | None, words: dict, reflection: int = 0
+) -> list[tuple[str, str]]:
+    """Return the (label, value) lines the sheet shows for one print file.
+
+    ``reflection``: how many of a deck's cards are reflection cards (the charter's own questions).
+    """
     from ..layout.templates import deck_count
 
     w: dict = words["print_order"]
@@ -135,7 +140,8 @@ def rows(file: PrintFile, quantity: int | None, words: dict) -> list[tuple[str, 
         amount = w["quantity_booklets"]
     else:
         # A card is a front and a back, the title card among them: said as the deck says it.
-        binding = w["cards_cut"].format(cards=deck_count(words, file.pages // 2 - 1))
+        dialogue = file.pages // 2 - 1 - reflection
+        binding = w["cards_cut"].format(cards=deck_count(words, dialogue, reflection))
         pages = w["pages_cards"].format(n=file.pages)
         amount = w["quantity_decks"]
     return [
@@ -185,7 +191,12 @@ def make(source: Source, products: list[Product], options: Options) -> Product |
             ]
         title = words["handbook"] if kind == "booklet" else words["dialogue_cards"]
         items.append(
-            {"title": title, "file": facts, "rows": rows(facts, quantity, words), "images": images}
+            {
+                "title": title,
+                "file": facts,
+                "rows": rows(facts, quantity, words, charter.reflection_count),
+                "images": images,
+            }
         )
     if not items:
         return None

@@ -577,3 +577,15 @@ class Charter(_Frozen):
         """Return how many commitments the sections and the organisation carry."""
         parts = (*self.sections, *([self.organisation] if self.organisation else []))
         return sum(len(s.commitments) for s in parts)
+
+    @property
+    def reflection_count(self) -> int:
+        """Return how many reflection cards close the deck: one per group of the charter's own
+        reflection questions (none without a ``reflection:``)."""
+        return len(self.reflection.groups) if self.reflection else 0
+
+    @property
+    def card_count(self) -> int:
+        """Return how many cards the deck holds: the title card, one per commitment, one per
+        reflection group."""
+        return 1 + self.commitment_count + self.reflection_count

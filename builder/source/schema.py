@@ -163,7 +163,8 @@ def chapter_ids(data: object) -> list[str]:
 
 
 def _card_count(data: dict) -> int:
-    """Return the deck's card count from plain data: one per commitment, and the title card."""
+    """Return the deck's card count from plain data: one per commitment, the title card, and
+    one reflection card per group of the charter's own questions."""
     parts = [*(data.get("sections") or [])] if isinstance(data.get("sections"), list) else []
     parts.append(data.get("organisation"))
     count = 1
@@ -172,7 +173,9 @@ def _card_count(data: dict) -> int:
         for block in body if isinstance(body, list) else []:
             commitments = block.get("commitments") if isinstance(block, dict) else None
             count += len(commitments) if isinstance(commitments, list) else 0
-    return count
+    reflection = data.get("reflection")
+    groups = reflection.get("groups") if isinstance(reflection, dict) else None
+    return count + (len(groups) if isinstance(groups, list) else 0)
 
 
 def onboarding_references(loaded: Loaded, name: str) -> list[Problem]:

@@ -16,7 +16,7 @@ DESCRIPTIONS = {
     "Charter.theme": "How the charter looks: theme, colours, card size, office sheets, logo.",
     "Charter.values": "A set of values shown as a panel after the passages before the sections.",
     "Charter.sections": "The chapters of the booklet, in order; each commitment in them is a card.",
-    "Charter.reflection": "The charter's own reflection questions (printed in the booklet, not carded).",
+    "Charter.reflection": "The charter's own reflection questions: printed in the booklet, and one reflection card per group at the end of the deck.",
     "CardSize.width": "The card's width in mm (50–150), a number without quotes.",
     "CardSize.height": "The card's height in mm (70–210), a number without quotes.",
     "Contact.name": "Who to contact: an organisation or a person (the back cover).",

@@ -56,29 +56,37 @@ READABLE_STEPS = 10
 
 @dataclass(frozen=True)
 class Card:
-    """One card of the deck: the title card or one commitment, front and back."""
+    """One card of the deck: the title card, one commitment or one reflection group, front and back."""
 
     number: int
     kind: str
-    """'title' or 'commitment'."""
+    """'title', 'commitment' or 'reflection' (a group of the charter's own questions)."""
     path: str
-    """Where the card comes from in the source: 'meta' or 'sections[1].body[2].commitments[4]'."""
+    """Where the card comes from in the source: 'meta', 'sections[1].body[2].commitments[4]'
+    or 'reflection.groups[1]'."""
     colour: str
     label: str
-    """The section's short name (the deck's name on the title card)."""
+    """The section's short name (the deck's name on the title card, 'Refleksion' on a
+    reflection card)."""
     headline: str | None
     title: str | None
     """The commitment's name (a named principle): the headline above the front's text."""
     front: str
-    """The commitment (the charter's title on the title card)."""
+    """The commitment (the charter's title on the title card, the group's title on a
+    reflection card)."""
     back: str
-    """The question (the how-to title on the title card)."""
+    """The question (the how-to title on the title card; on a reflection card the group's
+    title again, which names the back's questions in its head)."""
     front_field: str
     """The source field the front text comes from: 'text', 'card' or 'title'."""
     lead: str | None = None
     """The lead-in of the commitment's list ('As a leader I:'), set in the band under the
     section's name when the card shows the charter's own text (no ``card:`` wording): that
     text continues the lead's sentence, and a card is read alone."""
+    subtitle: str | None = None
+    """A reflection group's subtitle (who it is for), under its title on the front."""
+    questions: tuple[tuple[str | None, str], ...] = ()
+    """A reflection card's questions, (label or None, question), in the source's order."""
 
 
 @dataclass(frozen=True)
@@ -94,11 +102,12 @@ class Scale:
     headline: float
     number: float
     ladders: dict[str, tuple[float, ...]]
-    """Sizes to try, largest first, per face kind: front, back, title-front, title-back."""
+    """Sizes to try, largest first, per face kind: front, back, title-front, title-back,
+    reflection-front, reflection-back."""
 
     def ladder(self, card: Card, side: str) -> tuple[float, ...]:
         """Return the sizes to try for one face."""
-        return self.ladders[f"title-{side}" if card.kind == "title" else side]
+        return self.ladders[side if card.kind == "commitment" else f"{card.kind}-{side}"]
 
 
 @dataclass(frozen=True)
@@ -151,7 +160,8 @@ def check_fit(source: Source) -> tuple[str, ...]:
 
 
 def deck(charter: Charter, words: dict[str, object]) -> list[Card]:
-    """Return the cards in order: the title card, then every commitment, the organisation's last."""
+    """Return the cards in order: the title card, then every commitment, the organisation's last,
+    then one reflection card per group of the charter's own questions (``reflection:``)."""
     theme = charter.theme.colour
     meta = charter.meta
     cards = [
@@ -188,6 +198,23 @@ def deck(charter: Charter, words: dict[str, object]) -> list[Card]:
                     lead=None if commitment.card else block.lead,
                 )
                 cards.append(card)
+    for i, group in enumerate(charter.reflection.groups if charter.reflection else ()):
+        cards.append(
+            Card(
+                number=len(cards) + 1,
+                kind="reflection",
+                path=f"reflection.groups[{i}]",
+                colour=theme,
+                label=str(words["reflection"]),
+                headline=None,
+                title=None,
+                front=group.title,
+                back=group.title,
+                front_field="title",
+                subtitle=group.subtitle,
+                questions=tuple((q.label, q.text) for q in group.questions),
+            )
+        )
     return cards
 
 
@@ -199,7 +226,7 @@ def top_line(cards: list[Card], scale: Scale, width: float) -> float:
     """
     need = 0.0
     for card in cards:
-        if card.kind != "commitment":
+        if card.kind == "title":
             continue
         size = scale.label if len(card.label) <= KICKER_MAX else scale.headline
         lines = _lines(card.label, size, width, caps=len(card.label) <= KICKER_MAX) * size * 1.25
@@ -226,10 +253,11 @@ def measure(charter: Charter, scale: Scale) -> float:
 def deck_count(charter: Charter, words: dict[str, object]) -> str:
     """Return how many cards the deck holds, in words: '32 dialogkort og et titelkort'.
 
-    The one count the title card, the office sheets and the booklet all print: one dialogue
-    card per commitment (``Charter.commitment_count``), and the title card named apart.
+    The one count the office sheets, the booklet and the guide all print: one dialogue card per
+    commitment (``Charter.commitment_count``), one reflection card per group of the charter's
+    own questions (``Charter.reflection_count``), and the title card named apart.
     """
-    return templates.deck_count(words, charter.commitment_count)
+    return templates.deck_count(words, charter.commitment_count, charter.reflection_count)
 
 
 def card_size(charter: Charter) -> tuple[float, float]:
@@ -269,6 +297,8 @@ def scale_for(size: tuple[float, float]) -> Scale:
             "back": ladder(15 * k),
             "title-front": ladder(24 * k),
             "title-back": ladder(12 * k),
+            "reflection-front": ladder(20 * k),
+            "reflection-back": ladder(14 * k),
         },
     )
 
@@ -330,6 +360,10 @@ def face_texts(card: Card, side: str, words: dict[str, object]) -> tuple[str, ..
     """Return the texts a face must show, in reading order, flat (see ``proof.flat``)."""
     if card.kind == "title":
         texts = [card.front] if side == "front" else [card.back, *map(str, words["how_to_steps"])]  # type: ignore[call-overload]
+    elif card.kind == "reflection" and side == "front":
+        texts = [card.label, card.front, card.subtitle or ""]
+    elif card.kind == "reflection":
+        texts = [card.back, *(t for q in card.questions for t in q if t)]
     elif side == "front":
         texts = [card.label, card.headline or "", card.lead or "", card.title or "", card.front]
     else:
@@ -556,6 +590,8 @@ def _too_long(source: Source, cards: list[Card], fid: str) -> Problem:
         message = f"card 1: the method on the title card's back ({words}) does not fit {where}"
         line = source.line_of("theme.card") or source.line_of("theme")
         return Problem(source.name, line, None, "theme.card", message + "; choose a larger card")
+    if card.kind == "reflection":
+        return _reflection_too_long(source, card, side, where)
     if card.kind == "title":
         path = "meta.title"
     elif side == 1:
@@ -568,6 +604,35 @@ def _too_long(source: Source, cards: list[Card], fid: str) -> Problem:
             texts[f"{card.path.rsplit('.commitments[', 1)[0]}.lead"] = card.lead
         path = max(texts, key=lambda field: len(texts[field]))
     message = f"card {card.number}: does not fit {where}; shorten it or choose a larger card"
+    return Problem(
+        source.name, source.line_of(path) or source.line_of(card.path), None, path, message
+    )
+
+
+def _reflection_too_long(source: Source, card: Card, side: int, where: str) -> Problem:
+    """Return the problem of a reflection card's face that does not fit even at the floor size.
+
+    The front names the group's title (or its subtitle, if that is the longer); the back the
+    group's longest question, with what can be done: shorter questions, or the group split in two.
+    """
+    texts = {f"{card.path}.title": card.front}
+    if side == 1:
+        texts = {}
+        for j, (label, text) in enumerate(card.questions):
+            texts[f"{card.path}.questions[{j}].text"] = text
+            if label:
+                texts[f"{card.path}.questions[{j}].label"] = label
+    elif card.subtitle:
+        texts[f"{card.path}.subtitle"] = card.subtitle
+    path = max(texts, key=lambda field: len(texts[field]))
+    if side == 1:
+        message = (
+            f"card {card.number} (back): the {len(card.questions)} questions of "
+            f"'{card.front}' do not fit {where}; shorten them, split the group in two, or "
+            "choose a larger card"
+        )
+    else:
+        message = f"card {card.number}: does not fit {where}; shorten it or choose a larger card"
     return Problem(
         source.name, source.line_of(path) or source.line_of(card.path), None, path, message
     )
@@ -686,7 +751,9 @@ def cards_html(
         monogram=charter.monogram,
         ink={"body": BODY_INK_PRINT},
         count=deck_count(charter, words),
-        total_count=templates.deck_total(words, charter.commitment_count),
+        total_count=templates.deck_total(
+            words, charter.commitment_count, charter.reflection_count
+        ),
     )
 
 

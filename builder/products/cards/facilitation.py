@@ -13,7 +13,8 @@ Everything here reuses the deck that ``cards.fit`` laid out; nothing is laid out
   later from the file on disk), 1920 px on the long side.
 * ``SLUG-guide.pdf``: a short A5 guide (tagged), its words from the labels
   (``guide:`` in ``layouts/labels/LANG.yaml``) filled with the charter's title, municipality,
-  section names and card counts; proven like the booklet (every text it must hold, read from
+  section names and card counts (and the reflection cards, where the deck ends with them);
+  proven like the booklet (every text it must hold, read from
   its layout).
 """
 
@@ -199,14 +200,30 @@ def guide_texts(source: Source, cards: Sequence[Card], words: dict[str, object])
     sections: dict[str, int] = {}
     for card in dialogue:
         sections[card.label] = sections.get(card.label, 0) + 1
+    reflection = [c for c in cards if c.kind == "reflection"]
     fill = {
         "title": meta.title,
         "municipality": meta.municipality,
-        "count": deck_count(words, len(dialogue)),
+        "count": deck_count(words, len(dialogue), len(reflection)),
         "n": len(cards),
         "slides": slides_name(source.slug),
         "images": f"{FACES}/",
     }
+    lines = [
+        g["section_line_one" if n == 1 else "section_line"].format(label=label, n=n)
+        for label, n in sections.items()
+    ]
+    after = []
+    if reflection and charter.reflection:  # the charter's own questions close the deck
+        one = len(reflection) == 1
+        lines.append(
+            g["reflection_line_one" if one else "reflection_line"].format(
+                title=charter.reflection.title, n=len(reflection)
+            )
+        )
+        count = str(words["reflection_count_one" if one else "reflection_count"])
+        text = g["reflection"].format(reflection=count.format(n=len(reflection)))
+        after.append({"title": g["reflection_title"], "text": text})
     return {
         "title": g["title"],
         "lead": g["lead"].format(**fill),
@@ -214,13 +231,11 @@ def guide_texts(source: Source, cards: Sequence[Card], words: dict[str, object])
             {"title": g["purpose_title"], "text": g["purpose"].format(**fill)},
         ],
         "sections_title": g["sections_title"],
-        "sections": [
-            g["section_line_one" if n == 1 else "section_line"].format(label=label, n=n)
-            for label, n in sections.items()
-        ],
+        "sections": lines,
         "ways_title": g["ways_title"],
         "ways": [{"name": w["name"], "how": w["how"]} for w in g["ways"]],
         "after": [
+            *after,
             {"title": g["groups_title"], "text": g["groups"].format(**fill)},
             {"title": g["screen_title"], "text": g["screen"].format(**fill)},
             {"title": g["close_title"], "text": g["close"].format(**fill)},
