@@ -14,7 +14,8 @@ from pathlib import Path
 import pdfplumber
 import pypdf
 import pytest
-from charterpress.layout import fonts, templates
+from charterpress.errors import BuildError
+from charterpress.layout import fonts, proof, render, templates
 from charterpress.products.booklet import handbook
 from charterpress.values import Options
 from conftest import DATA, SHIPPED_SLUGS, SOURCES, load, pdfua_reports, products_of
@@ -61,6 +62,12 @@ def widgets(reader: pypdf.PdfReader) -> list[tuple[int, DictionaryObject]]:
 
 def reader(data: bytes) -> pypdf.PdfReader:
     return pypdf.PdfReader(io.BytesIO(data))
+
+
+def da_font(pdf: pypdf.PdfReader, field: DictionaryObject) -> DictionaryObject:
+    """Return the font a field's DA names ('… /NAME 10 Tf'), from the AcroForm's resources."""
+    operands = str(field["/DA"]).split(" Tf")[0].split()
+    return pdf.trailer["/Root"]["/AcroForm"]["/DR"]["/Font"][operands[-2]].get_object()
 
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
@@ -163,10 +170,12 @@ def test_what_is_typed_is_drawn_in_a_bundled_font_embedded_whole() -> None:
     """The field's DA names a font of the AcroForm's resources: the theme's field font, all of it."""
     for path in (SOURCES / f"{SHIPPED_SLUGS[0]}.yaml", ENGLISH):
         screen = reader(booklets(path)["screen"])
-        form = screen.trailer["/Root"]["/AcroForm"]
-        names = {str(w["/DA"]).split(" Tf")[0].split()[-2] for _, w in widgets(screen)}
-        assert len(names) == 1
-        font = form["/DR"]["/Font"][names.pop()].get_object()
+        found = {
+            da_font(screen, w).indirect_reference.idnum: da_font(screen, w)
+            for _, w in widgets(screen)
+        }
+        assert len(found) == 1
+        [font] = found.values()
         descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
         program = next(
             descriptor[k] for k in ("/FontFile", "/FontFile2", "/FontFile3") if k in descriptor
@@ -180,6 +189,23 @@ def test_what_is_typed_is_drawn_in_a_bundled_font_embedded_whole() -> None:
             if p.as_posix().endswith(theme["field"]["font"])
         )
         assert len(data) == bundled.stat().st_size  # not a subset: any letter can be typed
+
+
+def test_a_field_typed_in_a_font_of_the_machine_stops_the_build() -> None:
+    """A layout that sets a field in a host font is caught as any text in one: the DA font is
+    embedded with the page's fonts, where the build's font proof looks."""
+    html = (
+        '<html lang="en"><title>x</title><textarea name="q" title="Why?" '
+        'style="appearance: auto; font-family: DejaVu Sans"></textarea></html>'
+    )
+    with render.fonts_embedded() as embedded:
+        pdf = render.to_pdf(render.to_document(html), variant="pdf/ua-1")
+    [(_, field)] = widgets(reader(pdf))
+    assert "DejaVu-Sans" in str(da_font(reader(pdf), field)["/BaseFont"])
+    ours = fonts.identities()
+    assert any(fonts.embedded_identity(program) not in ours for program in embedded)
+    with pytest.raises(BuildError, match="not bundled in assets/fonts/"):
+        proof.check_fonts(load(ENGLISH), "x.pdf", pdf)
 
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
