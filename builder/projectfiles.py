@@ -10,8 +10,8 @@ raised as a BuildError (exit 1) before anything is rendered, so ``dist/`` stays 
 
 ``check(sources)`` proves, before rendering, every project file the charters will read: the
 label files of their languages (every key the packaged file has, of the same kind), their
-themes' ``theme.yaml`` (each font family one of the bundled fonts, the mark font a bundled
-font file), the hyphenation lists, every template and CSS file on their layout search paths,
+themes' ``theme.yaml`` (each font family one of the bundled fonts, the mark and field fonts bundled
+font files), the hyphenation lists, every template and CSS file on their layout search paths,
 and every font file below ``assets/fonts``.
 """
 
@@ -296,6 +296,7 @@ def check_theme(theme: str, layouts: Path | None = None) -> None:
             ("fonts", dict, "expected keys below it"),
             ("cards", dict, "expected keys below it"),
             ("mark", dict, "expected keys below it"),
+            ("field", dict, "expected keys below it"),
             ("bold", bool, "expected true or false"),
         ):
             if key in data and not isinstance(data[key], kind):
@@ -316,6 +317,9 @@ def check_theme(theme: str, layouts: Path | None = None) -> None:
         mark = data.get("mark") or {}
         if "font" in mark:
             font_file(mark["font"], path, "mark.font", positions)
+        field = data.get("field") or {}
+        if "font" in field:
+            font_file(field["font"], path, "field.font", positions)
 
 
 def check_labels(language: str, layouts: Path | None = None) -> None:

@@ -226,6 +226,31 @@ def test_the_screen_booklets_passpdfua_reports(made):
             assert "Til" in str(pdf.docinfo.Title) or "til" in str(pdf.docinfo.Title)
 
 
+def test_the_answer_fields_of_the_charter_come_along_into_the_screen_booklets_only(made):
+    """The charter's My reflections keeps its form: every widget a field of the joined file's
+    AcroForm, on the joined file's pages; the print files have no form and no annotation."""
+    charter = _glostrup()
+    parts = (*charter.sections, *([charter.organisation] if charter.organisation else []))
+    questions = sum(len(part.commitments) for part in parts)
+    for screen, printed in made.values():
+        reader = PdfReader(screen)
+        pages = {page.indirect_reference.idnum for page in reader.pages}
+        found = [
+            (page.indirect_reference.idnum, annot.get_object())
+            for page in reader.pages
+            for annot in page.get("/Annots", []) or []
+            if annot.get_object()["/Subtype"] == "/Widget"
+        ]
+        assert len(found) == questions > 0
+        fields = reader.trailer["/Root"]["/AcroForm"]["/Fields"]
+        assert [f.get_object()["/T"] for f in fields] == [w["/T"] for _, w in found]
+        for on, widget in found:
+            assert widget["/FT"] == "/Tx" and widget.raw_get("/P").idnum == on and on in pages
+        printed_reader = PdfReader(printed)
+        assert "/AcroForm" not in printed_reader.trailer["/Root"]
+        assert all(not page.get("/Annots") for page in printed_reader.pages)
+
+
 def test_every_file_passes_qpdf_and_poppler(made):
     assert shutil.which("qpdf"), "qpdf is required for the tests: sudo apt-get install qpdf"
     for pair in made.values():

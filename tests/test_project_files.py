@@ -250,6 +250,14 @@ CASES: dict[str, tuple[str, Case, list[str]]] = {
         lambda p, o: write(p, THEME_FILE, "mark:\n  font: inter/Nothing.otf\n"),
         [f"{THEME_FILE}:2:9: mark.font: no font 'inter/Nothing.otf' below assets/fonts"],
     ),
+    "theme field font outside the fonts": (
+        "theme",
+        lambda p, o: write(p, THEME_FILE, "field:\n  font: ../../sources/riverside.yaml\n"),
+        [
+            f"{THEME_FILE}:2:9: field.font: '../../sources/riverside.yaml' is not a file "
+            "below assets/fonts: name one of the bundled fonts, like 'inter/Inter-Bold.otf'"
+        ],
+    ),
     "theme a symlink out of the project": (
         "theme",
         lambda p, o: link(p, THEME_FILE, o / "secret.txt"),

@@ -159,6 +159,8 @@ class Joiner:
         for key in ("/Lang", "/MarkInfo", "/ViewerPreferences"):
             if key in front.root:
                 root[name(key)] = front.root.raw_get(key).clone(writer)
+        if "/AcroForm" in booklet.root:  # the answer fields of My reflections: its widgets' form
+            root[name("/AcroForm")] = booklet.root.raw_get("/AcroForm").clone(writer)
         self.info = dict(front.reader.metadata or {})
         self.xmp = (
             front.root["/Metadata"].get_object().get_data() if "/Metadata" in front.root else None

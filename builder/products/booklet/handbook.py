@@ -1,7 +1,8 @@
 """The handbook: an A5 booklet for the screen (PDF/UA), for a print shop, and imposed for office printers.
 
-One template (``booklet.html``) renders two variants: ``screen`` (tagged, no bleed) and
-``print`` (3 mm bleed, padded with ruled notes pages to a multiple of four). The imposed
+One template (``booklet.html``) renders two variants: ``screen`` (tagged, no bleed, a form
+field to type into under each question of My reflections) and ``print`` (3 mm bleed, rules to
+write on instead, padded with ruled notes pages to a multiple of four). The imposed
 file puts the print pages two by two on A4 landscape sheets in saddle-stitch order.
 """
 
@@ -75,7 +76,8 @@ TEXT_WIDTH_MM = 115.0
 BAND_PAD_MM = 24.0 + 7.0
 """A chapter band's space above its first line (from the trim) and below its last."""
 MINE_RULES = 4
-"""Rules to write on, 8 mm apart, under each question of My reflections."""
+"""Rules to write on, 8 mm apart, under each question of My reflections (print); on screen a
+multi-line form field as high, named QUESTION_PREFIX + n, its tooltip the question."""
 QUESTION_PREFIX = "cp_q_"
 """The ids of the questions of My reflections: cp_q_1, cp_q_2 …"""
 SPILL_MM = 45.0
