@@ -536,10 +536,11 @@ def test_deck_booklet_and_sheets_say_the_same_count(slug: str) -> None:
     reflection = charter.reflection_count  # the last cards: one per group of its own questions
     dialogue = len(faces) // 2 - 1 - reflection  # every card but the title and reflection cards
     assert dialogue == charter.commitment_count
-    if reflection:
+    if reflection:  # English counts one card in the singular (Danish "kort" is both)
+        cards = "reflection card" if reflection == 1 else "reflection cards"
         words = {
             "da": "{n} dialogkort, {r} refleksionskort og et titelkort",
-            "en": "{n} dialogue cards, {r} reflection cards and a title card",
+            "en": "{n} dialogue cards, {r} " + cards + " and a title card",
         }
     else:
         words = {"da": "{n} dialogkort og et titelkort", "en": "{n} dialogue cards and a title card"}
