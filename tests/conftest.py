@@ -125,8 +125,49 @@ def assert_poppler_clean(pdf: bytes | Path, name: str = "") -> None:
     assert problems == [], f"{name}: poppler: {problems[:5]}"
 
 
+RUN = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+"""One id for every process of a ``pytest -n N`` run (xdist sets it), None in a plain run."""
+
+
+def _shared(key: str):
+    """The file under which the processes of one xdist run share a build (None: not under xdist).
+
+    Each process would otherwise build the five charters itself: the same seconds twice."""
+    if RUN is None:
+        return None
+    import hashlib
+    import tempfile
+
+    folder = Path(tempfile.gettempdir()) / f"charterpress-tests-{RUN}"
+    folder.mkdir(exist_ok=True)
+    return folder / hashlib.sha256(key.encode()).hexdigest()[:24]
+
+
 @cache
 def _products(path: str, products: tuple[str, ...], marks: bool) -> dict[str, Product]:
+    """Build once per run: the first process to ask builds (under a lock), the others read it.
+
+    The key is the source's path and bytes with what is asked: a copied project (another path)
+    or an edited source never reads another's build."""
+    import fcntl
+    import pickle
+
+    key = repr((path, Path(path).read_bytes(), products, marks))
+    shared = _shared(key)
+    if shared is None:
+        return _build_products(path, products, marks)
+    with open(shared.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if shared.exists():
+            return pickle.loads(shared.read_bytes())
+        made = _build_products(path, products, marks)
+        partial = shared.with_suffix(".part")
+        partial.write_bytes(pickle.dumps(made))
+        partial.replace(shared)
+        return made
+
+
+def _build_products(path: str, products: tuple[str, ...], marks: bool) -> dict[str, Product]:
     source = load(Path(path))
     made = make_products(source, Options(marks=marks, products=products))
     for product in made:  # every PDF the tests build is rendered by a second renderer too
@@ -260,3 +301,12 @@ def _project_folder_reset():
 
     yield
     project.use(None)
+
+
+def pytest_sessionfinish(session) -> None:
+    """The run's shared builds go when the run ends (the controller, not each process)."""
+    if RUN is not None and not hasattr(session.config, "workerinput"):
+        import shutil
+        import tempfile
+
+        shutil.rmtree(Path(tempfile.gettempdir()) / f"charterpress-tests-{RUN}", ignore_errors=True)
