@@ -2,7 +2,8 @@
 
 Read from the built PDFs with pypdf (and pdfplumber for the rules): the screen booklet (PDF/UA)
 holds one multi-line text field per question, named after the question, its tooltip the question,
-tagged /Form right after the question, typed in a bundled font embedded whole; the print and
+tagged /Form right after the question, typed in a bundled font embedded whole, cut first to what a
+reader may type (every Latin letter, and the charter's own script); the print and
 imposed booklets hold no field and no annotation, and still their rules.
 """
 
@@ -19,6 +20,7 @@ from charterpress.layout import fonts, proof, render, templates
 from charterpress.products.booklet import handbook
 from charterpress.values import Options
 from conftest import DATA, SHIPPED_SLUGS, SOURCES, load, pdfua_reports, products_of
+from fontTools.ttLib import TTFont
 from pypdf.generic import ArrayObject, DictionaryObject
 
 MM = 72 / 25.4
@@ -167,7 +169,8 @@ def test_every_field_is_tagged_as_a_form_right_after_its_question(path: Path) ->
 
 
 def test_what_is_typed_is_drawn_in_a_bundled_font_embedded_whole() -> None:
-    """The field's DA names a font of the AcroForm's resources: the theme's field font, all of it."""
+    """The field's DA names a font of the AcroForm's resources: the theme's field font, every
+    letter of it a reader may type (``fonts.TYPING``), and no more."""
     for path in (SOURCES / f"{SHIPPED_SLUGS[0]}.yaml", ENGLISH):
         screen = reader(booklets(path)["screen"])
         found = {
@@ -188,7 +191,29 @@ def test_what_is_typed_is_drawn_in_a_bundled_font_embedded_whole() -> None:
             for p in fonts.font_files(fonts.folders())
             if p.as_posix().endswith(theme["field"]["font"])
         )
-        assert len(data) == bundled.stat().st_size  # not a subset: any letter can be typed
+        # not the page's subset: any letter can be typed; not the whole font: a quarter of it
+        typing = {p for low, high in fonts.TYPING for p in range(low, high + 1)}
+        with TTFont(bundled) as whole, TTFont(io.BytesIO(data)) as cut:
+            assert set(cut.getBestCmap()) == set(whole.getBestCmap()) & typing
+        assert len(data) < bundled.stat().st_size / 2
+
+
+def test_a_charter_in_another_script_can_type_its_script(monkeypatch) -> None:
+    """The field font keeps the blocks of every script the charter writes, whole."""
+    assert fonts.typing_query("Ærø, Łódź, Việt – “quotes” …") == "typing"
+    assert fonts.typing_query("Лидерство и Ελλάδα") == "typing=380,400"
+    assert fonts.parse_typing("typing=380,400") == (0x380, 0x400)
+    assert fonts.parse_typing("typing") == ()
+    assert fonts.parse_typing("typing=zz") is None and fonts.parse_typing("size=3") is None
+    charis = next(p for p in fonts.font_files(fonts.folders()) if p.name == "CharisSIL-Regular.ttf")
+    with TTFont(io.BytesIO(fonts.for_typing(charis.read_bytes(), (0x400,)))) as cut:
+        cmap = cut.getBestCmap()
+    assert all(ord(c) in cmap for c in "Лидерствоёж") and ord("λ") not in cmap
+    cuts = set()
+    for epoch in ("0", "1700000000"):  # fontTools' clock, were it stamped into the head table
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+        cuts.add(fonts.for_typing.__wrapped__(charis.read_bytes(), (0x400,)))
+    assert len(cuts) == 1  # the same font cut at two times: the same bytes
 
 
 def test_a_field_typed_in_a_font_of_the_machine_stops_the_build() -> None:

@@ -91,3 +91,89 @@ def embedded_identity(data: bytes) -> tuple[str, str]:
             return identity(font)
     except Exception:  # a bare CFF program or a damaged font: it cannot be one of ours
         return ("", "")
+
+
+# --- The answer fields' font -----------------------------------------------------------------
+
+TYPING = (
+    (0x0020, 0x007E),  # Basic Latin
+    (0x00A0, 0x024F),  # Latin-1 Supplement, Latin Extended-A and -B
+    (0x1E00, 0x1EFF),  # Latin Extended Additional (Vietnamese, Welsh …)
+    (0x2000, 0x206F),  # General Punctuation: dashes, quotes, ellipsis
+    (0x20A0, 0x20CF),  # currency signs
+    (0x2100, 0x214F),  # letterlike symbols (№, ™)
+)
+"""What a reader may type into an answer field whatever the charter's language: every Latin
+letter, punctuation and the common signs. A charter in another script adds its own blocks
+(``typing_chunks``). The field font is embedded whole (WeasyPrint does not subset a font a form
+uses: the reader types letters no page shows), so it is first cut to this: Inter 259 → 57 kB."""
+CHUNK = 0x80
+"""A charter's characters outside ``TYPING`` bring the 128 code points around each (its
+script's letters, not only the ones its text happens to use)."""
+
+
+def _typed(point: int) -> bool:
+    return any(low <= point <= high for low, high in TYPING)
+
+
+def typing_chunks(text: str) -> tuple[int, ...]:
+    """Return the first code point of each chunk outside ``TYPING`` that ``text`` uses, sorted."""
+    return tuple(
+        sorted(
+            {
+                ord(char) // CHUNK * CHUNK
+                for char in set(text)
+                if not _typed(ord(char)) and not char.isspace() and char not in IGNORED
+            }
+        )
+    )
+
+
+def typing_query(text: str) -> str:
+    """Return the URL query that asks the renderer's fetcher for a field font cut for typing:
+    ``typing``, or ``typing=370,400`` for a charter that also writes Greek and Cyrillic."""
+    chunks = typing_chunks(text)
+    return "typing=" + ",".join(f"{c:x}" for c in chunks) if chunks else "typing"
+
+
+def parse_typing(query: str) -> tuple[int, ...] | None:
+    """Return the chunks a ``typing_query`` asks for, or None if the query is not one."""
+    name, _, value = query.partition("=")
+    if name != "typing":
+        return None
+    try:
+        return tuple(sorted({int(v, 16) // CHUNK * CHUNK for v in value.split(",") if v}))[:64]
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=16)
+def for_typing(data: bytes, chunks: tuple[int, ...] = ()) -> bytes:
+    """Return the font program ``data`` cut to what a reader may type (``TYPING`` and ``chunks``).
+
+    Its names are kept (its PostScript name and unique id: the proof still knows it as ours),
+    its dates too (``recalcTimestamp=False``: the same font gives the same bytes), its layout
+    features and hinting dropped (a viewer draws typed text glyph by glyph). A font fontTools
+    cannot cut is returned whole: larger, never wrong."""
+    from fontTools import subset
+
+    points = [p for low, high in TYPING for p in range(low, high + 1)]
+    points += [p for start in chunks for p in range(start, start + CHUNK)]
+    options = subset.Options()
+    options.layout_features = []
+    options.hinting = False
+    options.notdef_outline = True
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.name_legacy = True
+    options.drop_tables = [*options.drop_tables, "FFTM"]
+    try:
+        font = TTFont(io.BytesIO(data), recalcTimestamp=False, recalcBBoxes=True)
+        cutter = subset.Subsetter(options)
+        cutter.populate(unicodes=points)
+        cutter.subset(font)
+        out = io.BytesIO()
+        font.save(out)
+    except Exception:  # noqa: BLE001 - a font of a project's own that fontTools cannot cut
+        return data
+    return out.getvalue()

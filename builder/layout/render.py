@@ -20,6 +20,7 @@ from .. import project
 from ..errors import BuildError
 from ..prepress import pdfx
 from ..values import sha256
+from . import fonts
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,9 @@ class ProjectFetcher(URLFetcher):
         data = path.read_bytes()
         if _reads is not None and project.tracked(path):
             _reads[str(path)] = sha256(data)
+        typing = fonts.parse_typing(parts.query) if path.suffix.lower() in fonts.SUFFIXES else None
+        if typing is not None:  # the answer fields' font, cut to what a reader may type
+            data = fonts.for_typing(data, typing)
         return URLFetcherResponse(url, data, {"Content-Type": kind})
 
 

@@ -19,7 +19,7 @@ import weasyprint
 from pypdf import PdfReader
 
 from ...errors import BuildError
-from ...layout import proof, render, templates, tree
+from ...layout import fonts, proof, render, templates, tree
 from ...prepress import printcolour
 from ...prepress.impose import Affine, Line, Point, booklet_back_shift, saddle_order
 from ...prepress.pdf import (
@@ -427,6 +427,7 @@ def booklet_html(
         rules=MINE_RULES,
         turns=fit.turns,
         question_prefix=QUESTION_PREFIX,
+        field_typing=fonts.typing_query(charter.model_dump_json()),
         contents=contents(charter, labels),
         monogram=charter.monogram,
         mark={side: mark(rows, side, fit.mark_shrink) for side in ("cover", "back")},
