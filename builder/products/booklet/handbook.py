@@ -389,6 +389,31 @@ class Fit:
     """Part openers stepped down to fit one page, the bands' measured depth (builder/pages.py)."""
 
 
+COLOPHON_MAX = 600
+"""The most characters of closing words the back cover takes (about ten lines at 9 pt)."""
+
+
+def colophon(charter: Charter) -> tuple[str, ...]:
+    """Return the ids of the closing passages set on the back cover, as its colophon.
+
+    The untitled passages that end ``back:`` ('Ledelsesgrundlaget er udviklet i …, kontakt
+    HR'), when they are running text only and short: after the last chapter they would take a
+    page of their own for three lines (a stray page a designer would not sign), and what they
+    say (how the charter was made, whom to ask) is what a back cover carries. Longer closing
+    words stay where they are, after the chapters."""
+    tail: list[Passage] = []
+    for passage in reversed(charter.back):
+        if passage.title or passage.kicker or passage.subtitle:
+            break
+        tail.insert(0, passage)
+    blocks = [b for p in tail for b in p.body]
+    if not blocks or any(b.kind != "text" for b in blocks):
+        return ()
+    if sum(len(str(b.text)) for b in blocks) > COLOPHON_MAX:
+        return ()
+    return tuple(p.id for p in tail)
+
+
 def booklet_html(
     source: Source,
     variant: Variant,
@@ -427,6 +452,7 @@ def booklet_html(
         rules=MINE_RULES,
         turns=fit.turns,
         question_prefix=QUESTION_PREFIX,
+        colophon=colophon(charter),
         field_typing=fonts.typing_query(charter.model_dump_json()),
         contents=contents(charter, labels),
         monogram=charter.monogram,
