@@ -16,7 +16,7 @@ build: $(VENV)/.installed system  ## make .venv, install, build every charter in
 TEST_JOBS ?= 2
 
 test: $(VENV)/.installed-test system-test  ## same set-up plus test extras, run pytest
-	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile --no-loadscope-reorder
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile --no-loadscope-reorder --durations=15
 
 fuzz: $(VENV)/.installed-test system-test  ## property tests: 300 generated charters, 3000 mutated sources (slow; CI runs 30 and 150)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q --hypothesis-show-statistics tests/test_properties.py tests/test_mutations.py

@@ -346,12 +346,12 @@ def test_the_bundled_fonts_cover_danish_english_and_typographic_marks() -> None:
 
 
 @cache
-def _all_products() -> dict[str, bytes]:
+def _all_products(slug: str) -> dict[str, bytes]:
+    """Every PDF of one charter of sources/ (one build: a sixth charter's run builds only it)."""
     made = {}
-    for slug in SLUGS:
-        for name, product in products_of(SOURCES / f"{slug}.yaml", "cards", "booklet").items():
-            if name.endswith(".pdf"):  # not SLUG-preflight.txt
-                made[name] = product.data
+    for name, product in products_of(SOURCES / f"{slug}.yaml", "cards", "booklet").items():
+        if name.endswith(".pdf"):  # not SLUG-preflight.txt
+            made[name] = product.data
     return made
 
 
@@ -359,7 +359,9 @@ def _all_products() -> dict[str, bytes]:
 def test_no_pdf_uses_a_font_outside_assets_fonts(slug: str) -> None:
     ours = fonts.identities()
     made = {
-        n: d for n, d in _all_products().items() if n.startswith(f"{slug}-") and n.endswith(".pdf")
+        n: d
+        for n, d in _all_products(slug).items()
+        if n.startswith(f"{slug}-") and n.endswith(".pdf")
     }
     # deck 2, booklet 3, slides and guide (builder/products/cards/facilitation.py), the job
     # sheet (builder/products/printorder.py)
@@ -531,7 +533,7 @@ def test_the_cover_mark_stays_in_its_box_below_the_text_for_any_charter(
 def test_deck_booklet_and_sheets_say_the_same_count(slug: str) -> None:
     path = SOURCES / f"{slug}.yaml"
     charter = load(path).charter
-    made = {n: d for n, d in _all_products().items() if n.startswith(f"{slug}-")}
+    made = {n: d for n, d in _all_products(slug).items() if n.startswith(f"{slug}-")}
     faces = page_texts(made[f"{slug}-cards-print.pdf"])
     reflection = charter.reflection_count  # the last cards: one per group of its own questions
     dialogue = len(faces) // 2 - 1 - reflection  # every card but the title and reflection cards
@@ -543,10 +545,15 @@ def test_deck_booklet_and_sheets_say_the_same_count(slug: str) -> None:
             "en": "{n} dialogue cards, {r} " + cards + " and a title card",
         }
     else:
-        words = {"da": "{n} dialogkort og et titelkort", "en": "{n} dialogue cards and a title card"}
+        words = {
+            "da": "{n} dialogkort og et titelkort",
+            "en": "{n} dialogue cards and a title card",
+        }
     said = flat(words[charter.meta.language].format(n=dialogue, r=reflection))
     # the title card counts every card, itself included, and says it as a reader counts
-    total = flat({"da": "{n} kort", "en": "{n} cards"}[charter.meta.language].format(n=len(faces) // 2))
+    total = flat(
+        {"da": "{n} kort", "en": "{n} cards"}[charter.meta.language].format(n=len(faces) // 2)
+    )
     assert total in faces[0], "the title card"
     assert said not in faces[0] + faces[1], "the title card counts, it does not list kinds"
     assert said in "".join(page_texts(made[f"{slug}-booklet.pdf"])[:3]), (
@@ -584,7 +591,7 @@ def test_deck_booklet_and_sheets_say_the_same_count(slug: str) -> None:
 def test_notes_pages_have_their_own_footer(slug: str) -> None:
     charter = load(SOURCES / f"{slug}.yaml").charter
     word = {"da": "Noter", "en": "Notes"}[charter.meta.language]
-    printed = _all_products()[f"{slug}-booklet-print.pdf"]
+    printed = _all_products(slug)[f"{slug}-booklet-print.pdf"]
     with pdfplumber.open(io.BytesIO(printed)) as doc:
         pages = doc.pages[1:-1]
         notes = [p for p in pages if flat(word) == flat(p.extract_text() or "")[: len(word)]]
@@ -593,5 +600,5 @@ def test_notes_pages_have_their_own_footer(slug: str) -> None:
             foot = page.within_bbox((x0, bottom - mm(25), x1, bottom))
             footer = " ".join(w["text"] for w in foot.extract_words())
             assert re.fullmatch(rf"({word} \d+|\d+ {word})", footer), footer
-    screen_pages = len(PdfReader(io.BytesIO(_all_products()[f"{slug}-booklet.pdf"])).pages)
+    screen_pages = len(PdfReader(io.BytesIO(_all_products(slug)[f"{slug}-booklet.pdf"])).pages)
     assert len(notes) == len(PdfReader(io.BytesIO(printed)).pages) - screen_pages
