@@ -143,28 +143,34 @@ def _shared(key: str):
     return folder / hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
-@cache
-def _products(path: str, products: tuple[str, ...], marks: bool) -> dict[str, Product]:
-    """Build once per run: the first process to ask builds (under a lock), the others read it.
-
-    The key is the source's path and bytes with what is asked: a copied project (another path)
-    or an edited source never reads another's build."""
+def across_processes(key: str, make):
+    """Return ``make()``, made once per run: the first process to ask makes it (under a lock),
+    the others read it (pickled). Outside xdist, ``make()`` itself."""
     import fcntl
     import pickle
 
-    key = repr((path, Path(path).read_bytes(), products, marks))
     shared = _shared(key)
     if shared is None:
-        return _build_products(path, products, marks)
+        return make()
     with open(shared.with_suffix(".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if shared.exists():
             return pickle.loads(shared.read_bytes())
-        made = _build_products(path, products, marks)
+        made = make()
         partial = shared.with_suffix(".part")
         partial.write_bytes(pickle.dumps(made))
         partial.replace(shared)
         return made
+
+
+@cache
+def _products(path: str, products: tuple[str, ...], marks: bool) -> dict[str, Product]:
+    """Build once per run (``across_processes``).
+
+    The key is the source's path and bytes with what is asked: a copied project (another path)
+    or an edited source never reads another's build."""
+    key = repr(("products", path, Path(path).read_bytes(), products, marks))
+    return across_processes(key, lambda: _build_products(path, products, marks))
 
 
 def _build_products(path: str, products: tuple[str, ...], marks: bool) -> dict[str, Product]:
@@ -236,8 +242,11 @@ def cached_previews(
         reflection,
     )
     if key not in _PREVIEWS:
-        _PREVIEWS[key] = REAL_PREVIEWS(
-            slug, pdfs, words=words, title=title, shrunk=shrunk, reflection=reflection
+        _PREVIEWS[key] = across_processes(
+            repr(("previews", *key)),
+            lambda: REAL_PREVIEWS(
+                slug, pdfs, words=words, title=title, shrunk=shrunk, reflection=reflection
+            ),
         )
     return _PREVIEWS[key]
 
