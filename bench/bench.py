@@ -141,10 +141,10 @@ def time_parts() -> None:
         (jinja2.Template, "render", "jinja_s"),  # (includes are compiled inside render)
     ]
     for module, name, part in (
-        ("sheets", "place_cards", "postprocess_pypdf_s"),
-        ("sheets", "add_crop_marks", "postprocess_pypdf_s"),
-        ("booklet", "impose", "postprocess_pypdf_s"),
-        ("proof", "check_embedded_fonts", "proof_fonts_s"),
+        ("prepress.sheets", "place_cards", "postprocess_pypdf_s"),
+        ("prepress.sheets", "add_crop_marks", "postprocess_pypdf_s"),
+        ("products.booklet.handbook", "impose", "postprocess_pypdf_s"),
+        ("layout.proof", "check_embedded_fonts", "proof_fonts_s"),
     ):
         owner = importlib.import_module(f"charterpress.{module}")
         if hasattr(owner, name):  # the bench measures whatever the code of the day has
