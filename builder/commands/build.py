@@ -397,12 +397,6 @@ def info(source: Source) -> dict[str, str]:
     }
 
 
-def _reflection_cards(info: dict[str, str]) -> int:
-    """Return how many reflection cards the manifest's ``info`` says a deck ends with (0 if none)."""
-    value = info.get("reflection_cards", "0")
-    return int(value) if value.isdigit() else 0
-
-
 def _remove_old_previews(folder: Path, written: list[Path]) -> None:
     """Delete the previews of an earlier build that this one did not make (pages that are gone)."""
     keep = {p.resolve() for p in written}
@@ -431,7 +425,7 @@ def _work(job: Job) -> Rendered:
         pdfs = {n: (job.folder / n).read_bytes() for n in job.files if n.endswith(".pdf")}
         shrunk = job.shrunk
         language, title = job.info.get("language", "en"), job.info.get("title", job.slug)
-        reflection = _reflection_cards(job.info)
+        reflection = index.reflection_cards(job.info)
     previews: list[Product] = []
     if options.previews:
         from ..layout.templates import labels

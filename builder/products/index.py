@@ -137,6 +137,13 @@ def _page_language(entries: list[Entry]) -> str:
     return sorted(counts, key=lambda lang: (-counts[lang], lang))[0]
 
 
+def reflection_cards(info: dict) -> int:
+    """Return how many reflection cards the manifest's ``info`` says a deck ends with (0 if none:
+    the key is written only where the deck has them, ``commands/build.info``)."""
+    value = str(info.get("reflection_cards", "0"))
+    return int(value) if value.isdigit() else 0
+
+
 def _entry(out_dir: Path, slug: str, data: dict) -> Entry | None:
     """Return the page's entry for one charter, or None if its files are not all there."""
     from ..layout.templates import labels
@@ -159,8 +166,7 @@ def _entry(out_dir: Path, slug: str, data: dict) -> Entry | None:
         colour=colour if COLOUR.fullmatch(colour := str(info.get("colour", ""))) else "#1f4e79",
         words=words,
     )
-    reflection = str(info.get("reflection_cards", "0"))
-    entry.reflection = int(reflection) if reflection.isdigit() else 0
+    entry.reflection = reflection_cards(info)
     pdfs = dict(data["files"])
     groups = []
     for product in sorted(registry.registered().values(), key=lambda p: (p.page, p.name)):
