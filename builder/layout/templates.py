@@ -130,6 +130,12 @@ def _read_labels(path: Path) -> dict[str, object]:
     return projectfiles.read_yaml(path)  # inside the project or package, capped, hardened
 
 
+def counted(words: dict[str, object], key: str, n: int, **fill: object) -> str:
+    """Return the label ``key`` filled for ``n`` things: ``KEY_one`` when ``n`` is 1 (English
+    says '1 reflection card'), else ``KEY``; ``fill`` gives its other fields."""
+    return str(words[f"{key}_one" if n == 1 else key]).format(n=n, **fill)
+
+
 def deck_count(words: dict[str, object], dialogue: int, reflection: int = 0) -> str:
     """Return how many cards a deck holds, in words: '32 dialogkort og et titelkort'.
 
@@ -139,14 +145,10 @@ def deck_count(words: dict[str, object], dialogue: int, reflection: int = 0) -> 
     titelkort'), and the title card named apart.
     """
     if not reflection:
-        return str(words["deck_count_one" if dialogue == 1 else "deck_count"]).format(n=dialogue)
+        return counted(words, "deck_count", dialogue)
     return str(words["deck_count_reflection"]).format(
-        dialogue=str(words["dialogue_count_one" if dialogue == 1 else "dialogue_count"]).format(
-            n=dialogue
-        ),
-        reflection=str(
-            words["reflection_count_one" if reflection == 1 else "reflection_count"]
-        ).format(n=reflection),
+        dialogue=counted(words, "dialogue_count", dialogue),
+        reflection=counted(words, "reflection_count", reflection),
     )
 
 

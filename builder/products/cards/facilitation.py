@@ -191,7 +191,7 @@ def face_pngs(slug: str, slides_pdf: bytes) -> list[Product]:
 
 def guide_texts(source: Source, cards: Sequence[Card], words: dict[str, object]) -> dict:
     """Return the guide's words: the labels' ``guide:`` texts filled with the charter's names and counts."""
-    from ...layout.templates import deck_count
+    from ...layout.templates import counted, deck_count
 
     charter = source.charter
     meta = charter.meta
@@ -209,20 +209,12 @@ def guide_texts(source: Source, cards: Sequence[Card], words: dict[str, object])
         "slides": slides_name(source.slug),
         "images": f"{FACES}/",
     }
-    lines = [
-        g["section_line_one" if n == 1 else "section_line"].format(label=label, n=n)
-        for label, n in sections.items()
-    ]
+    lines = [counted(g, "section_line", n, label=label) for label, n in sections.items()]
     after = []
     if reflection and charter.reflection:  # the charter's own questions close the deck
-        one = len(reflection) == 1
-        lines.append(
-            g["reflection_line_one" if one else "reflection_line"].format(
-                title=charter.reflection.title, n=len(reflection)
-            )
-        )
-        count = str(words["reflection_count_one" if one else "reflection_count"])
-        text = g["reflection"].format(reflection=count.format(n=len(reflection)))
+        n = len(reflection)
+        lines.append(counted(g, "reflection_line", n, title=charter.reflection.title))
+        text = g["reflection"].format(reflection=counted(words, "reflection_count", n))
         after.append({"title": g["reflection_title"], "text": text})
     return {
         "title": g["title"],
