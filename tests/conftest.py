@@ -129,6 +129,13 @@ RUN = os.environ.get("PYTEST_XDIST_TESTRUNUID")
 """One id for every process of a ``pytest -n N`` run (xdist sets it), None in a plain run."""
 
 
+def _shared_folder() -> Path:
+    """The folder where the processes of this xdist run share their builds."""
+    import tempfile
+
+    return Path(tempfile.gettempdir()) / f"charterpress-tests-{RUN}"
+
+
 def _shared(key: str):
     """The file under which the processes of one xdist run share a build (None: not under xdist).
 
@@ -136,9 +143,8 @@ def _shared(key: str):
     if RUN is None:
         return None
     import hashlib
-    import tempfile
 
-    folder = Path(tempfile.gettempdir()) / f"charterpress-tests-{RUN}"
+    folder = _shared_folder()
     folder.mkdir(exist_ok=True)
     return folder / hashlib.sha256(key.encode()).hexdigest()[:24]
 
@@ -316,6 +322,5 @@ def pytest_sessionfinish(session) -> None:
     """The run's shared builds go when the run ends (the controller, not each process)."""
     if RUN is not None and not hasattr(session.config, "workerinput"):
         import shutil
-        import tempfile
 
-        shutil.rmtree(Path(tempfile.gettempdir()) / f"charterpress-tests-{RUN}", ignore_errors=True)
+        shutil.rmtree(_shared_folder(), ignore_errors=True)

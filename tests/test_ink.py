@@ -22,6 +22,11 @@ def files(path: Path) -> dict[str, bytes]:
     return made
 
 
+def unsubset(name: str) -> str:
+    """An embedded font's name without its subset tag: '/ABCDEF+Inter' -> 'Inter'."""
+    return re.sub(r"^/?[A-Z]{6}\+", "", name)
+
+
 @pytest.mark.parametrize("path", CHARTERS, ids=lambda p: p.stem)
 def test_each_real_font_face_is_embedded_once(path: Path) -> None:
     for name, data in files(path).items():
@@ -30,21 +35,17 @@ def test_each_real_font_face_is_embedded_once(path: Path) -> None:
         found = proof.embedded_fonts(data)
         # The screen booklet's answer fields carry their font whole (a reader types any letter)
         # under its own name, beside the page's subset of the same face: one of each, no more.
-        fields = [
-            f for n, f in found.items() if re.sub(r"^/?[A-Z]{6}\+", "", n).startswith("Field-")
-        ]
+        fields = [f for n, f in found.items() if unsubset(n).startswith("Field-")]
         assert len(fields) == len(set(fields)), f"{name}: a field font twice: {sorted(found)}"
         assert not fields or name.endswith("-booklet.pdf"), f"{name}: a field font in print"
-        faces = [
-            f for n, f in found.items() if not re.sub(r"^/?[A-Z]{6}\+", "", n).startswith("Field-")
-        ]
+        faces = [f for n, f in found.items() if not unsubset(n).startswith("Field-")]
         twice = {face for face in faces if faces.count(face) > 1}
         assert not twice, f"{name}: {sorted(twice)} embedded more than once: {sorted(found)}"
 
 
 def test_eb_garamond_is_embedded_only_as_its_two_real_faces() -> None:
     data = files(SOURCES / "gentofte.yaml")["gentofte-booklet-print.pdf"]
-    names = {re.sub(r"^/?[A-Z]{6}\+", "", n) for n in proof.embedded_fonts(data)}
+    names = {unsubset(n) for n in proof.embedded_fonts(data)}
     garamond = {n for n in names if "Garamond" in n}
     assert garamond == {"EB-Garamond", "EB-Garamond-Italic"}, names
 
