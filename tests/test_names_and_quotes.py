@@ -103,17 +103,9 @@ MEASURE = (60, 70)
 """Characters per line of running text, the median over the booklet: a book's measure."""
 
 
-CLASSIC_TOO_WIDE = pytest.mark.xfail(
-    strict=True,
-    reason="classic's Garamond at 10.5 pt: about 80 characters; 11.5 pt on 105 mm (68) spills"
-    " Gentofte's chapters onto pages of their own until the booklet is copyfitted (issue 20)",
-)
-
-
 @pytest.mark.parametrize(
     "path",
-    [pytest.param(p, marks=CLASSIC_TOO_WIDE) if p.stem == "gentofte" else p for p in SOURCES]
-    + [UNLIKE],
+    [*SOURCES, UNLIKE],
     ids=lambda p: p.stem,
 )
 def test_the_running_text_has_a_measure_of_60_to_70_characters(path):

@@ -5,11 +5,12 @@ from __future__ import annotations
 import base64
 import logging
 import mimetypes
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+from xml.etree.ElementTree import Element
 
 import jinja2
 import weasyprint
@@ -91,10 +92,17 @@ def font_config() -> FontConfiguration:
     return FontConfiguration()
 
 
-def to_document(html: str) -> weasyprint.Document:
-    """Lay out ``html`` (URLs relative to the project folder) into pages."""
+def to_document(html: str, adjust: Callable[[Element], None] | None = None) -> weasyprint.Document:
+    """Lay out ``html`` (URLs relative to the project folder) into pages.
+
+    ``adjust``: called with the parsed document's root element before layout, to set what a
+    layout pass measured on elements that have no id of their own (``booklet.copyfit``); the
+    layout boxes' ``element`` are the elements it saw.
+    """
     base = project.root().as_uri() + "/"
     page = weasyprint.HTML(string=html, base_url=base, url_fetcher=ProjectFetcher())
+    if adjust is not None:
+        adjust(page.etree_element)
     try:
         return page.render(font_config=font_config())
     except FatalURLFetchingError as error:

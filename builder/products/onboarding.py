@@ -224,6 +224,7 @@ def personal_html(source: Source, pages: list[Page], variant: str, shrink: float
         letter_title=onboarding.letter.title or words["welcome"],  # type: ignore[index]
         variant=variant,
         band=0,
+        margins=handbook.margins(handbook.text_mm(theme.name)),
         monogram=charter.monogram,
         mark={side: handbook.mark(rows, side, shrink) for side in ("cover", "back")},
         theme={**handbook.palette(theme.colour), "--accent": theme.accent},

@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
+from xml.etree.ElementTree import Element
 
 import jinja2
 import weasyprint
@@ -47,7 +48,7 @@ from ...units import (
 )
 from ...values import Product, Source
 from ..cards.deck import deck_count
-from . import pages
+from . import copyfit, pages
 
 if TYPE_CHECKING:
     from pypdf.generic import RectangleObject
@@ -72,8 +73,12 @@ MINE_ID = "cp_mine"
 END_PREFIX = "cp_end_"
 """An empty element closes each chapter; its position tells where the chapter ends."""
 TEXT_WIDTH_MM = 115.0
-"""The A5 text column (148 mm less the margins)."""
-BAND_PAD_MM = 24.0 + 7.0
+"""The base's A5 text column (148 mm less margins of 15 mm outside and 18 mm at the fold)."""
+MARGIN_MM = {"outer": 15.0, "inner": 18.0}
+"""The base's side margins; a theme's narrower column (``booklet.text_mm``) widens both alike."""
+TEXT_MM_RANGE = (80.0, TEXT_WIDTH_MM)
+"""The narrowest and widest column a theme may ask for."""
+BAND_PAD_MM = 20.0 + 6.0
 """A chapter band's space above its first line (from the trim) and below its last."""
 MINE_RULES = 4
 """Rules to write on, 8 mm apart, under each question of My reflections (print); on screen a
@@ -320,30 +325,46 @@ def hyphenate_but_last(text: str, language: str) -> str:
     return hyphenate(head, language) + space + last if space else text
 
 
-def band_depth(found: list[Chapter], labels: dict[str, object]) -> float:
-    """Return the depth (mm, from the trim's top) of every chapter band in the booklet: the
-    deepest any chapter's kicker, title, subtitle and headline need, by a generous estimate.
+BAND_MM = 45.0
+"""The house depth of a chapter band (from the trim's top): a kicker and a title of two lines."""
 
-    One depth for all, so that facing chapter openings line up.
+
+def text_mm(theme: str) -> float:
+    """Return the theme's text column (mm): ``booklet.text_mm`` of its theme.yaml, checked."""
+    value = (templates.look(theme).get("booklet") or {}).get("text_mm", TEXT_WIDTH_MM)
+    low, high = TEXT_MM_RANGE
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        raise BuildError(
+            f"layouts/themes/{theme}/theme.yaml: booklet.text_mm: {value!r} is not a column "
+            f"width from {low:g} to {high:g} (mm)"
+        )
+    return float(value)
+
+
+def margins(column: float) -> dict[str, float]:
+    """Return the booklet's side margins (mm) for a text column of ``column`` mm."""
+    widen = (TEXT_WIDTH_MM - column) / 2
+    return {side: round(mm + widen, 2) for side, mm in MARGIN_MM.items()}
+
+
+def band_depth(found: list[Chapter], labels: dict[str, object], width: float = TEXT_WIDTH_MM) -> float:
+    """Return the depth (mm, from the trim's top) of every chapter band in the booklet: the
+    house depth, or the deepest any chapter's kicker and title need, by a generous estimate.
+
+    One depth for all, so that facing chapter openings line up. A chapter's subtitle and
+    headline are set under its band (``standfirst``), not in it.
     """
-    titles = [
-        (c.kicker, c.section.title, c.section.subtitle, c.section.headline) for c in found
-    ] + [(None, str(labels["my_reflections"]), None, None)]
-    need = 0.0
-    for kicker, title, subtitle, headline in titles:
+    titles = [(c.kicker, c.section.title, bool(c.section.headline)) for c in found]
+    titles.append((None, str(labels["my_reflections"]), False))
+    need = BAND_MM
+    for kicker, title, small in titles:
         depth = BAND_PAD_MM
         if kicker:
             depth += 12 * MM_PER_PT + 1.5
-        if headline:
-            depth += (
-                _estimated_lines(title, 10.5) * 14 * MM_PER_PT
-                + 2.5
-                + _estimated_lines(headline, 21) * 25 * MM_PER_PT
-            )
+        if small:  # the headline speaks under the band; the title is its label
+            depth += _estimated_lines(title, 10.5, width=width) * 14 * MM_PER_PT
         else:
-            depth += _estimated_lines(title, 21) * 25 * MM_PER_PT
-        if subtitle:
-            depth += 1.5 + _estimated_lines(subtitle, 11, em=0.5) * 15 * MM_PER_PT
+            depth += _estimated_lines(title, 18, width=width) * 21 * MM_PER_PT
         need = max(need, depth)
     return round(need, 1)
 
@@ -387,6 +408,8 @@ class Fit:
     """Questions of My reflections that start a new page (none stands alone on one)."""
     settled: pages.Pages = pages.UNSETTLED
     """Part openers stepped down to fit one page, the bands' measured depth (builder/pages.py)."""
+    carries: frozenset[copyfit.Carry] = frozenset()
+    """Lines carried onto a chapter's short last page from the page before (``copyfit``)."""
 
 
 COLOPHON_MAX = 600
@@ -429,6 +452,7 @@ def booklet_html(
     theme = charter.theme
     found = chapters(charter, labels)
     rows = mark_rows(charter)
+    column = text_mm(theme.name)
     return render.render_html(
         environment(
             source.slug, language, theme.name, source.images, variant, theme.paper,
@@ -445,7 +469,8 @@ def booklet_html(
         end=END_PREFIX,
         chapters=found,
         parts=part_contents(found),
-        band=settled.band - 3 if settled.band else band_depth(found, labels),
+        band=settled.band - 3 if settled.band else band_depth(found, labels, column),
+        margins=margins(column),
         part_steps=settled.steps(),
         part_step=pages.PART_STEPS[0],
         intro_prefix=pages.INTRO_PREFIX,
@@ -470,7 +495,21 @@ def render_booklet(
     fit: Fit = Fit(),
 ) -> weasyprint.Document:
     """Lay out one variant of the booklet."""
-    return render.to_document(booklet_html(source, variant, notes, fit))
+    return _laid_out(source, variant, notes, fit)[0]
+
+
+def _laid_out(
+    source: Source, variant: Variant, notes: int, fit: Fit
+) -> tuple[weasyprint.Document, Element]:
+    """Lay out one variant of the booklet; return it and the parsed tree it was laid out from."""
+    roots: list[Element] = []
+
+    def adjust(root: Element) -> None:
+        copyfit.apply(root, fit.carries)
+        roots.append(root)
+
+    document = render.to_document(booklet_html(source, variant, notes, fit), adjust)
+    return document, roots[0]
 
 
 def short_spills(document: weasyprint.Document) -> frozenset[str]:
@@ -504,7 +543,7 @@ def render_screen(source: Source) -> tuple[weasyprint.Document, Fit]:
     measured (builder/pages.py).
     """
     for shrink in MARK_SHRINKS:
-        document = render_booklet(source, "screen", fit=Fit(mark_shrink=shrink))
+        document, root = _laid_out(source, "screen", 0, Fit(mark_shrink=shrink))
         if not covers_overlap(document):
             break
     else:
@@ -522,22 +561,28 @@ def render_screen(source: Source) -> tuple[weasyprint.Document, Fit]:
     parts = part_ids(source.charter)
     fitted = Fit(mark_shrink=shrink)  # what `document` has
     wanted = Fit(
-        short_spills(document), shrink, question_turns(document), pages.settle(document, parts)
+        short_spills(document) | copyfit.short_ends(document),
+        shrink,
+        question_turns(document),
+        pages.settle(document, parts),
     )
-    for _ in range(3 + len(pages.PART_STEPS)):
+    for _ in range(4 + len(pages.PART_STEPS)):
         if wanted == fitted:
             break
-        log.debug("%s: setting closer: %s; questions turned: %s; pages: %s", source.slug,
-                  ", ".join(sorted(wanted.tight)) or "-", sorted(wanted.turns) or "-",
-                  wanted.settled)  # fmt: skip
-        document = render_booklet(source, "screen", fit=wanted)
+        log.debug("%s: setting closer: %s; questions turned: %s; pages: %s; carried: %s",
+                  source.slug, ", ".join(sorted(wanted.tight)) or "-", sorted(wanted.turns) or "-",
+                  wanted.settled, sorted(wanted.carries) or "-")  # fmt: skip
+        document, root = _laid_out(source, "screen", 0, wanted)
         fitted = wanted
-        # Guards: the laid-out pages decide.
+        # Guards: the laid-out pages decide. A chapter set closer whose last page is still
+        # short has lines carried onto it (copyfit), in one more layout.
+        short = copyfit.short_ends(document)
         wanted = Fit(
-            fitted.tight | short_spills(document),
+            fitted.tight | short_spills(document) | short,
             shrink,
             fitted.turns | question_turns(document),
             pages.settle(document, parts, fitted.settled),
+            fitted.carries | copyfit.carries(document, root, short & fitted.tight),
         )
     return document, fitted
 
@@ -676,6 +721,12 @@ def layout_problems(document: weasyprint.Document) -> tuple[str, ...]:
         elif lines[-1][0] and tree.page_type(page) not in OPEN_PAGES:
             problems.append(f"page {number} ends with the heading '{lines[-1][1]}'")
     problems += [f"page {n} holds a single line" for n in lone_lines(document)]
+    problems += [
+        f"page {n} holds {count} lines, the end of '{name}' (fewer than {copyfit.MIN_LINES}: "
+        "shorten the chapter a little, or add to it)"
+        for name, n, count in copyfit.short_pages(document)
+        if count > 1
+    ]
     problems += [f"page {n} holds a single question" for n in lone_questions(document)]
     problems += [
         f"page {n}: a paragraph ends on the hyphenated fragment '{text}'"
