@@ -3,6 +3,8 @@ deck, one card per group, read back out of the real PDFs; every count of the dec
 
 from __future__ import annotations
 
+import re
+
 import io
 import json
 import math
@@ -351,3 +353,13 @@ def test_an_onboarding_step_may_name_a_reflection_card() -> None:
             assert len(said) == 1 and said[0].endswith(
                 "no card 17: the deck has 16 cards (1 is the title card)"
             ), said
+
+
+def test_a_count_never_breaks_between_its_number_and_its_word() -> None:
+    from charterpress.layout import templates
+
+    for language in ("da", "en"):
+        words = templates.labels(language)
+        for text in (templates.deck_count(words, 12, 3), templates.deck_count(words, 1, 1)):
+            assert not re.search(r"\d ", text), text
+            assert re.search(r"\d\u00a0\w", text), text

@@ -10,6 +10,8 @@ Every folder and file of ``layouts/`` is looked up in the project first, then in
 
 from __future__ import annotations
 
+import re
+
 from functools import lru_cache
 from pathlib import Path
 
@@ -132,8 +134,14 @@ def _read_labels(path: Path) -> dict[str, object]:
 
 def counted(words: dict[str, object], key: str, n: int, **fill: object) -> str:
     """Return the label ``key`` filled for ``n`` things: ``KEY_one`` when ``n`` is 1 (English
-    says '1 reflection card'), else ``KEY``; ``fill`` gives its other fields."""
-    return str(words[f"{key}_one" if n == 1 else key]).format(n=n, **fill)
+    says '1 reflection card'), else ``KEY``; ``fill`` gives its other fields. A number keeps
+    to the word after it (a no-break space): '12 dialogkort' never breaks between the two."""
+    text = str(words[f"{key}_one" if n == 1 else key]).format(n=n, **fill)
+    return NUMBER_SPACE.sub("\u00a0", text)
+
+
+NUMBER_SPACE = re.compile(r"(?<=\d) (?=\w)")
+"""The space between a number and the word it counts."""
 
 
 def deck_count(words: dict[str, object], dialogue: int, reflection: int = 0) -> str:
