@@ -15,6 +15,7 @@ import pytest
 from charterpress.layout import templates as layouts
 from charterpress.layout.render import to_document, to_pdf
 from charterpress.prepress.impose import saddle_order
+from charterpress.products.booklet import copyfit
 from charterpress.products.booklet import handbook as booklet
 from charterpress.products.booklet import pages
 from charterpress.source.model import Block, Charter, Logo, Passage
@@ -423,9 +424,9 @@ def test_the_last_question_keeps_to_the_one_before_it_without_a_second_layout(
         for n in range(count)
     ]
     layouts_made = []
-    real = booklet.render_booklet
+    real = booklet._laid_out
     monkeypatch.setattr(
-        booklet, "render_booklet", lambda *a, **k: layouts_made.append(1) or real(*a, **k)
+        booklet, "_laid_out", lambda *a, **k: layouts_made.append(1) or real(*a, **k)
     )
     document, fit = booklet.render_screen(load(write(tmp_path, "questions", data)))
     pages = [numbers for numbers in _questions_by_page(document) if numbers]
@@ -436,14 +437,17 @@ def test_the_last_question_keeps_to_the_one_before_it_without_a_second_layout(
 
 
 @pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)
-def test_the_screen_booklet_is_mended_in_one_more_layout_at_most(path: Path, monkeypatch) -> None:
+def test_the_screen_booklet_is_mended_in_one_more_layout_and_one_carry_at_most(path: Path, monkeypatch) -> None:
     layouts_made = []
-    real = booklet.render_booklet
+    real = booklet._laid_out
     monkeypatch.setattr(
-        booklet, "render_booklet", lambda *a, **k: layouts_made.append(1) or real(*a, **k)
+        booklet, "_laid_out", lambda *a, **k: layouts_made.append(1) or real(*a, **k)
     )
     document, fit = booklet.render_screen(load(path))
     mended = fit.tight or fit.turns or fit.settled != pages.UNSETTLED
-    assert len(layouts_made) == 1 + bool(mended)
+    # one more for the mends; one more again where lines are carried onto a short last page
+    # (copyfit: only after a chapter set closer still ends short)
+    assert len(layouts_made) == 1 + bool(mended) + bool(fit.carries)
     assert booklet.short_spills(document) == frozenset()
+    assert copyfit.short_ends(document) == frozenset()
     assert booklet.lone_questions(document) == []

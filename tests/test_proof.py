@@ -405,8 +405,8 @@ def test_a_host_font_in_a_build_stops_it_naming_the_characters(monkeypatch) -> N
     monkeypatch.setattr(
         render,
         "to_document",
-        lambda html: real(
-            html.replace("</body>", '<p style="font-family: DejaVu Sans">■ host</p></body>')
+        lambda html, *more: real(
+            html.replace("</body>", '<p style="font-family: DejaVu Sans">■ host</p></body>'), *more
         ),
     )
     source = load(SOURCES / f"{SLUGS[0]}.yaml")

@@ -42,14 +42,16 @@ def booklets(path: Path) -> dict[str, bytes]:
 
 
 def questions(path: Path) -> list[str]:
-    """Return every card's question, in the order My reflections lists them."""
+    """Return every card's question, in the order My reflections lists them: the dialogue
+    cards', then the reflection cards' (the charter's own questions)."""
     charter = load(path).charter
     labels = templates.labels(charter.meta.language)
+    groups = charter.reflection.groups if charter.reflection else ()
     return [
         c.question
         for chapter in handbook.chapters(charter, labels)
         for c in chapter.section.commitments
-    ]
+    ] + [q.text for group in groups for q in group.questions]
 
 
 def widgets(reader: pypdf.PdfReader) -> list[tuple[int, DictionaryObject]]:
@@ -118,7 +120,8 @@ def test_a_field_takes_the_room_of_the_rules_it_replaces(path: Path) -> None:
                 height = abs(y1 - y0) + 3 * MM + 0.75
                 ruled = max(b for _, b in block) - block[0][0]
                 assert abs(height - ruled) < 0.3 * MM, (index, height / MM, ruled / MM)
-                assert abs(abs(x1 - x0) + 4 * MM - handbook.TEXT_WIDTH_MM * MM) < 0.3 * MM
+                column = handbook.text_mm(load(path).charter.theme.name)  # the theme's measure
+                assert abs(abs(x1 - x0) + 4 * MM - column * MM) < 0.3 * MM
                 offsets.append(block[0][0] - top)
     assert fields and max(offsets) - min(offsets) < 0.3 * MM, [o / MM for o in offsets]
 

@@ -129,8 +129,8 @@ def test_a_build_whose_text_layer_is_wrong_stops_at_a_located_line(monkeypatch):
     monkeypatch.setattr(
         render,
         "to_document",
-        lambda html: real(
-            html.replace("</body>", '<p style="letter-spacing: 0.5em">Ballerup</p></body>')
+        lambda html, *more: real(
+            html.replace("</body>", '<p style="letter-spacing: 0.5em">Ballerup</p></body>'), *more
         ),
     )
     source = load(ROOT / "sources" / "ballerup.yaml")
