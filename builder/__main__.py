@@ -101,7 +101,25 @@ def _offset(value: str) -> tuple[float, float]:
     return (x + 0.0, y + 0.0)  # -0.0 is 0.0
 
 
-def _parser() -> argparse.ArgumentParser:
+EAGER = {"check", "build", "preview", "watch", "new", "schema"}
+"""Commands declared whatever is named; the others' modules (a server, the importer …) are
+imported only when named, or for --help or a mistyped command: a build starts faster."""
+
+
+def _named(argv: list[str]) -> str | None:
+    """Return the command named on the command line, if any (the global options skipped)."""
+    words = iter(argv)
+    for word in words:
+        if word == "--project":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def _parser(named: str | None = None) -> argparse.ArgumentParser:
+    """Return the command line's parser; ``named``: the command given (see EAGER)."""
+    lazy = named not in EAGER
     parser = _Parser(
         prog="charterpress",
         description="Turn leadership charters (sources/*.yaml) into booklets and dialogue card "
@@ -248,10 +266,6 @@ def _parser() -> argparse.ArgumentParser:
     )
     _global_options(schema, after=True)
 
-    from .commands.serve import add_parser as add_serve
-
-    _global_options(add_serve(sub, sources, rendering), after=True)
-
     new = sub.add_parser(
         "new",
         help="start a charter: write a commented starter source that builds",
@@ -263,6 +277,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     new.add_argument("--dir", type=Path, help="where to write it (default: sources in the project)")
     _global_options(new, after=True)
+
+    if not lazy:
+        return parser
+    from .commands.serve import add_parser as add_serve
+
+    _global_options(add_serve(sub, sources, rendering), after=True)
 
     from .commands.calibrate import add_parser as add_calibrate
 
@@ -497,7 +517,7 @@ def cmd_questions(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     try:
-        parser = _parser()
+        parser = _parser(_named(sys.argv[1:] if argv is None else argv))
         args, extra = parser.parse_known_args(argv)
         if extra:
             raise UsageError(
