@@ -135,3 +135,10 @@ def test_deepen_keeps_the_hue_where_readable_greys_it() -> None:
     assert colours.contrast(deep, colours.WHITE) >= colours.AA_TEXT
     assert abs(colours.oklch(deep)[2] - colours.oklch(orange)[2]) < 6
     assert colours.oklch(deep)[1] > colours.oklch(colours.readable(orange))[1]
+
+
+@pytest.mark.parametrize(("colour", "accent"), [*THEME_PAIRS[:5], ("#2d5a27", "#e0a526"), ("#8a3b12", "#f5b21b")])
+def test_no_section_shade_turns_olive_unless_the_theme_colour_is(colour: str, accent: str) -> None:
+    low, high = colours.OLIVE
+    for shade in colours.section_shades(colour, accent, 8):
+        assert not low <= colours.oklch(shade)[2] <= high, shade

@@ -149,10 +149,23 @@ SHADE_LIFT = 0.05
 well as in hue (never darker than the theme colour: a dark shade loses its chroma to the gamut)."""
 
 
+OLIVE = (75.0, 115.0)
+"""The hues (OKLCH degrees) that, dark enough to carry white text, turn olive or mud brown
+(Ishøj's blend was #80753d at 98°, Glostrup's #936d26 at 80°): a palette steps round them."""
+
+
+def _through_olive(hue: float, arc: float) -> bool:
+    """Tell whether turning from ``hue`` by ``arc`` degrees passes through the OLIVE hues."""
+    low, high = OLIVE
+    steps = max(int(abs(arc)), 1)
+    return any(low <= (hue + arc * i / steps) % 360 <= high for i in range(1, steps + 1))
+
+
 def section_shades(colour: str, accent: str, count: int) -> list[str]:
     """Return one colour per section: the theme's colour first, then steps in hue towards the
-    accent (at most SHADE_ARC, the shorter way round) at the colour's own chroma, neighbours a
-    little lighter and darker in turn: a family, not a rainbow, and never a muddy mix.
+    accent (at most SHADE_ARC, the shorter way round, or away from it where that way leads
+    through the OLIVE hues) at the colour's own chroma, every other one a little lighter: a
+    family, not a rainbow, and never a muddy mix.
 
     Each shade is deepened (in OKLCH lightness) until white text reads on it (WCAG AA), so
     every band can carry white type. A municipality's sections are thus told apart, and its
@@ -164,6 +177,8 @@ def section_shades(colour: str, accent: str, count: int) -> list[str]:
     if accent_chroma < 0.03 or chroma < 0.03:  # a grey has no hue to turn from or to
         turn = SHADE_ARC
     arc = max(-SHADE_ARC, min(SHADE_ARC, turn))
+    if _through_olive(hue, arc) and not _through_olive(hue, -arc):
+        arc = -arc  # dark yellows read as olive and mud: turn the other way round
     shades = []
     for index in range(count):
         t = index / max(count - 1, 1)
