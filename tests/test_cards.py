@@ -438,7 +438,7 @@ def test_a_named_principles_back_names_its_principle_above_the_question() -> Non
 
 def test_signal_backs_have_a_spine_of_8_mm_and_their_text_stands_clear_of_it() -> None:
     """A colour spine 8 mm inside the trim (a 1 mm cut changes it by an eighth), text beyond it."""
-    printed, _ = deck_of(SOURCES / "ishoej.yaml")
+    printed, _ = deck_of(SOURCES / "ballerup.yaml")  # signal
     with pdfplumber.open(io.BytesIO(printed)) as doc:  # x from the trim's left edge
         for number in range(1, len(doc.pages), 2):  # every back, the title card's too
             page = doc.pages[number]

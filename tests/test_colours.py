@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from charterpress.text import colours
 from charterpress.text.colours import BLACK, WHITE, contrast, ink, luminance, mix, readable, rgb
 
 
@@ -81,3 +82,63 @@ def test_soften_keeps_aa_on_the_field() -> None:
     for field in ("#7e7746", "#4f8333", "#a25a5e", "#936d26", "#777777"):
         soft = soften(WHITE, field, 0.1)
         assert contrast(soft, field) >= AA_TEXT or soft == WHITE, field
+
+
+# --- Section palettes: steps in OKLCH, not mixes in RGB ---------------------------------------
+
+THEME_PAIRS = [  # the five municipalities' colour and accent, and two a charter might bring
+    ("#0a4f8f", "#f5b21b"),
+    ("#0b4f6c", "#e2a73a"),
+    ("#00593a", "#9bc53d"),
+    ("#5a2d5e", "#f08a5d"),
+    ("#17406d", "#c0392b"),
+    ("#1f4e79", "#1f4e79"),
+    ("#777777", "#ff0000"),
+]
+
+
+@pytest.mark.parametrize("colour", ["#0a4f8f", "#ff0000", "#00593a", "#f5b21b", "#777777", "#ffffff"])
+def test_oklch_goes_there_and_back(colour: str) -> None:
+    assert colours.from_oklch(*colours.oklch(colour)) == colour
+
+
+@pytest.mark.parametrize(("colour", "accent"), THEME_PAIRS)
+@pytest.mark.parametrize("count", [1, 4, 6, 30])
+def test_every_section_shade_carries_white_text(colour: str, accent: str, count: int) -> None:
+    shades = colours.section_shades(colour, accent, count)
+    assert len(shades) == count
+    assert all(colours.contrast(s, colours.WHITE) >= colours.AA_TEXT for s in shades), shades
+
+
+@pytest.mark.parametrize(("colour", "accent"), THEME_PAIRS[:5])
+def test_section_shades_keep_their_colour_and_do_not_turn_muddy(colour: str, accent: str) -> None:
+    """The blend in RGB took Ishøj's blue towards its yellow through olive (#80753d): a shade
+    keeps most of the theme colour's chroma, and the first section is the theme's colour."""
+    shades = colours.section_shades(colour, accent, 6)
+    assert shades[0] == colour
+    chroma = colours.oklch(colour)[1]
+    for shade in shades:
+        assert colours.oklch(shade)[1] >= 0.6 * chroma, (shade, colours.oklch(shade))
+    assert len(set(shades)) == len(shades)
+
+
+def test_section_shades_stay_a_family_however_far_round_the_accent_lies() -> None:
+    hue = colours.oklch("#0a4f8f")[2]
+    for shade in colours.section_shades("#0a4f8f", "#f5b21b", 12):
+        turn = abs((colours.oklch(shade)[2] - hue + 180) % 360 - 180)
+        assert turn <= colours.SHADE_ARC + 2, shade
+
+
+def test_deepen_keeps_the_hue_where_readable_greys_it() -> None:
+    orange = "#f08a5d"
+    deep = colours.deepen(orange)
+    assert colours.contrast(deep, colours.WHITE) >= colours.AA_TEXT
+    assert abs(colours.oklch(deep)[2] - colours.oklch(orange)[2]) < 6
+    assert colours.oklch(deep)[1] > colours.oklch(colours.readable(orange))[1]
+
+
+@pytest.mark.parametrize(("colour", "accent"), [*THEME_PAIRS[:5], ("#2d5a27", "#e0a526"), ("#8a3b12", "#f5b21b")])
+def test_no_section_shade_turns_olive_unless_the_theme_colour_is(colour: str, accent: str) -> None:
+    low, high = colours.OLIVE
+    for shade in colours.section_shades(colour, accent, 8):
+        assert not low <= colours.oklch(shade)[2] <= high, shade

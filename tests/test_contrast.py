@@ -24,6 +24,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from charterpress import project
 from charterpress.text import colours
 from conftest import DATA, SHIPPED_SLUGS, SOURCES, products_of
 
@@ -217,3 +218,23 @@ def test_card_number_grey_reads_on_any_tint() -> None:
     grey = press_rgb(0, 0, 0, round(k * 255))
     darkest = colours.mix(colours.BLACK, colours.WHITE, TINT)
     assert colours.contrast(grey, darkest) >= colours.AA_TEXT, (k, grey, darkest)
+
+
+@pytest.mark.parametrize("theme", project.themes())
+def test_small_text_reaches_aa_in_every_theme(tmp_path_factory, theme: str) -> None:
+    """Every theme, not only the ones the five municipalities use today: the golden charter set
+    in it, every page of both booklets and every face of the deck."""
+    import yaml
+
+    data = yaml.safe_load((DATA / "golden.yaml").read_text(encoding="utf-8"))
+    data["theme"]["name"] = theme
+    folder = tmp_path_factory.mktemp(f"contrast-{theme}")
+    path = folder / f"golden-{theme}.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    problems = []
+    for product, suffixes in PRODUCTS.items():
+        made = products_of(path, product)
+        for name, made_product in made.items():
+            if any(name.endswith("-" + s) for s in suffixes):
+                problems += low_contrast(made_product.data, name)
+    assert problems == [], f"{len(problems)} runs under 4.5:1:\n" + "\n".join(problems)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from pathlib import Path
 
@@ -147,12 +148,133 @@ def test_a_paragraph_never_ends_on_a_hyphenated_fragment() -> None:
     assert text.endswith(" forbedringskultur") and "\u00ad" in text.split()[1]
 
 
-def test_the_five_municipalities_use_at_least_three_themes_and_five_palettes() -> None:
+def test_the_five_municipalities_use_five_layouts_and_five_palettes() -> None:
+    """Across a room they differ by more than colour: one layout (theme) per municipality."""
     shipped = [SOURCES / f"{slug}.yaml" for slug in SHIPPED]  # ours, whatever else sources/ holds
     themes = [load(p).charter.theme for p in shipped]
-    assert len({t.name for t in themes}) >= 3
+    assert len({t.name for t in themes}) == len(shipped), {p.stem: t.name for p, t in zip(shipped, themes)}
     assert len({(t.colour, t.accent) for t in themes}) == 5
     assert len({load(p).charter.monogram for p in shipped}) == 5
+
+
+def test_each_shipped_theme_has_a_cover_of_its_own() -> None:
+    """A layout is more than a style sheet: every packaged theme but the base's own (civic)
+    composes its cover in a template of its own, and its cards in their own style sheet."""
+    themes = Path(__file__).resolve().parent.parent / "layouts" / "themes"
+    covers = set()
+    for theme in project.themes():
+        folder = themes / theme
+        if theme == "civic":
+            continue
+        assert (folder / "booklet-cover.html").is_file(), theme
+        assert (folder / "cards-theme.css").is_file(), theme
+        covers.add((folder / "booklet-cover.html").read_text(encoding="utf-8"))
+    assert len(covers) == len(project.themes()) - 1
+
+
+@pytest.mark.parametrize("path", FIVE, ids=lambda p: p.stem)
+def test_every_sections_colour_of_the_five_carries_white_text(path: Path) -> None:
+    """The sections' colours are a designer's (each source names them), and each one reads
+    under white type (WCAG AA) and differs from its neighbours."""
+    from charterpress.text import colours
+
+    charter: Charter = load(path).charter
+    chosen = [s.colour for s in charter.sections]
+    assert all(chosen), [s.id for s in charter.sections if not s.colour]
+    shades = [charter.section_colour(i) for i in range(len(charter.sections))]
+    assert len(set(shades)) == len(shades)
+    for shade in shades:
+        assert colours.contrast(shade, colours.WHITE) >= colours.AA_TEXT, shade
+
+
+# --- Marks: drawn from the letters' ink ------------------------------------------------------
+
+MONOGRAMS = ["Ø", "Gl", "Gx", "Gt", "B", "Øg", "Wy", "ÅQj", "M"]
+
+
+def _path_boxes(svg: str) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """Return (viewBox, the ink's box in the viewBox's units) of every path of an SVG mark."""
+    import re
+
+    from fontTools.pens.boundsPen import BoundsPen
+    from fontTools.pens.transformPen import TransformPen
+    from fontTools.svgLib.path import parse_path
+
+    view = re.search(r'viewBox="([^"]+)"', svg).group(1)  # type: ignore[union-attr]
+    found = []
+    for attributes in re.findall(r"<path ([^>]*)/>", svg):
+        d = re.search(r'd="([^"]+)"', attributes).group(1)  # type: ignore[union-attr]
+        matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+        moved = re.search(r'transform="translate\(([-\d.e]+) ([-\d.e]+)\) scale\(([-\d.e]+)\)"', attributes)
+        if moved:
+            x, y, k = (float(v) for v in moved.groups())
+            matrix = (k, 0.0, 0.0, k, x, y)
+        pen = BoundsPen(None)
+        parse_path(d, TransformPen(pen, matrix))
+        found.append((view, pen.bounds))
+    return found
+
+
+def _marks(theme: str, letters: str) -> dict[str, str]:
+    """Return each mark macro of ``theme`` (mark, and giant where it has one) drawn for ``letters``."""
+    from types import SimpleNamespace
+
+    env = layouts.environment("x", theme=theme)
+    charter = SimpleNamespace(
+        meta=SimpleNamespace(municipality="X Kommune"),
+        theme=SimpleNamespace(colour="#0a4f8f", accent="#f5b21b"),
+    )
+    module = env.get_template("mark.html").make_module({"charter": charter})
+    made = {"mark": str(module.mark(letters, "#0a4f8f", "#f5b21b", 20))}
+    base = env.get_template("base/mark.html").make_module({"charter": charter})
+    made["giant"] = str(base.giant(letters, "#f5b21b", 100))
+    for name in ("sun", "foot"):
+        macro = getattr(module, name, None)
+        if macro is not None:
+            made[name] = str(macro(letters, "#0a4f8f", "#f5b21b", 30) if name == "sun" else macro(letters, "#f5b21b", 30, 44))
+    return made
+
+
+@pytest.mark.parametrize("letters", MONOGRAMS)
+@pytest.mark.parametrize("theme", project.themes())
+def test_every_mark_holds_its_letters_whole(theme: str, letters: str) -> None:
+    """The Ø's overshoot above the capitals, a g's descender, an italic's overhang: every path
+    of every mark lies inside its viewBox (nothing of a letter is cut by the mark's box)."""
+    for name, svg in _marks(theme, letters).items():
+        for view, bounds in _path_boxes(svg):
+            assert bounds, (name, letters)
+            x, y, w, h = (float(v) for v in view.split())
+            left, low, right, high = bounds
+            tolerance = 0.002 * max(w, h)
+            assert left >= x - tolerance and right <= x + w + tolerance, (theme, name, letters, view, bounds)
+            assert low >= y - tolerance and high <= y + h + tolerance, (theme, name, letters, view, bounds)
+
+
+def test_the_giant_letters_box_is_their_ink_not_the_cap_height() -> None:
+    """Ishøj's Ø rises above the cap height: the giant's box starts at its top, not at the cap."""
+    from charterpress.layout.marks import outline
+
+    o = outline("Ø", "league-spartan/LeagueSpartan-ExtraBold.otf")
+    assert o.top > o.cap and o.bottom > 0
+    svg = _marks("signal", "Ø")["giant"]
+    (view, (left, low, right, high)), = _path_boxes(svg)
+    x, y, w, h = (float(v) for v in view.split())
+    assert y == pytest.approx(-o.top) and low == pytest.approx(y, abs=1)
+    assert y + h == pytest.approx(high, abs=1)
+
+
+@pytest.mark.parametrize("theme", project.themes())
+def test_a_cover_shows_its_monogram_once(theme: str) -> None:
+    """One monogram per cover (signal's once showed a badge and the giant letter): the cover's
+    HTML draws one mark, whatever the theme."""
+    source = load(DATA / "golden.yaml")
+    charter = source.charter
+    charter = charter.model_copy(update={"theme": charter.theme.model_copy(update={"name": theme})})
+    html = booklet.booklet_html(dataclasses.replace(source, charter=charter), "screen")
+    start = html.index('<section class="cover"')
+    cover = html[start : html.index("</section>", start)]
+    assert cover.count("<svg") == 1, cover.count("<svg")
+    assert cover.count("<title>") == 1
 
 
 @pytest.mark.parametrize("theme", project.themes())

@@ -18,7 +18,7 @@ from conftest import DATA
 from pypdf import PdfReader
 
 SEED = DATA / "cards-english.yaml"
-PACKAGE_THEMES = ("civic", "classic", "signal")
+PACKAGE_THEMES = ("civic", "classic", "column", "signal", "tide")
 
 
 def fonts_of(pdf: Path) -> set[str]:
@@ -47,7 +47,7 @@ def build(folder: Path, capsys, *only: str) -> tuple[int, str]:
     return code, capsys.readouterr().err
 
 
-def test_the_package_registers_its_three_themes_and_two_languages():
+def test_the_package_registers_its_five_themes_and_two_languages():
     project.use(Path("/nonexistent-project"))
     try:
         assert project.themes() == PACKAGE_THEMES
@@ -88,7 +88,7 @@ def test_a_theme_no_folder_registers_is_one_line_listing_the_registered(tmp_path
     assert code == 1
     assert err.splitlines() == [
         f"{folder}/sources/riverside.yaml:{line}:{col}: theme.name: expected one of 'civic', "
-        "'classic' or 'signal'; got 'harbour'"
+        "'classic', 'column', 'signal' or 'tide'; got 'harbour'"
     ]
     assert not (folder / "dist" / "riverside").exists()
 

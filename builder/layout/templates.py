@@ -19,6 +19,7 @@ import jinja2
 import jinja2.bccache
 
 from .. import project, projectfiles
+from ..text import colours
 from ..units import BLEED_MM
 from . import marks
 
@@ -95,6 +96,7 @@ def environment(
     settings = look(theme, layouts)
     env.globals["look"] = {**settings, "paper": paper} if paper else settings
     env.globals["outline"] = marks.outline
+    env.globals["contrast"] = colours.contrast  # a mark's letters choose the ink that shows on its field
     env.globals["bleed_mm"] = BLEED_MM  # the print files' bleed, one number for CSS and Python
     return env
 
