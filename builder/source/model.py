@@ -424,7 +424,8 @@ class Theme(_Frozen):
 
     name: ThemeName = "civic"
     """The theme (layouts/themes/NAME): civic (sans and serif, colour fields), classic
-    (a Garamond book on paper), signal (bold capitals on full colour), or a project's own."""
+    (a Garamond book on paper), signal (bold capitals on full colour), column (a colour column
+    beside white), tide (a sky over a white shore), or a project's own."""
     monogram: Annotated[str, StringConstraints(min_length=1, max_length=3)] | None = None
     """The letters of the typographic mark drawn where no logo is given; defaults to the
     municipality's initial."""
