@@ -201,9 +201,10 @@ def test_gentoftes_contact_sheet_and_index_count_the_reflection_cards(
         pdf, words=labels("da"), title="Ledelsesgrundlag", reflection=3
     )
     assert count == 16
-    assert headings == ["Ledelsesgrundlag – 12 dialogkort, 3 refleksionskort og et titelkort"]
+    # a number keeps to its word (a no-break space)
+    assert headings == ["Ledelsesgrundlag – 12\u00a0dialogkort, 3\u00a0refleksionskort og et titelkort"]
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert "12 dialogkort, 3 refleksionskort og et titelkort" in index
+    assert "12\u00a0dialogkort, 3\u00a0refleksionskort og et titelkort" in index
     assert "15 dialogkort" not in index
 
 
@@ -307,11 +308,13 @@ def test_the_deck_of_an_english_test_charter_with_reflection_counts_it() -> None
     assert charter.reflection_count == 1
     words = labels("en")
     said = deck_count(words, charter.commitment_count, 1)
-    assert said == f"{charter.commitment_count} dialogue cards, 1 reflection card and a title card"
+    assert said == (
+        f"{charter.commitment_count}\u00a0dialogue cards, 1\u00a0reflection card and a title card"
+    )
     deck = cards.deck(charter, words)
     assert deck[-1].kind == "reflection" and deck[-1].number == charter.card_count
     texts = facilitation.guide_texts(load(path), deck, words)
-    assert texts["sections"][-1].endswith("1 card with the charter’s own questions")
+    assert texts["sections"][-1].endswith("1\u00a0card with the charter’s own questions")
 
 
 def test_every_labels_file_has_the_reflection_cards_words() -> None:
