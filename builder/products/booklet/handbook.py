@@ -70,7 +70,7 @@ opacity, but a solid colour, so that no transparency group (a form outside the t
 CONTENTS_ID = "cp_contents"
 VALUES_ID = "cp_values"
 MINE_ID = "cp_mine"
-END_PREFIX = "cp_end_"
+END_PREFIX = copyfit.END_PREFIX
 """An empty element closes each chapter; its position tells where the chapter ends."""
 TEXT_WIDTH_MM = 115.0
 """The base's A5 text column (148 mm less margins of 15 mm outside and 18 mm at the fold)."""
