@@ -133,6 +133,19 @@ def text(box: Box) -> str:
     return box.text  # type: ignore[attr-defined]
 
 
+def style(box: Box) -> dict[str, object]:
+    """Return a box's computed style (``style["font_size"]``: px; ``["font_family"]``: a tuple)."""
+    return box.style  # type: ignore[attr-defined]
+
+
+def paints(box: Box) -> bool:
+    """Tell whether a box draws anything of its own: a background colour or a bottom border."""
+    found = style(box)
+    colour = found["background_color"]
+    shown = getattr(colour, "alpha", 0) > 0
+    return bool(shown or (found["border_bottom_width"] and found["border_bottom_style"] != "none"))
+
+
 def line_text(line: Box) -> str:
     """Return the text of a line (or any box): its text boxes' text, joined."""
     return "".join(text(t) for t in text_boxes(line))

@@ -3,9 +3,14 @@
 A card is read aloud across a table, so its lines are set like a poster's, not a column's:
 - no word is broken at a line end, unless the word is longer than a whole line at the size
   it is set in (then it gets soft hyphens, and the face is counted in the build's notes);
-- a short function word ('i', 'at', 'og', 'the', 'of' …) is bound to the word after it, so
-  no line ends on it;
+- only the shortest leading words are bound to the word after them (``CARD_BIND_FORWARD``: a
+  one-letter word, an article, the infinitive 'at' / 'to'): binding every 'og', 'på', 'for'
+  made poem-like lines, one short phrase to a line. The deck balances its lines instead
+  (``products/cards/compose.py``);
 - the last word, if short, is bound to the word before it, so no line is a lone 'det?'.
+
+The booklet binds more (``BIND_FORWARD``, ``bind``'s default): a running text's line is long
+enough that binding never leaves a line half empty.
 """
 
 from __future__ import annotations
@@ -97,6 +102,12 @@ BIND_FORWARD = {
 """Words that lead into the next one: a line never ends on them."""
 SHORT_WORD = 2
 """Any word this short binds forward too, in every language."""
+CARD_BIND_FORWARD = {
+    "da": frozenset(["at", "en", "et", "de"]),
+    "en": frozenset(["a", "an", "the", "to"]),
+}
+"""On a card, only these words (and any one-letter word) lead into the next one."""
+CARD_SHORT_WORD = 1
 EM_PER_LETTER = 0.6
 """A generous average advance width of a letter, in ems (semibold sans, Danish text)."""
 
@@ -123,20 +134,25 @@ def for_reading(text: str, language: str, measure_mm: float, size_pt: float) -> 
             return word
         return hyphenate_word(word, word_breaks(word, language, table))
 
-    return bind(WORD.sub(one, text), language)
+    return bind(WORD.sub(one, text), language, card=True)
 
 
-def bind(text: str, language: str) -> str:
-    """Return ``text`` with short leading words bound forward and a short last word bound back."""
+def bind(text: str, language: str, *, card: bool = False) -> str:
+    """Return ``text`` with short leading words bound forward and a short last word bound back.
+
+    ``card``: bind only the shortest words (``CARD_BIND_FORWARD``, one-letter words), as card
+    text is (its lines are balanced); else the booklet's longer list (``BIND_FORWARD``).
+    """
     words = text.split(" ")
     if len(words) < 3:
         return text
-    lead = BIND_FORWARD.get(language, frozenset())
+    lead = (CARD_BIND_FORWARD if card else BIND_FORWARD).get(language, frozenset())
+    short = CARD_SHORT_WORD if card else SHORT_WORD
     out = []
     for i, word in enumerate(words[:-1]):
         bare = word.strip("(\"'«»“”„").lower()
         next_word = words[i + 1]
-        binds = (len(bare) <= SHORT_WORD or bare in lead) and bare.isalpha()
+        binds = (len(bare) <= short or bare in lead) and bare.isalpha()
         # never bind next to a soft hyphen: WeasyPrint then loses the break (#2270)
         if binds and SOFT_HYPHEN not in word + next_word:
             out.append(word + NBSP)

@@ -30,7 +30,7 @@ from ...units import (
     TINT,
 )
 from ...values import Product, Shrunk, Source
-from . import facilitation
+from . import compose, facilitation
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -50,6 +50,9 @@ KICKER_MAX = 24
 """A section label this short is set as a spaced-out capital kicker; a longer one as a line."""
 BAND_MIN_MM = 24.0
 """The shallowest band (mm, trim top to band foot at the 90 mm design width)."""
+DECK_LEAST = 0.75
+"""A deck's commitments share one size down to this share of the design size; a face that fits
+only smaller is set apart, at its own size, and noted (shorten it with ``card:``)."""
 READABLE_STEPS = 10
 """A back's label is darkened towards black in tenths until it reads on the tint."""
 
@@ -117,6 +120,8 @@ class Fitted:
     document: weasyprint.Document
     sizes: dict[str, float]
     """Face id -> main text size in pt."""
+    best: dict[str, float]
+    """Face id -> the largest size (pt) its text fits at (``sizes`` holds the deck's one size)."""
 
 
 def make(source: Source, options: Options) -> list[Product]:
@@ -128,8 +133,9 @@ def make(source: Source, options: Options) -> list[Product]:
     size = card_size(charter)
     type_scale = scale_for(size)
     fitted = fit(source, cards, words, type_scale)
-    shrunk = shrunk_faces(cards, fitted.sizes, type_scale)
-    notes = shrink_notes(cards, shrunk) + break_notes(cards, fitted)
+    shrunk = shrunk_faces(cards, fitted, type_scale)
+    notes = shrink_notes(cards, shrunk) + size_notes(cards, fitted, type_scale)
+    notes += break_notes(cards, fitted)
     faces_pdf = to_pdf(fitted.document, print_colour=True)
     print_pdf = sheets.add_crop_marks(faces_pdf, bleed_mm=BLEED_MM) if options.marks else faces_pdf
     sheet_pdf, sheet_pages = office_sheets(source, faces_pdf, len(cards), words, options.offset)
@@ -151,9 +157,8 @@ def check_fit(source: Source) -> tuple[str, ...]:
     cards = deck(source.charter, words)
     type_scale = scale_for(card_size(source.charter))
     fitted = fit(source, cards, words, type_scale)
-    return shrink_notes(cards, shrunk_faces(cards, fitted.sizes, type_scale)) + break_notes(
-        cards, fitted
-    )
+    notes = shrink_notes(cards, shrunk_faces(cards, fitted, type_scale))
+    return notes + size_notes(cards, fitted, type_scale) + break_notes(cards, fitted)
 
 
 # --- The deck -------------------------------------------------------------------------------
@@ -293,8 +298,8 @@ def scale_for(size: tuple[float, float]) -> Scale:
         headline=max(7.5, round_half(9.5 * k)),
         number=max(6.5, round_half(7 * k)),
         ladders={
-            "front": ladder(17 * k),
-            "back": ladder(15 * k),
+            "front": ladder(21 * k),
+            "back": ladder(19 * k),
             "title-front": ladder(24 * k),
             "title-back": ladder(12 * k),
             "reflection-front": ladder(20 * k),
@@ -318,34 +323,130 @@ def ladder(start: float) -> tuple[float, ...]:
 
 
 def fit(source: Source, cards: list[Card], words: dict[str, object], scale: Scale) -> Fitted:
-    """Lay out the deck so that every face holds its whole text, shrinking text where it must.
+    """Lay out the deck: every face holds its whole text, at one size per deck, composed.
 
     The whole deck is laid out once at full size. Faces that do not fit are tried at smaller
     sizes in small documents of just those faces (a guess from how far they ran over, then its
-    neighbours); the page of the largest size that fits replaces the face's page in the deck.
-    The proof (every face holds its texts, in order, on one page) then reads the final pages.
+    neighbours): each face's largest fitting size. The deck then sets its commitments' fronts
+    at one size and their backs at one (``deck_sizes``: the largest size every face of the
+    kind fits, a face too long even for ``DECK_LEAST`` of the design set apart, and noted).
+    The faces are laid out at those sizes, composed from that layout (``compose``: the text
+    block at the face's optical centre, its lines balanced) and laid out once more so. A face
+    whose composed layout would not hold its text keeps its plain page. The proof (every face
+    holds its texts, in order, on one page) then reads the final pages.
     """
     expected = {face_id(c, s): face_texts(c, s, words) for c in cards for s in SIDES}
     _too_long_to_try(source, cards, scale, expected)
-    sizes = {face_id(c, s): scale.ladder(c, s)[0] for c in cards for s in SIDES}
-    document = to_document(cards_html(source, cards, words, scale, sizes))
+    order = [face_id(c, s) for c in cards for s in SIDES]
+    by_id = {face_id(c, s): (c, s) for c in cards for s in SIDES}
+    best = {fid: scale.ladder(*by_id[fid])[0] for fid in order}
+    document = to_document(cards_html(source, cards, words, scale, best))
     placed = faces_on_pages(document)
     bad = misfits(document, placed, expected)
-    log.debug("%s: %d faces laid out, %d too long at full size", source.slug, len(sizes), len(bad))
+    log.debug("%s: %d faces laid out, %d too long at full size", source.slug, len(best), len(bad))
+    pages = {fid: (best[fid], document.pages[placed[fid][0]]) for fid in order if fid not in bad}
     if bad:
-        pages = {fid: [document.pages[i] for i in found] for fid, found in placed.items()}
-        for fid, (size, page) in _smallest_fitting(
-            source, cards, words, scale, bad, expected, document, placed
-        ).items():
-            sizes[fid] = size
-            pages[fid] = [_renamed(page, fid)]
-        order = [face_id(c, s) for c in cards for s in SIDES]
-        document = document.copy([page for fid in order for page in pages[fid]])
-        placed = faces_on_pages(document)
+        found = _smallest_fitting(source, cards, words, scale, bad, expected, document, placed)
+        for fid, (size, page) in found.items():
+            best[fid] = size
+            pages[fid] = (size, _renamed(page, fid))
+    sizes = deck_sizes(cards, best, scale)
+    again = {fid: size for fid, size in sizes.items() if pages[fid][0] != size}
+    if again:  # set smaller than they fit, at the deck's size: laid out at it
+        for fid, page in _trial_pages(source, cards, words, scale, again, expected).items():
+            if page is None:  # (a face that fits larger but not at the deck's size keeps its own)
+                sizes[fid] = pages[fid][0]
+            else:
+                pages[fid] = (sizes[fid], page)
+    fonts_css = _fonts_css(source)
+    composed = {
+        fid: compose.compose(pages[fid][1], fonts_css)
+        for fid in order
+        if by_id[fid][0].kind != "title"
+    }
+    trials = {fid: (fid, sizes[fid]) for fid in composed}
+    final = _trial_pages(source, cards, words, scale, trials, expected, composed=composed)
+    kept = [fid for fid, page in final.items() if page is None]
+    if kept:
+        log.debug("%s: %d faces kept uncomposed: %s", source.slug, len(kept), kept)
+    chosen = {fid: final.get(fid) or pages[fid][1] for fid in order}
+    document = document.copy([chosen[fid] for fid in order])
+    placed = faces_on_pages(document)
     still = misfits(document, placed, expected)
     if still:  # the proof: never ship a face that does not hold its text
         raise BuildError([_too_long(source, cards, fid) for fid in sorted(still, key=_face_order)])
-    return Fitted(document, sizes)
+    return Fitted(document, sizes, best)
+
+
+def _fonts_css(source: Source) -> str:
+    """Return the source of the fonts.css the deck is laid out with (its @font-face rules)."""
+    charter = source.charter
+    env = card_environment(source.slug, charter.meta.language, charter.theme.name)
+    return env.loader.get_source(env, "fonts.css")[0]  # type: ignore[union-attr]
+
+
+def _trial_pages(
+    source: Source,
+    cards: list[Card],
+    words: dict[str, object],
+    scale: Scale,
+    faces: dict[str, float] | dict[str, tuple[str, float]],
+    expected: dict[str, tuple[str, ...]],
+    *,
+    composed: dict[str, compose.Composed] | None = None,
+) -> dict[str, weasyprint.Page | None]:
+    """Lay out the faces given ({face id: size}) in one document; return each face's page, or
+    None where it does not hold its text."""
+    trials = {
+        f"{fid}--x": (fid, value[1] if isinstance(value, tuple) else value)
+        for fid, value in faces.items()
+    }
+    html = cards_html(source, cards, words, scale, {}, trials=trials, composed=composed)
+    document = to_document(html)
+    placed = faces_on_pages(document)
+    failed = misfits(document, placed, expected)
+    return {
+        fid: None
+        if trial in failed
+        else _renamed(document.pages[placed[trial][0]], fid)
+        for trial, (fid, _) in trials.items()
+    }
+
+
+def deck_sizes(cards: list[Card], best: dict[str, float], scale: Scale) -> dict[str, float]:
+    """Return the size each face is set at: one size for the deck's commitment fronts, one for
+    their backs.
+
+    A kind's size is the largest at which every one of its faces fits (``best``: each face's
+    largest fitting size), but never smaller than ``DECK_LEAST`` of the design's size: a face
+    that fits only smaller is set at its own size (and noted: its wording wants shortening).
+    The title card and the reflection cards keep their own sizes.
+    """
+    sizes = dict(best)
+    for side, shared in shared_sizes(cards, best, scale).items():
+        for fid in (face_id(c, side) for c in cards if c.kind == "commitment"):
+            sizes[fid] = min(best[fid], shared)
+    return sizes
+
+
+def shared_sizes(cards: list[Card], best: dict[str, float], scale: Scale) -> dict[str, float]:
+    """Return the deck's one size per side of its commitment cards (see ``deck_sizes``).
+
+    The backs' size is never larger than the fronts': the commitment leads, the question follows.
+    """
+    shared: dict[str, float] = {}
+    for side in SIDES:
+        faces = [face_id(c, side) for c in cards if c.kind == "commitment"]
+        if not faces:
+            continue
+        ladder = scale.ladders[side]
+        least = min((s for s in ladder if s >= DECK_LEAST * ladder[0]), default=ladder[0])
+        fitting = [best[fid] for fid in faces if best[fid] >= least]
+        size = min(fitting, default=least)
+        if side == "back" and "front" in shared:
+            size = max((s for s in ladder if s <= max(size, 0) and s <= shared["front"]), default=size)
+        shared[side] = size
+    return shared
 
 
 def _renamed(page: weasyprint.Page, fid: str) -> weasyprint.Page:
@@ -638,14 +739,53 @@ def _reflection_too_long(source: Source, card: Card, side: int, where: str) -> P
     )
 
 
-def shrunk_faces(cards: list[Card], sizes: dict[str, float], scale: Scale) -> tuple[Shrunk, ...]:
-    """Return the faces whose text had to be set smaller than designed, in deck order."""
+def shrunk_faces(cards: list[Card], fitted: Fitted, scale: Scale) -> tuple[Shrunk, ...]:
+    """Return the faces whose text had to be set smaller than designed, in deck order, at the
+    size they are set in (a face set at the deck's one size because a longer one needed it
+    is not shrunk: its own text fits the design's size)."""
     return tuple(
-        Shrunk(card.number, side, sizes[face_id(card, side)])
+        Shrunk(card.number, side, fitted.sizes[face_id(card, side)])
         for card in cards
         for side in SIDES
-        if sizes[face_id(card, side)] < scale.ladder(card, side)[0]
+        if fitted.best[face_id(card, side)] < scale.ladder(card, side)[0]
     )
+
+
+def size_notes(cards: list[Card], fitted: Fitted, scale: Scale) -> tuple[str, ...]:
+    """Return the notes on the deck's one size: what holds it below the design's, and each face
+    set apart, smaller than the deck (its wording is the one to shorten: ``card:`` on the
+    commitment for a front, the question for a back)."""
+    shared = shared_sizes(cards, fitted.best, scale)
+    notes = []
+    for side, size in shared.items():
+        faces = [c for c in cards if c.kind == "commitment"]
+        top = scale.ladders[side][0]
+        name = "fronts" if side == "front" else "backs"
+        if size < top:
+            held = [c for c in faces if fitted.best[face_id(c, side)] == size]
+            if held:
+                numbers = [str(c.number) for c in held]
+                which = numbers[0] if len(numbers) == 1 else (
+                    ", ".join(numbers[:-1]) + " and " + numbers[-1]
+                )
+                fit_ = "fits" if len(numbers) == 1 else "fit"
+                notes.append(
+                    f"the deck's {name} are set at {size:g} pt (designed {top:g} pt): the "
+                    f"longest, card{'s' if len(numbers) > 1 else ''} {which}, {fit_} no larger"
+                )
+            else:
+                notes.append(f"the deck's backs follow its fronts at {size:g} pt")
+        for card in faces:
+            own = fitted.sizes[face_id(card, side)]
+            if own < size:
+                field = f"{card.path}.question" if side == "back" else f"{card.path}.card"
+                what = "a shorter question" if side == "back" else "a shorter wording for the card"
+                label = "" if side == "front" else " (back)"
+                notes.append(
+                    f"card {card.number}{label} is set at {own:g} pt, smaller than the deck's "
+                    f"{size:g} pt: give it {what} ({field}) and the deck keeps one size"
+                )
+    return tuple(notes)
 
 
 def shrink_notes(cards: list[Card], shrunk: tuple[Shrunk, ...]) -> tuple[str, ...]:
@@ -708,22 +848,22 @@ def cards_html(
     sizes: dict[str, float],
     *,
     trials: dict[str, tuple[str, float]] | None = None,
+    composed: dict[str, compose.Composed] | None = None,
 ) -> str:
-    """Return the HTML of the deck, one face per page (or of the trial faces only)."""
+    """Return the HTML of the deck, one face per page (or of the trial faces only).
+
+    ``composed``: face id -> its composition (``compose``), for the faces that have one.
+    """
     charter = source.charter
     by_id = {face_id(c, s): (c, s) for c in cards for s in SIDES}
     style = band_style(cards)
+    how = composed or {}
     if trials is None:
-        faces = [
-            _face(c, s, face_id(c, s), sizes[face_id(c, s)], style, charter.theme.name)
-            for c in cards
-            for s in SIDES
-        ]
-    else:
-        faces = [
-            _face(*by_id[fid], trial, size, style, charter.theme.name)
-            for trial, (fid, size) in trials.items()
-        ]
+        trials = {face_id(c, s): (face_id(c, s), sizes[face_id(c, s)]) for c in cards for s in SIDES}
+    faces = [
+        _face(*by_id[fid], trial, size, style, charter.theme.name, how.get(fid))
+        for trial, (fid, size) in trials.items()
+    ]
     colours = sorted({c.colour for c in cards})
     w, h = card_size(charter)
     width = measure(charter, scale)
@@ -777,7 +917,7 @@ def card_environment(
     env.filters["read"] = lambda text, size: reading.for_reading(
         str(text), language, measure_mm, float(size)
     )
-    env.filters["keep"] = lambda text: reading.bind(str(text), language)
+    env.filters["keep"] = lambda text: reading.bind(str(text), language, card=True)
     return env
 
 
@@ -789,10 +929,28 @@ def band_style(cards: list[Card]) -> str:
 
 
 def _face(
-    card: Card, side: str, fid: str, size: float, style: str, theme: str = DEFAULT_THEME
+    card: Card,
+    side: str,
+    fid: str,
+    size: float,
+    style: str,
+    theme: str = DEFAULT_THEME,
+    composed: compose.Composed | None = None,
 ) -> dict[str, object]:
-    """Return what the template needs for one face."""
+    """Return what the template needs for one face.
+
+    ``css``: the inline style its composition adds, per class of the face's paragraphs, and
+    for 'main' (the block's first element): the shift down and the balanced measures.
+    """
+    css: dict[str, str] = {}
+    if composed is not None:
+        for name, width in composed.measures.items():
+            centre = " margin-left: auto; margin-right: auto;" if composed.centred else ""
+            css[name] = f"max-width: {width:g}px;{centre}"
+        if composed.shift_mm:
+            css["main"] = f"padding-top: {composed.shift_mm:g}mm;"
     return {
+        "css": css,
         "id": fid,
         "card": card,
         "side": side,
