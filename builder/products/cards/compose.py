@@ -7,15 +7,15 @@ Read from a face laid out at its final size (``layout/tree.py``), the face's com
   the band (or the back's head) and the card number: of the room the text leaves free,
   ``ABOVE`` is above the block and the rest below it. The block never passes the page's
   content area (the proof checks that), so a full face stays where it was;
-- the **measures**: for each paragraph of the block set on two lines or more, the narrowest
-  width (CSS px) that keeps its number of lines, so that the lines are of about one length
-  (WeasyPrint 70 has no ``text-wrap: balance``). The width is found by setting the paragraph
-  line by line in Python with the font's advance widths (fontTools; kerning left out, so a
-  word is measured a little wider than it is drawn, never narrower): WeasyPrint, with the
-  narrower true widths and at least the same places to break, then needs no more lines than
-  the simulation (first-fit line breaking is monotone in both the width of the column and
-  the widths of the words), and no fewer than at the full width. A centred paragraph keeps
-  its centre (its margins auto).
+- the **lines**: each paragraph of the block that WeasyPrint set on two lines or more is
+  broken anew into as many lines, of about one length (WeasyPrint 70 has no
+  ``text-wrap: balance``): the target is the length every line would have if all were
+  even, and the breaks are those with the least squared difference from it (the last line
+  may be shorter, down to ``LAST_LEAST``; one word alone on it costs ``LONE``). Words are measured with the font's
+  advance widths (fontTools; kerning left out, so a word is measured a little wider than it
+  is drawn, never narrower): a line found to fit the column fits it as drawn. The template
+  sets the lines with a line feed at each break (``white-space: pre-line``); a word bound
+  with a no-break space stays bound.
 
 The deck lays its faces out once more with the compositions (``deck.fit``); a face that would
 not hold its text so is kept as it was.
@@ -32,6 +32,7 @@ from fontTools.ttLib import TTFont
 
 from ...layout import fonts, tree
 from ...text.hyphenate import SOFT_HYPHEN
+from ...text.reading import NBSP
 
 ABOVE = 0.48
 """The share of a face's free room set above its text block (the optical centre is a little
@@ -42,7 +43,11 @@ SAFETY = 1.01
 """Words are measured this much wider than their advance widths say (a kerning pair that
 opens a word, a shaping difference)."""
 SLACK_PX = 0.75
-"""Added to the narrowest width found: the column is never cut to the last fraction."""
+"""Kept free at the end of the widest line: a line is never set to the column's last fraction."""
+LAST_LEAST = 0.75
+"""A paragraph's last line may be shorter than the even length down to this share of it."""
+LONE = 0.5
+"""A last line of one word alone costs as much as a line this share of the even length short."""
 
 
 @dataclass(frozen=True)
@@ -50,10 +55,8 @@ class Composed:
     """How one face is composed: the block's shift down (mm) and its paragraphs' widths (px)."""
 
     shift_mm: float = 0.0
-    measures: dict[str, float] = field(default_factory=dict)
-    """Class of a paragraph ('commitment') -> its max-width in CSS px."""
-    centred: bool = False
-    """The face's text is centred (its narrowed paragraphs keep their centre)."""
+    lines: dict[str, str] = field(default_factory=dict)
+    """Class of a paragraph ('commitment') -> its text with a line feed at each balanced break."""
 
 
 PX_PER_MM = 96 / 25.4
@@ -70,17 +73,15 @@ def compose(page: object, fonts_css: str) -> Composed:
     main = next((b for b in blocks if "main" in tree.classes(b)), None)
     if main is None:
         return Composed()
-    measures: dict[str, float] = {}
-    centred = False
+    lines: dict[str, str] = {}
     for block in blocks:
         names = tree.classes(block) & set(BALANCED)
         if not names or not tree.own(block):
             continue
-        width, centre = balanced_width(block, fonts_css)
-        centred = centred or centre
-        if width is not None:
-            measures[sorted(names)[0]] = round(width, 2)
-    return Composed(round(_shift(root, main), 2), measures, centred)
+        found = balanced_lines(block, fonts_css)
+        if found is not None:
+            lines[sorted(names)[0]] = "\n".join(found)
+    return Composed(round(_shift(root, main), 2), lines)
 
 
 def _shift(root: object, main: object) -> float:
@@ -132,43 +133,90 @@ def _number_top(root: object) -> float | None:
     return min(tops) if tops else None
 
 
-def balanced_width(block: object, fonts_css: str) -> tuple[float | None, bool]:
-    """Return the narrowest width (px) that keeps a paragraph's number of lines (None: leave it),
-    and whether it is centred."""
+def balanced_lines(block: object, fonts_css: str) -> list[str] | None:
+    """Return a paragraph's lines, balanced: as many as WeasyPrint set, of about one length
+    (None: leave the paragraph as it is)."""
     lines = tree.child_lines(block)
     texts = tree.text_boxes(block)
-    if not texts:
-        return None, False
-    style = tree.style(texts[0])
-    centred = style["text_align_all"] == "center"
     element = tree.element(block)
-    text = "".join(element.itertext()) if element is not None else ""  # type: ignore[attr-defined]
-    if len(lines) < 2 or not text or SOFT_HYPHEN in text:
-        return None, centred
+    if len(lines) < 2 or not texts or element is None:
+        return None
+    text = "".join(element.itertext())  # type: ignore[attr-defined]
+    if not text.strip() or SOFT_HYPHEN in text or "\n" in text.strip():
+        return None
+    style = tree.style(texts[0])
     metrics = font_metrics(fonts_css, style["font_family"], style["font_weight"], style["font_style"])
     if metrics is None:
-        return None, centred
-    size = float(style["font_size"])
+        return None
+    size = float(style["font_size"])  # type: ignore[arg-type]
     spacing = style["letter_spacing"]
-    spacing = 0.0 if spacing == "normal" else float(spacing)
+    spacing = 0.0 if spacing == "normal" else float(spacing)  # type: ignore[arg-type]
     words = re.split(r"[ \t\n\r]+", text.strip())  # a no-break space stays inside its word
     widths = [metrics.width(w, size, spacing) * SAFETY for w in words]
     space = metrics.width(" ", size, spacing)
-    full = tree.content(block).width
+    full = tree.content(block).width - SLACK_PX
     count = len(lines)
-    if _count(widths, space, full) > count:  # the estimate is not close enough to trust
-        return None, centred
-    low, high = max(widths), full
-    if _count(widths, space, low) <= count:
-        high = low
-    while high - low > 0.25:
-        middle = (low + high) / 2
-        if _count(widths, space, middle) <= count:
-            high = middle
-        else:
-            low = middle
-    width = high + SLACK_PX
-    return (width if width < full - 1.0 else None), centred
+    if max(widths) > full or _count(widths, space, full) > count:
+        return None  # the estimate is not close enough to trust
+    target = (sum(widths) + space * (len(widths) - 1)) / count  # every line of one length
+    single = [NBSP not in w for w in words]
+    breaks = _breaks(widths, space, full, count, target, single)
+    if breaks is None:
+        return None
+    return [" ".join(words[a:b]) for a, b in zip((0, *breaks), (*breaks, len(words)), strict=True)]
+
+
+def _breaks(
+    widths: list[float],
+    space: float,
+    full: float,
+    count: int,
+    target: float,
+    single: list[bool],
+) -> tuple[int, ...] | None:
+    """Return where ``count`` lines of about ``target`` px begin (word indexes after the first),
+    none wider than ``full``: the least sum of squared differences from the target, the last
+    line only counted where it is shorter than ``LAST_LEAST`` of it (a short last line is a
+    paragraph's own), and one word alone on the last line costs ``LONE`` (``single``: the
+    units that are one word, not words bound with a no-break space)."""
+    n = len(widths)
+    starts = [0.0]
+    for width in widths:
+        starts.append(starts[-1] + width)
+
+    def length(a: int, b: int) -> float:
+        return starts[b] - starts[a] + space * (b - a - 1)
+
+    inf = float("inf")
+    # cost[k][i]: the best cost of setting words[:i] in k lines
+    cost = [[inf] * (n + 1) for _ in range(count + 1)]
+    back = [[0] * (n + 1) for _ in range(count + 1)]
+    cost[0][0] = 0.0
+    for k in range(1, count + 1):
+        for i in range(1, n + 1):
+            for a in range(i - 1, -1, -1):
+                used = length(a, i)
+                if used > full:
+                    break
+                if cost[k - 1][a] == inf:
+                    continue
+                alone = 0.0
+                if k == count and i == n:
+                    miss = max(0.0, LAST_LEAST * target - used) + max(0.0, used - target)
+                    if i - a == 1 and single[a] and count > 1:  # one word alone on the last line
+                        alone = (LONE * target) ** 2
+                else:
+                    miss = target - used
+                total = cost[k - 1][a] + miss * miss + alone
+                if total < cost[k][i]:
+                    cost[k][i], back[k][i] = total, a
+    if cost[count][n] == inf:
+        return None
+    found, i = [], n
+    for k in range(count, 0, -1):
+        i = back[k][i]
+        found.append(i)
+    return tuple(reversed(found[:-1]))
 
 
 def _count(widths: list[float], space: float, measure: float) -> int:

@@ -940,17 +940,20 @@ def _face(
     """Return what the template needs for one face.
 
     ``css``: the inline style its composition adds, per class of the face's paragraphs, and
-    for 'main' (the block's first element): the shift down and the balanced measures.
+    for 'main' (the block's first element): the shift down. ``lines``: a balanced paragraph's
+    text, a line feed at each break (set ``pre-line``), per class.
     """
     css: dict[str, str] = {}
+    lines: dict[str, str] = {}
     if composed is not None:
-        for name, width in composed.measures.items():
-            centre = " margin-left: auto; margin-right: auto;" if composed.centred else ""
-            css[name] = f"max-width: {width:g}px;{centre}"
+        for name, text in composed.lines.items():
+            css[name] = "white-space: pre-line;"
+            lines[name] = text
         if composed.shift_mm:
             css["main"] = f"padding-top: {composed.shift_mm:g}mm;"
     return {
         "css": css,
+        "lines": lines,
         "id": fid,
         "card": card,
         "side": side,
