@@ -135,6 +135,11 @@ def paragraph(main: list[dict]) -> list[dict]:
     return [line for line in main if abs(line["size"] - size) < 0.1]
 
 
+FIT_PT = 0.5
+"""A line WeasyPrint fits to the column may read up to this much wider in pdfplumber's glyph
+boxes (a last glyph's bearing): first fit here is given it, so it breaks where WeasyPrint did."""
+
+
 def greedy(words: list[float], space: float, measure: float) -> list[float]:
     """Return the lengths of the lines first-fit breaking sets ``words`` (their widths) in."""
     lines = [words[0]]
@@ -212,7 +217,7 @@ def test_a_paragraphs_lines_are_balanced(path: Path) -> None:
             page = pdf.pages[2 * (number - 1) + cards.SIDES.index(side)]
             units, space = breakable_units(page, body)
             lengths = [line["x1"] - line["x0"] for line in body]
-            first_fit = greedy(units, space, measure)
+            first_fit = greedy(units, space, measure + FIT_PT)
             spreads.append(spread(lengths) / measure)
             first_spreads.append(spread(first_fit) / measure)
             if len(first_fit) == len(body) and spread(lengths) > spread(first_fit) + 1.0:

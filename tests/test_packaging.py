@@ -154,6 +154,7 @@ def test_weasyprint_has_every_name_tree_py_reads(sample):
         *(tree.page_box(p).page_type for p in document.pages),
         *every,
         *(b.element for b in every if getattr(b, "element", None) is not None),
+        *(b.style["background_color"] for b in every),  # tree.paints reads a colour's alpha
         "",
         [],
     ]

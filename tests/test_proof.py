@@ -309,12 +309,19 @@ def test_faces_that_shrink_are_tried_in_small_documents_not_a_second_deck(
     monkeypatch.setattr(cards, "to_document", counting)
     made = make_products(load(path), Options(products=("cards",)))
     assert len(made[0].shrunk) == 6, made[0].notes  # every long front shrinks, no back
-    deck, *trials, sheets = documents
+    deck, *trials, composed, sheets = documents
     assert deck[1].count('class="face ') == 2 * 7  # the whole deck, once
     assert 1 <= len(trials) <= 2, [n for n, _ in documents]
-    for _, html in trials:  # just the faces that shrink, a few sizes each
-        assert not re.search(r'id="card-\d+-back', html) and 'id="card-1-' not in html
-        assert html.count('class="face ') <= 3 * 6
+    # and once more composed (the text block placed, its lines balanced): every commitment's
+    # two faces, the title card left as it was
+    assert len(re.findall(r'id="card-\d+-(front|back)', composed[1])) == 2 * 6, composed[1][:400]
+    shrinking, *at_deck_size = trials
+    # just the faces that shrink, a few sizes each
+    assert not re.search(r'id="card-\d+-back', shrinking[1]) and 'id="card-1-' not in shrinking[1]
+    assert shrinking[1].count('class="face ') <= 3 * 6
+    for _, html in at_deck_size:  # the faces set smaller than they fit (the backs follow the
+        assert 'id="card-1-' not in html  # fronts' one size), once each: never the title card
+        assert html.count('class="face ') <= 2 * 6
     assert 'class="face ' not in sheets[1]
     assert_every_word_on_its_card(path, {p.name: p for p in made})
 
