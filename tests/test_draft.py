@@ -119,7 +119,8 @@ def test_a_draft_builds_marked_and_apart_from_the_print_files(tmp_path, language
             document.close()
     cards = PdfReader(str(drafts / "north-draft-cards-print.pdf"))
     backs = [
-        cards.pages[i].extract_text().replace("\xa0", " ") for i in range(1, len(cards.pages), 2)
+        " ".join(cards.pages[i].extract_text().replace("\xa0", " ").split())  # lines balanced
+        for i in range(1, len(cards.pages), 2)
     ]
     assert label in backs[1] and label in backs[2]  # cards 2 and 3: no question
     assert label not in backs[3] and "What got in your team" in backs[3]
