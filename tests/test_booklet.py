@@ -428,6 +428,8 @@ def test_the_last_question_keeps_to_the_one_before_it_without_a_second_layout(
     monkeypatch.setattr(
         booklet, "_laid_out", lambda *a, **k: layouts_made.append(1) or real(*a, **k)
     )
+    # (fewer rules, tried where the print booklet is padded, are a test of their own)
+    monkeypatch.setattr(booklet, "fewer_rules", lambda source, document, fit: (document, fit))
     document, fit = booklet.render_screen(load(write(tmp_path, "questions", data)))
     pages = [numbers for numbers in _questions_by_page(document) if numbers]
     assert sum(map(len, pages)) == count
@@ -443,11 +445,24 @@ def test_the_screen_booklet_is_mended_in_one_more_layout_and_one_carry_at_most(p
     monkeypatch.setattr(
         booklet, "_laid_out", lambda *a, **k: layouts_made.append(1) or real(*a, **k)
     )
+    trials = []  # the layouts that try fewer rules (where the print booklet is padded)
+    real_fewer = booklet.fewer_rules
+
+    def fewer(*args):
+        before = len(layouts_made)
+        found = real_fewer(*args)
+        trials.append(len(layouts_made) - before)
+        return found
+
+    monkeypatch.setattr(booklet, "fewer_rules", fewer)
     document, fit = booklet.render_screen(load(path))
     mended = fit.tight or fit.turns or fit.settled != pages.UNSETTLED
     # one more for the mends; one more again where lines are carried onto a short last page
-    # (copyfit: only after a chapter set closer still ends short)
-    assert len(layouts_made) == 1 + bool(mended) + bool(fit.carries)
+    # (copyfit: only after a chapter set closer still ends short); and at most two a number
+    # of rules tried, two numbers at most (MINE_RULES - RULES_LEAST)
+    [tried] = trials
+    assert tried <= 2 * (booklet.MINE_RULES - booklet.RULES_LEAST)
+    assert len(layouts_made) - tried == 1 + bool(mended) + bool(fit.carries)
     assert booklet.short_spills(document) == frozenset()
     assert copyfit.short_ends(document) == frozenset()
     assert booklet.lone_questions(document) == []

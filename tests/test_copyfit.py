@@ -115,6 +115,42 @@ def test_band_depth_is_the_house_depth_unless_a_title_needs_more() -> None:
     assert handbook.band_depth(deeper, labels) > depth + 7  # a third line of 18 pt
 
 
+BOX_FOOT_MM = 12
+"""A tinted box ends this close under its last line of text at most (its padding, an item's margin)."""
+
+
+@pytest.mark.parametrize("path", CHARTERS, ids=lambda p: p.stem)
+def test_no_tinted_box_runs_on_empty_to_the_page_foot(path: Path) -> None:
+    """A box drawn behind text (a list's tint, a quote's panel) ends under its last line: where
+    copyfit carries a list's last items onto the next page, the box of those left behind closes
+    (a box broken across a page would fill the page to its foot). Read from the filled
+    rectangles of the screen booklet that hold text, a chapter's full-width band left out."""
+    data = products_of(path, "booklet")[f"{load(path).slug}-booklet.pdf"].data
+    found, boxes = [], 0
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for number, page in enumerate(pdf.pages[1:-1], 2):  # the covers are colour fields
+            width = float(page.width)
+            for rect in page.rects:
+                if not rect.get("fill") or rect["width"] > 0.9 * width or rect["height"] < 10 * MM:
+                    continue
+                if rect["top"] < HEAD_MM * MM:  # a field from the trim (a band, a column)
+                    continue
+                inside = [
+                    c for c in page.chars
+                    if c["text"].strip()
+                    and rect["x0"] <= c["x0"] <= rect["x1"]
+                    and rect["top"] <= c["top"] <= rect["bottom"]
+                ]
+                if not inside:
+                    continue
+                boxes += 1
+                gap = (rect["bottom"] - max(c["bottom"] for c in inside)) / MM
+                if gap > BOX_FOOT_MM:
+                    found.append((number, round(rect["top"] / MM), round(gap, 1)))
+    assert boxes, "no tinted box to measure"
+    assert not found, f"(page, box top mm, empty mm under its text): {found}"
+
+
 # --- The carrying rule --------------------------------------------------------------------
 
 
@@ -170,8 +206,36 @@ def test_a_carry_is_set_on_its_element_and_kept_with_its_own_style() -> None:
     root, e = _chapter()
     e["li2"].set("style", "color: red")
     index = list(root.find(".//section").iter()).index(e["li2"])
-    copyfit.apply(root, {("ch", index, "break-before: page")})
-    assert e["li2"].get("style") == "color: red; break-before: page"
+    copyfit.apply(root, {("ch", index, "widows: 4")})
+    assert e["li2"].get("style") == "color: red; widows: 4"
+
+
+@pytest.mark.parametrize("tag", ["ul", "ol"])
+def test_an_item_that_starts_the_page_takes_the_rest_of_its_list_into_a_box_of_its_own(tag) -> None:
+    """The list's box (its tint and rule) closes at the item before: one broken across the page
+    would run on, empty, to the page's foot. A numbered list numbers on; addresses stay."""
+    root, e = _chapter()
+    listed = root.find(".//ul")
+    listed.tag = tag
+    listed.set("class", "commitments")
+    listed.set("id", "only-once")
+    section = root.find(".//section")
+    before = [(i, el) for i, el in enumerate(section.iter())]
+    index = list(section.iter()).index(e["li2"])
+    made = {("ch", index, "break-before: page")}
+    copyfit.apply(root, made)
+    first, rest = section.findall(tag)
+    assert list(first) == [e["li1"]] and list(rest) == [e["li2"], e["li3"]]
+    assert rest.get("class") == "commitments" and rest.get("id") is None
+    assert rest.get("style") == "break-before: page" and e["li2"].get("style") is None
+    assert rest.get("start") == ("2" if tag == "ol" else None)
+    assert copyfit.CARRIED in rest.attrib
+    # every element keeps its address (the carried part is not counted), so the carries found
+    # on this tree apply to a fresh one alike, and again to this one without a second split
+    places = copyfit._places(root)
+    assert [(places[id(el)][1], el) for _, el in before] == before
+    copyfit.apply(root, made)
+    assert len(section.findall(tag)) == 2
 
 
 # --- The measure --------------------------------------------------------------------------

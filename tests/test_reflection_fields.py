@@ -97,6 +97,7 @@ def test_a_field_takes_the_room_of_the_rules_it_replaces(path: Path) -> None:
     made = booklets(path)
     fields = widgets(reader(made["screen"]))
     offsets = []
+    counts: set[int] = set()
     with pdfplumber.open(io.BytesIO(made["print"])) as printed:
         for index in sorted({i for i, _ in fields}):
             rules = sorted(
@@ -113,7 +114,7 @@ def test_a_field_takes_the_room_of_the_rules_it_replaces(path: Path) -> None:
             here = [f for i, f in fields if i == index]
             assert len(blocks) == len(here), index  # the print page holds the same questions
             for block, field in zip(blocks, here, strict=True):
-                assert len(block) == 2 * handbook.MINE_RULES
+                counts.add(len(block) // 2)  # one number of rules a booklet (fewer_rules)
                 x0, y0, x1, y1 = (float(v) for v in field["/Rect"])
                 # the field's box: its rectangle, 1.5 × 2 mm of padding, a 0.75 pt underline
                 top = 210 * MM - max(y0, y1) - 1.5 * MM
@@ -124,6 +125,44 @@ def test_a_field_takes_the_room_of_the_rules_it_replaces(path: Path) -> None:
                 assert abs(abs(x1 - x0) + 4 * MM - column * MM) < 0.3 * MM
                 offsets.append(block[0][0] - top)
     assert fields and max(offsets) - min(offsets) < 0.3 * MM, [o / MM for o in offsets]
+    [rules] = counts
+    assert handbook.RULES_LEAST <= rules <= handbook.MINE_RULES
+
+
+def _rules(printed: bytes) -> list[int]:
+    """Return the rules drawn on each page of a print booklet (a rule: two 8 mm rectangles)."""
+    with pdfplumber.open(io.BytesIO(printed)) as pdf:
+        return [
+            sum(1 for r in page.rects if abs(r["height"] - 8 * MM) < 0.3 * MM and r["width"] > 100 * MM)
+            // 2
+            for page in pdf.pages
+        ]
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_the_questions_give_up_rules_only_where_that_saves_a_sheet(path: Path) -> None:
+    """Padded with notes pages, a print booklet has room to write beyond the rules: its questions
+    then have fewer (down to RULES_LEAST), if the booklet so takes fewer sheets of four pages.
+    Where they have all MINE_RULES, the booklet needs no notes pages or fewer rules would not
+    have saved one; where fewer, all the rules would have taken a sheet more (laid out again)."""
+    made = booklets(path)
+    printed = reader(made["print"])
+    per_page = _rules(made["print"])
+    questions = len(widgets(reader(made["screen"])))
+    drawn = sum(per_page)
+    assert drawn % questions == 0, (drawn, questions)
+    rules = drawn // questions
+    pages = len(printed.pages)
+    assert pages % 4 == 0
+    if rules == handbook.MINE_RULES:
+        return
+    source = load(path)
+    screen, fit = handbook.render_screen(source)
+    assert fit.rules == rules and len(screen.pages) <= pages
+    more = handbook.render_booklet(
+        source, "screen", 0, handbook.replace(fit, rules=rules + 1, turns=frozenset())
+    )
+    assert handbook.sheets(len(more.pages)) > pages // 4, (len(more.pages), pages)
 
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)

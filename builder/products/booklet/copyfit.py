@@ -38,6 +38,11 @@ LEADS = {"h2", "h3", "h4"}
 LEAD_CLASSES = {"lead", "kicker", "part-intro-title", "run-in"}
 """A heading or a lead-in goes with the block it introduces."""
 
+BREAK = "break-before: page"
+"""The carry that starts a page with an element (and what follows it)."""
+CARRIED = "data-carried"
+"""The attribute of a list's part carried onto the next page (``_split``)."""
+
 Carry = tuple[str, int, str]
 """(the chapter's id, the element's index in the chapter's document order, a CSS declaration)."""
 
@@ -139,7 +144,7 @@ def _carry(
         start = _outermost(groups[k][0], parents)
         if start is None or id(start) not in places:
             return None
-        return (*places[id(start)], "break-before: page")
+        return (*places[id(start)], BREAK)
     return None
 
 
@@ -168,20 +173,58 @@ def _places(root: Element) -> dict[int, tuple[str, int]]:
     for section in root.iter("section"):
         name = section.get("id")
         if name:
-            for index, element in enumerate(section.iter()):
+            for index, element in enumerate(_counted(section)):
                 found[id(element)] = (name, index)
     return found
 
 
+def _counted(section: Element) -> Iterator[Element]:
+    """Yield a section's elements in document order, a list's carried part left out (``_split``
+    adds it): an address is the same before and after a carry."""
+    return (element for element in section.iter() if CARRIED not in element.attrib)
+
+
 def apply(root: Element, made: Iterable[Carry]) -> None:
-    """Set each carry's declaration on its element (``render.to_document``'s ``adjust``)."""
+    """Set each carry's declaration on its element (``render.to_document``'s ``adjust``).
+
+    An item of a list that starts the next page takes the rest of the list into a list of its
+    own (``_split``): the list's box, its tint and rule, then closes at the item before, where a
+    box broken across the page would run on, empty, to the page's foot."""
     wanted = {(name, index): css for name, index, css in made}
     if not wanted:
         return
-    for section in root.iter("section"):
-        name = section.get("id")
-        for index, element in enumerate(section.iter()):
-            css = wanted.get((name, index))
-            if css:
-                style = (element.get("style") or "").strip().rstrip(";")
-                element.set("style", f"{style}; {css}" if style else css)
+    found = [
+        (element, css)
+        for section in root.iter("section")
+        for index, element in enumerate(_counted(section))
+        if (css := wanted.get((section.get("id"), index)))
+    ]
+    parents = {child: parent for parent in root.iter() for child in parent}
+    for element, css in found:
+        if css == BREAK and element.tag == "li":
+            element = _split(element, parents)
+        style = (element.get("style") or "").strip().rstrip(";")
+        element.set("style", f"{style}; {css}" if style else css)
+
+
+def _split(item: Element, parents: dict[Element, Element]) -> Element:
+    """Move ``item`` and the items after it into a new list after its own; return the element
+    that starts the page (the new list, or the item if it is its list's first)."""
+    listed = parents.get(item)
+    outer = parents.get(listed) if listed is not None else None
+    if listed is None or outer is None or listed.tag not in ("ul", "ol") or listed[0] is item:
+        return item
+    at = list(listed).index(item)
+    rest = Element(listed.tag, {k: v for k, v in listed.attrib.items() if k != "id"})
+    rest.set(CARRIED, "")
+    if listed.tag == "ol":  # numbered on from the items left behind
+        rest.set("start", str(int(listed.get("start") or 1) + at))
+    for child in list(listed)[at:]:
+        listed.remove(child)
+        rest.append(child)
+    rest.tail, listed.tail = listed.tail, None
+    outer.insert(list(outer).index(listed) + 1, rest)
+    for child in rest:
+        parents[child] = rest
+    parents[rest] = outer
+    return rest

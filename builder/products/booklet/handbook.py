@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 from xml.etree.ElementTree import Element
@@ -83,6 +83,14 @@ BAND_PAD_MM = 20.0 + 6.0
 MINE_RULES = 4
 """Rules to write on, 8 mm apart, under each question of My reflections (print); on screen a
 multi-line form field as high, named QUESTION_PREFIX + n, its tooltip the question."""
+RULES_LEAST = 2
+"""The fewest rules a question keeps where the print booklet is padded with notes pages: it
+gives up rules (``fewer_rules``) only where that saves the booklet a sheet (four pages)."""
+RULE_MM = 8.0 + 0.4 * 25.4 / 72
+"""One rule's height: 8 mm and its 0.4 pt border (booklet.css)."""
+PAGE_TEXT_MM = 150.0
+"""About the text height of a page of My reflections (A5): the estimate that decides
+whether fewer rules could save a sheet at all, before any layout is tried."""
 QUESTION_PREFIX = "cp_q_"
 """The ids of the questions of My reflections: cp_q_1, cp_q_2 …"""
 SPILL_MM = 45.0
@@ -410,6 +418,8 @@ class Fit:
     """Part openers stepped down to fit one page, the bands' measured depth (builder/pages.py)."""
     carries: frozenset[copyfit.Carry] = frozenset()
     """Lines carried onto a chapter's short last page from the page before (``copyfit``)."""
+    rules: int = MINE_RULES
+    """Rules under each question of My reflections (on screen, its field as high)."""
 
 
 COLOPHON_MAX = 600
@@ -474,7 +484,7 @@ def booklet_html(
         part_steps=settled.steps(),
         part_step=pages.PART_STEPS[0],
         intro_prefix=pages.INTRO_PREFIX,
-        rules=MINE_RULES,
+        rules=fit.rules,
         turns=fit.turns,
         question_prefix=QUESTION_PREFIX,
         colophon=colophon(charter),
@@ -584,6 +594,44 @@ def render_screen(source: Source) -> tuple[weasyprint.Document, Fit]:
             pages.settle(document, parts, fitted.settled),
             fitted.carries | copyfit.carries(document, root, short & fitted.tight),
         )
+    return fewer_rules(source, document, fitted)
+
+
+def sheets(pages: int) -> int:
+    """Return the sheets of paper (four pages each) a print booklet of ``pages`` pages takes."""
+    return -(-pages // 4)
+
+
+def fewer_rules(
+    source: Source, document: weasyprint.Document, fitted: Fit
+) -> tuple[weasyprint.Document, Fit]:
+    """Give the questions of My reflections fewer rules where that saves the print booklet a sheet.
+
+    A print booklet padded with notes pages has room to write beyond the rules: each question
+    then gives up rules (to ``RULES_LEAST``; on screen its field shrinks as much, so that both
+    variants paginate alike) if the booklet so takes fewer sheets. The most rules that save the
+    sheet are kept. My reflections starts a page of its own and closes the book, so nothing
+    before it moves; its questions are turned anew (``question_turns``), in one more layout.
+    No layout is tried where the rules given up could not fill the pages to save.
+    """
+    pages = len(document.pages)
+    spare = pages % 4  # the pages to save: the booklet is padded with 4 - spare notes pages
+    questions = sum(len(tree.elements(tree.page_box(p), "question")) for p in document.pages)
+    if not spare or not questions:
+        return document, fitted
+    for rules in range(fitted.rules - 1, RULES_LEAST - 1, -1):
+        if questions * (fitted.rules - rules) * RULE_MM < spare * PAGE_TEXT_MM * 0.8:
+            continue  # too little room given up to save the pages
+        trial = replace(fitted, rules=rules, turns=frozenset())
+        found, _ = _laid_out(source, "screen", 0, trial)
+        turns = question_turns(found)
+        if turns:
+            trial = replace(trial, turns=turns)
+            found, _ = _laid_out(source, "screen", 0, trial)
+        if sheets(len(found.pages)) < sheets(pages) and not lone_questions(found):
+            log.debug("%s: %d rules a question save a sheet (%d pages, not %d)",
+                      source.slug, rules, len(found.pages), pages)  # fmt: skip
+            return found, trial
     return document, fitted
 
 
