@@ -769,9 +769,12 @@ def size_notes(cards: list[Card], fitted: Fitted, scale: Scale) -> tuple[str, ..
                     ", ".join(numbers[:-1]) + " and " + numbers[-1]
                 )
                 fit_ = "fits" if len(numbers) == 1 else "fit"
+                field = "question" if side == "back" else "card"
+                fields = ", ".join(f"{c.path}.{field}" for c in held)
                 notes.append(
                     f"the deck's {name} are set at {size:g} pt (designed {top:g} pt): the "
-                    f"longest, card{'s' if len(numbers) > 1 else ''} {which}, {fit_} no larger"
+                    f"longest, card{'s' if len(numbers) > 1 else ''} {which}, {fit_} no larger; "
+                    f"a shorter wording ({fields}) sets the whole deck larger"
                 )
             else:
                 notes.append(f"the deck's backs follow its fronts at {size:g} pt")
