@@ -1,30 +1,18 @@
-"""Shared fixtures: build each charter's products once per test session."""
+"""pytest's own parts: the fixtures, the hooks, the hypothesis profiles.
+
+The helpers tests import (paths, ``load``, ``products_of``, the PDF checkers) are in
+support.py. Importing this file imports no WeasyPrint: ``pytest tests/test_schema.py`` and the
+other pure tests never load the renderer.
+"""
 
 from __future__ import annotations
 
 import logging
-import os
-import signal
-from functools import cache
 from pathlib import Path
 
 import pytest
-from charterpress.commands.build import make_products
-from charterpress.products.previews import make as REAL_PREVIEWS
-from charterpress.source.load import read_source
-from charterpress.source.schema import validate_source
-from charterpress.values import Options, Product, Source
 from hypothesis import settings
-
-ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ROOT / "sources"
-DATA = Path(__file__).resolve().parent / "data"
-SLUGS = sorted(p.stem for p in SOURCES.glob("*.yaml"))
-SHIPPED = ("ballerup", "gentofte", "gladsaxe", "glostrup", "ishoej")
-"""The five charters this repository ships. Content assertions of *our* house style (question
-style, five palettes) select these; every other test takes whatever sources/ holds, so a user's
-own charter added there keeps the suite green (its question style is advice: ``check`` notes)."""
-SHIPPED_SLUGS = [s for s in SLUGS if s in SHIPPED]
+from support import PROFILE, RUN, SOURCES, _cached_pipeline_build, _shared_folder
 
 # Property tests (tests/test_properties.py): `ci` (8 examples, 10-16 s each) runs in
 # `make test`, `fuzz` (300) in `make fuzz`.
@@ -32,9 +20,7 @@ SHIPPED_SLUGS = [s for s in SLUGS if s in SHIPPED]
 # fuzz explores anew each time. Builds take seconds, so no deadline.
 settings.register_profile("ci", max_examples=8, deadline=None, derandomize=True, print_blob=True)
 settings.register_profile("fuzz", max_examples=300, deadline=None, print_blob=True)
-PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 settings.load_profile(PROFILE)
-FUZZ = PROFILE == "fuzz"
 
 
 LONGEST_FIRST = (
@@ -57,147 +43,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
 
 
-def pdfua_documents(text: str) -> list[dict]:
-    """Return the JSON documents ``pdfua check --format json`` prints one after another."""
-    import json
-
-    decoder, found, at = json.JSONDecoder(), [], 0
-    while text[at:].strip():
-        at += len(text[at:]) - len(text[at:].lstrip())
-        document, at = decoder.raw_decode(text, at)
-        found.append(document)
-    return found
-
-
-def pdfua_reports(paths: list[Path]) -> list[dict]:
-    """Check PDFs with pdfua (an independent PDF/UA checker); return one report per file."""
-    import subprocess
-    import sys
-
-    result = subprocess.run(
-        [sys.executable, "-m", "pdfua", "check", "--format", "json", *map(str, paths)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    found = pdfua_documents(result.stdout)
-    assert len(found) == len(paths), result.stderr
-    return found
-
-
-def load(path: Path) -> Source:
-    """Return the validated Source of a file; fail the test with its problems otherwise."""
-    source, problems = validate_source(read_source(path))
-    assert source is not None, "\n".join(map(str, problems))
-    return source
-
-
-def poppler_problems(pdf: bytes | Path) -> list[str]:
-    """Render a PDF with poppler (``pdftoppm``, a second renderer beside pdfium); return what it reports.
-
-    Every line poppler prints on stderr is a problem: ``Syntax Error: Unknown operator 'Qq'``
-    passes ``qpdf --check`` (which reads the structure, not the content streams) but not this.
-    """
-    import shutil
-    import subprocess
-    import tempfile
-
-    assert shutil.which("pdftoppm"), "pdftoppm is required: sudo apt-get install poppler-utils"
-    with tempfile.TemporaryDirectory() as folder:
-        path = pdf if isinstance(pdf, Path) else Path(folder) / "x.pdf"
-        if not isinstance(pdf, Path):
-            path.write_bytes(pdf)
-        result = subprocess.run(
-            ["pdftoppm", "-r", "4", "-gray", str(path), str(Path(folder) / "page")],
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-    found = [line for line in result.stderr.splitlines() if line.strip()]
-    if result.returncode != 0:
-        found.append(f"pdftoppm exit code {result.returncode}")
-    return found
-
-
-def assert_poppler_clean(pdf: bytes | Path, name: str = "") -> None:
-    """Fail on any error or warning poppler reports rendering ``pdf``."""
-    problems = poppler_problems(pdf)
-    assert problems == [], f"{name}: poppler: {problems[:5]}"
-
-
-RUN = os.environ.get("PYTEST_XDIST_TESTRUNUID")
-"""One id for every process of a ``pytest -n N`` run (xdist sets it), None in a plain run."""
-
-
-def _shared_folder() -> Path:
-    """The folder where the processes of this xdist run share their builds."""
-    import tempfile
-
-    return Path(tempfile.gettempdir()) / f"charterpress-tests-{RUN}"
-
-
-def _shared(key: str):
-    """The file under which the processes of one xdist run share a build (None: not under xdist).
-
-    Each process would otherwise build the five charters itself: the same seconds twice."""
-    if RUN is None:
-        return None
-    import hashlib
-
-    folder = _shared_folder()
-    folder.mkdir(exist_ok=True)
-    return folder / hashlib.sha256(key.encode()).hexdigest()[:24]
-
-
-def across_processes(key: str, make):
-    """Return ``make()``, made once per run: the first process to ask makes it (under a lock),
-    the others read it (pickled). Outside xdist, ``make()`` itself."""
-    import fcntl
-    import pickle
-
-    shared = _shared(key)
-    if shared is None:
-        return make()
-    with open(shared.with_suffix(".lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if shared.exists():
-            return pickle.loads(shared.read_bytes())
-        made = make()
-        partial = shared.with_suffix(".part")
-        partial.write_bytes(pickle.dumps(made))
-        partial.replace(shared)
-        return made
-
-
-@cache
-def _products(path: str, products: tuple[str, ...], marks: bool) -> dict[str, Product]:
-    """Build once per run (``across_processes``).
-
-    The key is the source's path and bytes with what is asked: a copied project (another path)
-    or an edited source never reads another's build."""
-    key = repr(("products", path, Path(path).read_bytes(), products, marks))
-    return across_processes(key, lambda: _build_products(path, products, marks))
-
-
-def _build_products(path: str, products: tuple[str, ...], marks: bool) -> dict[str, Product]:
-    source = load(Path(path))
-    made = make_products(source, Options(marks=marks, products=products))
-    for product in made:  # every PDF the tests build is rendered by a second renderer too
-        if product.name.endswith(".pdf"):
-            assert_poppler_clean(product.data, product.name)
-    return {p.name: p for p in made}
-
-
-def products_of(path: Path, *products: str, marks: bool = False) -> dict[str, Product]:
-    """Return {file name: Product} for a source, built once per session.
-
-    The products asked for are named as a build makes them (registry order; none asked: all):
-    ("booklet", "cards"), ("cards", "booklet") and () are one build, not three."""
-    from charterpress.products import registry
-
-    return _products(str(path), tuple(p.name for p in registry.chosen(tuple(products))), marks)
-
-
 @pytest.fixture
 def no_warnings(caplog):
     """Fail the test if the code under test logs a warning (WeasyPrint's own included)."""
@@ -205,70 +50,6 @@ def no_warnings(caplog):
     yield
     bad = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert not bad, [r.getMessage() for r in bad]
-
-
-def cached_make_products(source: Source, options: Options) -> list[Product]:
-    """Stand in for pipeline.make_products with the session's cached renders (same output)."""
-    from charterpress.output import reproducible
-    from charterpress.products import printorder, registry
-
-    made: list[Product] = []
-    for product in registry.chosen(options.products):
-        made.extend(
-            products_of(Path(source.name).resolve(), product.name, marks=options.marks).values()
-        )
-    # Each product's build made a job sheet of its own print file: one for all, as a build makes.
-    made = [p for p in made if p.name != printorder.name(source.slug)]
-    with reproducible.source_date(source.charter):  # as make_products makes it
-        order = printorder.make(source, made, options) if not options.draft else None
-    return made + ([order] if order else [])
-
-
-_PREVIEWS: dict[tuple, list[Product]] = {}
-
-
-def cached_previews(
-    slug: str,
-    pdfs: dict[str, bytes],
-    *,
-    words: dict,
-    title: str,
-    shrunk: tuple = (),
-    reflection: int = 0,
-) -> list[Product]:
-    """Stand in for previews.make: the same PNGs, rendered once per session for the same PDFs."""
-    import hashlib
-
-    key = (
-        slug,
-        tuple(sorted((name, hashlib.sha256(data).hexdigest()) for name, data in pdfs.items())),
-        repr(words),
-        title,
-        repr(shrunk),
-        reflection,
-    )
-    if key not in _PREVIEWS:
-        _PREVIEWS[key] = across_processes(
-            repr(("previews", *key)),
-            lambda: REAL_PREVIEWS(
-                slug, pdfs, words=words, title=title, shrunk=shrunk, reflection=reflection
-            ),
-        )
-    return _PREVIEWS[key]
-
-
-def _cached_pipeline_build(paths: list[Path], out: Path) -> None:
-    """Build ``paths`` (all of sources/: []) into ``out`` with the session's cached renders."""
-    from charterpress.commands import build as pipeline
-    from charterpress.products import previews
-
-    patch = pytest.MonkeyPatch()
-    patch.setattr(pipeline, "make_products", cached_make_products)
-    patch.setattr(previews, "make", cached_previews)
-    try:
-        pipeline.build(paths, SOURCES, out, Options(jobs=1))
-    finally:
-        patch.undo()
 
 
 @pytest.fixture(scope="session")
@@ -296,16 +77,6 @@ def dist_of(tmp_path_factory):
         return made[slug]
 
     return dist
-
-
-def ctrl_c_as_in_a_terminal() -> None:
-    """In a child process before exec: let SIGINT act as a terminal's Ctrl-C does.
-
-    A shell that starts a job in the background without job control (`cmd &` in a script)
-    sets SIGINT to ignored, children inherit that, and Python then installs no
-    KeyboardInterrupt handler: tests that press Ctrl-C must not depend on how pytest started.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 @pytest.fixture(autouse=True)

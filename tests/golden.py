@@ -33,7 +33,7 @@ def pages(theme: str) -> dict[str, Image.Image]:
     sys.path.insert(0, str(HERE))
     from charterpress.commands.build import make_products
     from charterpress.values import Options
-    from conftest import load
+    from support import load
 
     source = load(CHARTER)
     charter = source.charter

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import SLUGS, SOURCES, pdfua_documents, products_of
+from support import SLUGS, SOURCES, pdfua_documents, products_of
 
 PDFUA = [sys.executable, "-m", "pdfua"]
 KNOWN_SKIPS = {

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from charterpress.__main__ import main
 from charterpress.source.advice import question_advice
-from conftest import DATA, SOURCES
+from support import DATA, SOURCES
 
 SIXTH = DATA / "fjordby.yaml"
 GOOD = "Hvilken af byrådets målsætninger er sværest at gøre konkret i din enhed?"

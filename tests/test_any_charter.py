@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import DATA, ROOT, SOURCES
+from support import DATA, ROOT, SOURCES
 
 SIXTH = DATA / "booklet-english.yaml"
 """An English charter with every part the booklet knows, unlike the five Danish ones."""
@@ -43,7 +43,7 @@ def test_a_sixth_charter_in_sources_is_picked_up_and_passes(tmp_path: Path) -> N
         capture_output=True,
         text=True,
         timeout=900,
-        # not this run's shared builds (conftest.RUN): the copy's own, and its end removes none
+        # not this run's shared builds (support.RUN): the copy's own, and its end removes none
         env={
             **{k: v for k, v in os.environ.items() if k != "PYTEST_XDIST_TESTRUNUID"},
             "PYTHONDONTWRITEBYTECODE": "1",

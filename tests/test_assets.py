@@ -158,7 +158,7 @@ def test_a_booklet_gets_an_rgb_logo_on_screen_and_a_dpi_warning_for_print(tmp_pa
     from charterpress.source.load import read_source
     from charterpress.source.schema import validate_source
     from charterpress.values import Options
-    from conftest import DATA
+    from support import DATA
     from pypdf import PdfReader
 
     (tmp_path / "sources").mkdir()

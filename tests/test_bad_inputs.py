@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from charterpress.__main__ import main
 from charterpress.source.load import MAX_SOURCE_BYTES
-from conftest import DATA, ROOT, load
+from support import DATA, ROOT, load
 
 BAD = DATA / "bad"
 CASES = sorted(BAD.glob("*.yaml"))

@@ -30,7 +30,7 @@ from charterpress.text.hyphenate import (
     word_breaks,
 )
 from charterpress.values import Options
-from conftest import DATA, SLUGS, SOURCES, load, products_of
+from support import DATA, SLUGS, SOURCES, load, products_of
 
 MM = 72 / 25.4
 PADDING = DATA / "booklet-padding.yaml"

@@ -21,7 +21,7 @@ from charterpress.prepress import impose
 from charterpress.prepress.sheets import mm
 from charterpress.products.booklet import handbook
 from charterpress.values import Options
-from conftest import DATA, assert_poppler_clean, load
+from support import DATA, assert_poppler_clean, load
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 from test_offset import drawn

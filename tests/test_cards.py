@@ -20,7 +20,7 @@ from charterpress.products.cards import deck as cards
 from charterpress.text import colours, hyphenate, reading
 from charterpress.units import mm
 from charterpress.values import Options
-from conftest import DATA, SLUGS, SOURCES, load, products_of
+from support import DATA, SLUGS, SOURCES, load, products_of
 from pypdf import PdfReader
 
 PT_TOLERANCE = mm(0.5)

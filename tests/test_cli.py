@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from charterpress.__main__ import main
-from conftest import ROOT, SOURCES
+from support import ROOT, SOURCES
 
 EXPECTED_COUNTS = {
     "ballerup": "5 sections, 19 commitments",

@@ -16,7 +16,7 @@ import pdfplumber
 import pytest
 from charterpress.products.booklet import handbook
 from charterpress.source.model import Passage
-from conftest import SOURCES, load, products_of
+from support import SOURCES, load, products_of
 
 CHARTERS = sorted(SOURCES.glob("*.yaml"))
 

@@ -31,7 +31,7 @@ import pdfplumber
 import pytest
 from charterpress.layout.templates import labels
 from charterpress.products.cards import deck as cards
-from conftest import SOURCES, load, products_of
+from support import SOURCES, load, products_of
 
 FIVE = sorted(SOURCES.glob("*.yaml"))
 NUMBER = re.compile(r"^\d+/\d+$")

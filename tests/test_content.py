@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from charterpress.source.model import Block, Charter, Passage, Section
-from conftest import ROOT, SHIPPED_SLUGS, load
+from support import ROOT, SHIPPED_SLUGS, load
 
 ORIGINALS = ROOT / "tests" / "originals"
 """The original text of each charter we ship, SLUG.txt: what the faithfulness tests read."""

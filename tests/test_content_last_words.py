@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from charterpress.source.model import Block, Charter
-from conftest import ROOT, SHIPPED_SLUGS, load, products_of
+from support import ROOT, SHIPPED_SLUGS, load, products_of
 from pypdf import PdfReader
 
 ORIGINALS = ROOT / "tests" / "originals"

@@ -17,7 +17,7 @@ import pytest
 from charterpress.layout import templates as layouts
 from charterpress.products.cards.deck import deck
 from charterpress.source.model import Charter, Passage, Section
-from conftest import ROOT, load, products_of
+from support import ROOT, load, products_of
 from pypdf import PdfReader
 
 ORIGINALS = ROOT / "tests" / "originals"

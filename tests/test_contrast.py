@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 from charterpress import project
 from charterpress.text import colours
-from conftest import DATA, SHIPPED_SLUGS, SOURCES, products_of
+from support import DATA, SHIPPED_SLUGS, SOURCES, products_of
 
 LIMIT_PT = 14.0
 """Text under this size must reach AA; larger text is 'large' in WCAG's sense."""

@@ -17,7 +17,7 @@ import pytest
 from charterpress.errors import BuildError
 from charterpress.layout import templates
 from charterpress.products.booklet import copyfit, handbook
-from conftest import ROOT, SOURCES, load, products_of
+from support import ROOT, SOURCES, load, products_of
 
 UNLIKE = ROOT / "tests" / "data" / "unlike-the-five.yaml"
 CHARTERS = [*sorted(SOURCES.glob("*.yaml")), UNLIKE]

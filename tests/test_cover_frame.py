@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pypdfium2
 import pytest
-from conftest import ROOT, products_of
+from support import ROOT, products_of
 
 PX_PER_MM = 4
 

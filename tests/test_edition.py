@@ -21,7 +21,7 @@ import pytest
 from charterpress.errors import BuildError
 from charterpress.layout import proof
 from charterpress.products.booklet import edition
-from conftest import DATA, SLUGS, SOURCES, load, products_of
+from support import DATA, SLUGS, SOURCES, load, products_of
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 AXE_SHA256 = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"

@@ -18,7 +18,7 @@ from charterpress.products import previews as preview
 from charterpress.products.cards import deck as cards
 from charterpress.products.cards import facilitation
 from charterpress.text.hyphenate import HYPHEN_BREAK
-from conftest import DATA, SOURCES, load, pdfua_reports, products_of
+from support import DATA, SOURCES, load, pdfua_reports, products_of
 from PIL import Image
 from pypdf import PdfReader
 
@@ -261,7 +261,7 @@ def test_the_pack_is_incremental_like_the_other_outputs(tmp_path, monkeypatch):
     a deck that loses a card loses that card's PNGs."""
     from charterpress import project
     from charterpress.commands import build as pipeline
-    from conftest import cached_make_products, cached_previews
+    from support import cached_make_products, cached_previews
 
     (tmp_path / "sources").mkdir()
     source = tmp_path / "sources" / "ishoej.yaml"

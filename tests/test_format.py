@@ -20,7 +20,7 @@ from charterpress import project
 from charterpress.__main__ import main
 from charterpress.source.load import RawSource
 from charterpress.source.schema import validate_source
-from conftest import DATA, load, pdfua_reports, products_of
+from support import DATA, load, pdfua_reports, products_of
 from pdfplumber.structure import PDFStructElement, PDFStructTree
 
 PRINCIPLES = DATA / "format-principles.yaml"
@@ -328,7 +328,7 @@ def test_every_band_of_a_deck_is_set_alike() -> None:
     a deck never switches between the two from card to card."""
     from charterpress.layout.templates import labels
     from charterpress.products.cards import deck as cards
-    from conftest import SOURCES
+    from support import SOURCES
 
     charter = load(SOURCES / "glostrup.yaml").charter
     # a deck whose bands are all short: each chapter's kicker ('ROLLEN')
@@ -347,7 +347,7 @@ def test_every_band_of_a_deck_is_set_alike() -> None:
 def test_the_docs_state_every_limit_of_the_model() -> None:
     from charterpress.source import load as loader
     from charterpress.source import model
-    from conftest import ROOT
+    from support import ROOT
 
     docs = (ROOT / "docs" / "source-format.md").read_text(encoding="utf-8")
     limits = docs[docs.index("| What | Limit | Fields |") :].split("\n\n")[0]

@@ -30,7 +30,7 @@ from charterpress.text.hyphenate import (
     word_breaks,
 )
 from charterpress.values import Options
-from conftest import DATA, SLUGS, SOURCES, load
+from support import DATA, SLUGS, SOURCES, load
 
 # Known-good English breaks: Merriam-Webster's end-of-line division (American), Collins for the
 # British spellings. Our breaks must all be among them, and a word that has an allowed break

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 from charterpress.intake import importer, measure
-from conftest import ROOT
+from support import ROOT
 
 ORIGINALS = sorted(
     p.stem
@@ -504,7 +504,7 @@ def test_a_booklet_pdf_imports_back(tmp_path, path):
     """A real brochure: each charter's screen booklet (running feet with page numbers, a table
     of contents, part pages listing their chapters, indented paragraphs, hyphenated line ends,
     lists set in columns), imported back and measured against its source."""
-    from conftest import products_of
+    from support import products_of
 
     booklet = next(
         p for p in products_of(path, "booklet").values() if p.name.endswith("-booklet.pdf")

@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 from charterpress.layout.templates import labels
 from charterpress.output.write import MANIFEST, Manifest
 from charterpress.products import index
-from conftest import SLUGS, SOURCES, load
+from support import SLUGS, SOURCES, load
 
 
 class Page(HTMLParser):

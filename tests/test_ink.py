@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from charterpress.layout import proof
-from conftest import DATA, SOURCES, products_of
+from support import DATA, SOURCES, products_of
 from pypdf import PdfReader
 
 CHARTERS = [*sorted(SOURCES.glob("*.yaml")), DATA / "unlike-the-five.yaml"]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from charterpress.__main__ import main
-from conftest import ROOT
+from support import ROOT
 from pypdf import PdfReader
 
 SHIPPED = ("pyproject.toml", "README.md", "LICENSE", "builder", "layouts", "assets")

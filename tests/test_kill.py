@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from charterpress.__main__ import main
-from conftest import ROOT, ctrl_c_as_in_a_terminal
+from support import ROOT, ctrl_c_as_in_a_terminal
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
 

@@ -13,7 +13,7 @@ from charterpress.layout import templates as layouts
 from charterpress.products.booklet import handbook as booklet
 from charterpress.products.cards import deck as cards
 from charterpress.source.model import Charter
-from conftest import DATA, SHIPPED, SOURCES, load, products_of
+from support import DATA, SHIPPED, SOURCES, load, products_of
 
 FIVE = sorted(SOURCES.glob("*.yaml"))
 UNLIKE = DATA / "unlike-the-five.yaml"

@@ -17,7 +17,7 @@ import re
 from charterpress.__main__ import main
 from charterpress.source.load import RawSource, parse
 from charterpress.source.schema import validate
-from conftest import DATA
+from support import DATA
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_schema_parity import VALIDATOR

@@ -15,7 +15,7 @@ import pytest
 from charterpress import project
 from charterpress.text import names
 from charterpress.text.hyphenate import SOFT_HYPHEN
-from conftest import ROOT, load, products_of
+from support import ROOT, load, products_of
 
 SOURCES = sorted((ROOT / "sources").glob("*.yaml"))
 UNLIKE = ROOT / "tests" / "data" / "unlike-the-five.yaml"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from charterpress.__main__ import main
-from conftest import DATA
+from support import DATA
 
 SEED = (DATA / "fjordby.yaml").read_text(encoding="utf-8")
 QUESTION = "            question: Hvilken af byrådets"

@@ -13,7 +13,7 @@ from charterpress.__main__ import main
 from charterpress.commands import build as pipeline
 from charterpress.layout.render import ProjectFetcher
 from charterpress.values import Product
-from conftest import ROOT, SOURCES
+from support import ROOT, SOURCES
 
 HEAVY = ("pydantic", "weasyprint", "pypdf", "jinja2", "PIL", "fontTools")
 

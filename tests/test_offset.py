@@ -17,7 +17,7 @@ from charterpress.prepress import impose
 from charterpress.products.cards import deck
 from charterpress.units import mm
 from charterpress.values import Options
-from conftest import DATA, SOURCES, assert_poppler_clean, load
+from support import DATA, SOURCES, assert_poppler_clean, load
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 

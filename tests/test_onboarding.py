@@ -24,7 +24,7 @@ from charterpress.prepress import preflight
 from charterpress.products import onboarding
 from charterpress.source.load import RawSource, parse
 from charterpress.source.schema import validate
-from conftest import SOURCES, assert_poppler_clean, pdfua_reports, products_of
+from support import SOURCES, assert_poppler_clean, pdfua_reports, products_of
 from pypdf import PdfReader
 
 HOSTILE = "<script>alert(1)</script> {{ 7*7 }}"
@@ -156,7 +156,7 @@ def test_day_90_of_a_monday_start_is_a_saturday_printed_as_the_monday_after():
 
 
 def _glostrup():
-    from conftest import load
+    from support import load
 
     return load(SOURCES / "glostrup.yaml").charter
 
@@ -423,8 +423,8 @@ def _check(text: str) -> list[str]:
 def test_bad_onboarding_parts_are_located_lines():
     text = (SOURCES / "glostrup.yaml").read_text(encoding="utf-8")
     text = text.replace(
-        "      sections: [rollen]\n      cards: [2, 5]",
-        "      sections: [rolen]\n      cards: [2, 40]",
+        "      sections: [rollen]\n      cards: [3, 6]",
+        "      sections: [rolen]\n      cards: [3, 40]",
     )
     text = text.replace("    - week: 4\n", "    - week: 4\n      day: 3\n")
     text = text.replace("    - week: 6\n", "    - week: tre\n")
@@ -441,6 +441,24 @@ def test_bad_onboarding_parts_are_located_lines():
         f"sources/x.yaml:{at['week: tre']}:13: onboarding.plan[4].week: expected a whole number, got 'tre'",
         f"sources/x.yaml:{at['week: 0']}:13: onboarding.plan[5].week: must be at least 1, got the number 0",
     ]
+
+
+def test_a_card_of_another_chapter_than_the_steps_is_a_located_line():
+    """The deck's numbers move when a commitment is added before a card: a step that names a
+    chapter and a card of another chapter says so (Glostrup's plan named card 2, the
+    introduction's, for 'rollen' after its introduction got a card). Giving the card's chapter
+    too makes it meant."""
+    text = (SOURCES / "glostrup.yaml").read_text(encoding="utf-8")
+    at = text.splitlines().index("      cards: [3, 6]") + 1
+    moved = text.replace("      cards: [3, 6]", "      cards: [2, 6]")
+    assert _check(moved) == [
+        f"sources/x.yaml:{at}:15: onboarding.plan[2].cards[0]: card 2 is not a card of rollen "
+        "(their cards are 3–8); give its chapter in sections too, if it is meant"
+    ]
+    both = moved.replace("      sections: [rollen]\n      cards: [2, 6]",
+                         "      sections: [rollen, intro]\n      cards: [2, 6]")  # fmt: skip
+    assert both != moved and _check(both) == []
+    assert _check(text) == []
 
 
 def test_an_onboarding_part_needs_its_letter_and_plan():

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from charterpress.__main__ import main
-from conftest import DATA
+from support import DATA
 
 SEED = DATA / "cards-english.yaml"
 BUILD = ["build", "-q", "--only", "cards", "--no-preview"]

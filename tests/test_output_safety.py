@@ -14,7 +14,7 @@ from charterpress.errors import BuildError, SourceError
 from charterpress.output import write as output
 from charterpress.output.write import MANIFEST, locked, write_all
 from charterpress.values import Product
-from conftest import SOURCES
+from support import SOURCES
 
 RENDERED: list[str] = []
 

@@ -7,7 +7,7 @@ import re
 
 import pypdf
 import pytest
-from conftest import SLUGS, SOURCES, load, products_of
+from support import SLUGS, SOURCES, load, products_of
 
 
 def compact(text: str) -> str:

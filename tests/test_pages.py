@@ -18,7 +18,7 @@ from charterpress.layout import tree
 from charterpress.layout.render import to_document
 from charterpress.products.booklet import handbook as booklet
 from charterpress.products.booklet import pages
-from conftest import DATA, SOURCES, load, products_of
+from support import DATA, SOURCES, load, products_of
 
 MM = 72 / 25.4
 ENGLISH = DATA / "booklet-english.yaml"

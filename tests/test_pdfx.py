@@ -18,7 +18,7 @@ from charterpress import project
 from charterpress.commands.build import make_products
 from charterpress.prepress import pdfx
 from charterpress.values import Options
-from conftest import DATA, SOURCES, load, products_of
+from support import DATA, SOURCES, load, products_of
 from PIL import Image, ImageCms
 from pypdf import PdfReader
 

@@ -8,7 +8,7 @@ import pytest
 from charterpress.commands import build as pipeline
 from charterpress.output.write import MANIFEST
 from charterpress.values import Product
-from conftest import SOURCES
+from support import SOURCES
 
 CALLS: list[str] = []
 

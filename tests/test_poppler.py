@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 
 import pypdf
-from conftest import DATA, assert_poppler_clean, poppler_problems, products_of
+from support import DATA, assert_poppler_clean, poppler_problems, products_of
 
 
 def test_office_sheets_in_fold_mode_join_their_streams_with_a_separator():

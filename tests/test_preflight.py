@@ -14,7 +14,7 @@ import pdfplumber
 import pytest
 from charterpress import project
 from charterpress.prepress import preflight
-from conftest import DATA, SOURCES, products_of
+from support import DATA, SOURCES, products_of
 from PIL import Image
 from pypdf import PdfReader
 

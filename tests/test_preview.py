@@ -13,7 +13,7 @@ from charterpress.commands import build as pipeline
 from charterpress.layout.templates import labels
 from charterpress.output.write import MANIFEST, Manifest
 from charterpress.products import previews as preview
-from conftest import DATA, SLUGS, SOURCES, cached_make_products, load, products_of
+from support import DATA, SLUGS, SOURCES, cached_make_products, load, products_of
 from PIL import Image, ImageChops, ImageStat
 
 SHRUNK_SOURCE = DATA / "preview-shrunk.yaml"

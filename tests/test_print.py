@@ -8,7 +8,7 @@ from pathlib import Path
 import pdfplumber
 import pypdfium2
 import pytest
-from conftest import DATA, SOURCES, products_of
+from support import DATA, SOURCES, products_of
 
 ALL = [*sorted(SOURCES.glob("*.yaml")), DATA / "unlike-the-five.yaml"]
 MM = 72 / 25.4
@@ -80,7 +80,7 @@ def _body_colours(pdf: bytes, font: str) -> dict[tuple, int]:
 def test_body_text_in_the_print_booklet_is_black_ink_only(path: Path) -> None:
     made = products_of(path, "booklet")
     from charterpress.layout import templates as layouts
-    from conftest import load
+    from support import load
 
     face = layouts.look(load(path).charter.theme.name)["fonts"]["text"].replace(" ", "-")
     printed = _body_colours(made[f"{path.stem}-booklet-print.pdf"].data, face)

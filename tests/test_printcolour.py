@@ -10,7 +10,7 @@ import pytest
 import weasyprint
 from charterpress.layout import render
 from charterpress.prepress import printcolour
-from conftest import DATA, SOURCES, products_of
+from support import DATA, SOURCES, products_of
 from PIL import ImageCms
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject

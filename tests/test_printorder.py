@@ -15,7 +15,7 @@ from charterpress.errors import BuildError
 from charterpress.layout import proof, render
 from charterpress.products import printorder
 from charterpress.values import Options
-from conftest import DATA, SOURCES, assert_poppler_clean, load, pdfua_reports, products_of
+from support import DATA, SOURCES, assert_poppler_clean, load, pdfua_reports, products_of
 from PIL import Image
 from pypdf import PdfReader
 

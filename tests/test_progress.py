@@ -10,7 +10,7 @@ from charterpress.__main__ import main
 from charterpress.commands import build as pipeline
 from charterpress.commands import progress
 from charterpress.values import Product
-from conftest import SOURCES
+from support import SOURCES
 
 
 def fake_products(source, options):

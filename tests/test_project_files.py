@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from charterpress.project import DATA as PACKAGE_DATA
 from charterpress.__main__ import main
-from conftest import DATA
+from support import DATA
 
 SEED = DATA / "cards-english.yaml"
 SLUG = "riverside"

@@ -25,7 +25,7 @@ from charterpress.layout import fonts, proof, render
 from charterpress.products.cards import deck as cards
 from charterpress.units import mm
 from charterpress.values import Options
-from conftest import SLUGS, SOURCES, load, products_of
+from support import SLUGS, SOURCES, load, products_of
 from pypdf import PdfReader
 
 LONG_WORD = "Interdepartmentalcollaborations"

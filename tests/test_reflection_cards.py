@@ -24,7 +24,7 @@ from charterpress.products import previews as preview
 from charterpress.products.cards import deck as cards
 from charterpress.products.cards import facilitation
 from charterpress.values import Options
-from conftest import DATA, SOURCES, load, products_of
+from support import DATA, SOURCES, load, products_of
 from PIL import Image
 from pypdf import PdfReader
 

@@ -19,7 +19,7 @@ from charterpress.errors import BuildError
 from charterpress.layout import fonts, proof, render, templates
 from charterpress.products.booklet import handbook
 from charterpress.values import Options
-from conftest import DATA, SHIPPED_SLUGS, SOURCES, load, pdfua_reports, products_of
+from support import DATA, SHIPPED_SLUGS, SOURCES, load, pdfua_reports, products_of
 from fontTools.ttLib import TTFont
 from pypdf.generic import ArrayObject, DictionaryObject
 

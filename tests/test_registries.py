@@ -14,7 +14,7 @@ import pytest
 import yaml
 from charterpress import project
 from charterpress.__main__ import main
-from conftest import DATA
+from support import DATA
 from pypdf import PdfReader
 
 SEED = DATA / "cards-english.yaml"

@@ -16,7 +16,7 @@ from charterpress.commands.build import make_products
 from charterpress.errors import BuildError
 from charterpress.output import reproducible
 from charterpress.values import Options
-from conftest import DATA, ROOT, load
+from support import DATA, ROOT, load
 from fontTools.misc.timeTools import epoch_diff
 from fontTools.ttLib import TTFont
 

@@ -8,7 +8,7 @@ import textwrap
 import pytest
 from charterpress.source.load import RawSource
 from charterpress.source.schema import json_schema_text, validate_source
-from conftest import DATA, SOURCES
+from support import DATA, SOURCES
 
 GOOD = """\
 meta:

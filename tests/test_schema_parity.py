@@ -11,7 +11,7 @@ import json
 import pytest
 from charterpress.source.load import RawSource, parse
 from charterpress.source.schema import json_schema, validate
-from conftest import DATA, SOURCES
+from support import DATA, SOURCES
 from jsonschema import Draft202012Validator
 
 NOT_IN_JSON_SCHEMA = {

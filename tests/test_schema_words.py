@@ -11,7 +11,7 @@ from pathlib import Path
 
 from charterpress.source.schema import json_schema, json_schema_text
 from charterpress.source.schema_words import PATTERN_MESSAGES, undescribed
-from conftest import ROOT
+from support import ROOT
 
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:

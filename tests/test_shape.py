@@ -200,3 +200,27 @@ def test_every_name_imported_from_the_package_exists(folder):
                 except ImportError:
                     wrong.append(f"{path.relative_to(PACKAGE.parent)}:{line}: {module} has no {name}")
     assert wrong == []
+
+
+def test_the_tests_shared_parts_import_no_renderer():
+    """conftest.py and support.py (every test file imports them) load no WeasyPrint: a pure test
+    (the schema, the text rules) runs without the renderer, and the helpers move together in
+    one file that test files import from, not from conftest."""
+    import subprocess
+    import sys
+
+    tests = Path(__file__).resolve().parent
+    probe = (
+        f"import sys; sys.path.insert(0, {str(tests)!r}); import conftest, support; "
+        "print(sorted(m for m in ('weasyprint', 'pypdfium2', 'pypdf') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+    for path in tests.glob("*.py"):
+        imported = {
+            node.module
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.ImportFrom)
+        }
+        assert "conftest" not in imported, path.name

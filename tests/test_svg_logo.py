@@ -156,7 +156,7 @@ def test_an_svg_logo_prints_as_a_drawing_on_every_booklet_cover(tmp_path, monkey
     from charterpress.source.load import read_source
     from charterpress.source.schema import validate_source
     from charterpress.values import Options
-    from conftest import DATA
+    from support import DATA
     from pypdf import PdfReader
 
     (tmp_path / "sources").mkdir()
@@ -233,7 +233,7 @@ def _with_figure(path):
     """The format-blocks test charter with each of its images (figure, logo) replaced by ``path``."""
     from dataclasses import replace
 
-    from conftest import DATA, load
+    from support import DATA, load
 
     source = load(DATA / "format-blocks.yaml")
     return replace(source, images={name: path for name in source.images})

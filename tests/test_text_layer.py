@@ -16,7 +16,7 @@ from charterpress import project
 from charterpress.errors import BuildError
 from charterpress.layout import templates as layouts
 from charterpress.layout import textlayer
-from conftest import ROOT, load, products_of
+from support import ROOT, load, products_of
 
 SOURCES = sorted((ROOT / "sources").glob("*.yaml"))
 UNLIKE = ROOT / "tests" / "data" / "unlike-the-five.yaml"

@@ -13,7 +13,7 @@ import threading
 import time
 from pathlib import Path
 
-from conftest import DATA, ctrl_c_as_in_a_terminal
+from support import DATA, ctrl_c_as_in_a_terminal
 
 START_TIMEOUT = 180.0
 """The first build renders two small decks; on a busy CI machine that may take a while."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import DATA
+from support import DATA
 from test_watch import REBUILD_TIMEOUT, START_TIMEOUT, Watcher
 
 SOURCE = """\

@@ -178,6 +178,47 @@ def _card_count(data: dict) -> int:
     return count + (len(groups) if isinstance(groups, list) else 0)
 
 
+def _card_owners(data: dict) -> dict[int, set[str]]:
+    """Return the chapter ids each card of the deck belongs to, by its printed number (as
+    ``_card_count`` counts: the title card 1, the commitments in order, the reflection cards):
+    a section's card is its section's and its preface's."""
+    owners: dict[int, set[str]] = {}
+    parts = [*(data.get("sections") or [])] if isinstance(data.get("sections"), list) else []
+    parts.append(data.get("organisation"))
+    number = 1
+    for part in parts:
+        if not isinstance(part, dict):
+            continue
+        ids = {part["id"]} if isinstance(part.get("id"), str) else set()
+        preface = part.get("preface")
+        if isinstance(preface, dict) and isinstance(preface.get("id"), str):
+            ids.add(preface["id"])
+        body = part.get("body")
+        for block in body if isinstance(body, list) else []:
+            commitments = block.get("commitments") if isinstance(block, dict) else None
+            for _ in commitments if isinstance(commitments, list) else []:
+                number += 1
+                owners[number] = ids
+    reflection = data.get("reflection")
+    groups = reflection.get("groups") if isinstance(reflection, dict) else None
+    reflection_id = reflection.get("id") if isinstance(reflection, dict) else None
+    for _ in groups if isinstance(groups, list) else []:
+        number += 1
+        owners[number] = {reflection_id} if isinstance(reflection_id, str) else set()
+    return owners
+
+
+def _spans(numbers: list[int]) -> str:
+    """Return numbers as runs: [3, 4, 5, 8] -> '3–5, 8'."""
+    runs: list[list[int]] = []
+    for n in sorted(numbers):
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs)
+
+
 def onboarding_references(loaded: Loaded, name: str) -> list[Problem]:
     """Report each chapter id and card number of the onboarding plan that the charter lacks.
 
@@ -212,17 +253,29 @@ def onboarding_references(loaded: Loaded, name: str) -> list[Problem]:
                 )
             )
         numbers = step.get("cards") if isinstance(step.get("cards"), list) else []
+        named = {w for w in wanted_ids if isinstance(w, str)}
+        if not named <= set(ids):  # an unknown id is reported above: no second guess from it
+            named = set()
+        owners = _card_owners(data) if named and numbers else {}
         for j, number in enumerate(numbers):
-            if not isinstance(number, int) or isinstance(number, bool) or number <= cards:
+            if not isinstance(number, int) or isinstance(number, bool) or number < 1:
                 continue
             path = ("onboarding", "plan", i, "cards", j)
-            line, col = loaded.where(path)
-            problems.append(
-                Problem(
-                    name, line, col, format_path(path),
-                    f"no card {number}: the deck has {cards} cards (1 is the title card)",
+            if number > cards:
+                message = f"no card {number}: the deck has {cards} cards (1 is the title card)"
+            elif named and not named & owners.get(number, set()):
+                # A number that names a card of another chapter than the step's: the deck's
+                # numbers moved (a commitment added before it), or a slip.
+                theirs = [n for n, ids in owners.items() if ids & named]
+                where = f"their cards are {_spans(theirs)}" if theirs else "they have no cards"
+                message = (
+                    f"card {number} is not a card of {', '.join(sorted(named))} ({where}); "
+                    "give its chapter in sections too, if it is meant"
                 )
-            )  # fmt: skip
+            else:
+                continue
+            line, col = loaded.where(path)
+            problems.append(Problem(name, line, col, format_path(path), message))
     return problems
 
 
