@@ -10,7 +10,9 @@ build: $(VENV)/.installed system  ## make .venv, install, build every charter in
 	$(BIN)/charterpress build
 
 # The suite runs on TEST_JOBS processes (pytest-xdist), a test file to a process: files share
-# their session's builds (conftest.products_of), so splitting by file builds each charter least.
+# their session's builds (support.products_of), so splitting by file builds each charter least.
+# Two processes on two cores: three were measured slower (777 s against 672 s; 23 min of CPU
+# against 19: each process warms its own caches, and the cores were already busy).
 # --no-loadscope-reorder: xdist (3.5+) would otherwise hand out the files with the most tests first,
 # undoing conftest's LONGEST_FIRST (the one-test sub-pytest of test_any_charter.py then ran last).
 TEST_JOBS ?= 2

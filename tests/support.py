@@ -14,6 +14,11 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+
+# The real make_products, bound here: a build through the pipeline patches the module's name
+# with cached_make_products (which calls products_of, which must build for real). The module
+# imports no renderer until a build runs.
+from charterpress.commands.build import make_products
 from charterpress.values import Options, Product, Source
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -157,8 +162,6 @@ def _products(path: str, products: tuple[str, ...], marks: bool) -> dict[str, Pr
 
 
 def _build_products(path: str, products: tuple[str, ...], marks: bool) -> dict[str, Product]:
-    from charterpress.commands.build import make_products
-
     source = load(Path(path))
     made = make_products(source, Options(marks=marks, products=products))
     for product in made:  # every PDF the tests build is rendered by a second renderer too
@@ -204,9 +207,16 @@ def _real_previews(*args, **kwargs) -> list[Product]:
 
 @cache
 def _REAL_PREVIEWS():
+    """The real previews.make, fetched before any stand-in is patched over it (``prime``)."""
     from charterpress.products.previews import make
 
+    assert make is not cached_previews, "support.prime() before patching previews.make"
     return make
+
+
+def prime() -> None:
+    """Take hold of the real renderers before a test patches the stand-ins over them."""
+    _REAL_PREVIEWS()
 
 
 def cached_previews(
@@ -244,6 +254,7 @@ def _cached_pipeline_build(paths: list[Path], out: Path) -> None:
     from charterpress.commands import build as pipeline
     from charterpress.products import previews
 
+    prime()
     patch = pytest.MonkeyPatch()
     patch.setattr(pipeline, "make_products", cached_make_products)
     patch.setattr(previews, "make", cached_previews)

@@ -144,7 +144,7 @@ def test_the_plan_has_the_dates_of_the_start_date(made, stem):
             found = plan.find(expected, at)
             assert found >= 0, (path.name, expected)
             at = found
-        assert "Rollen – det personlige lederskab (s. 5) · kort 2 og 5" in plan
+        assert "Rollen – det personlige lederskab (s. 5) · kort 3 og 6" in plan
 
 
 def test_day_90_of_a_monday_start_is_a_saturday_printed_as_the_monday_after():

@@ -609,7 +609,8 @@ def fewer_rules(
 
     A print booklet padded with notes pages has room to write beyond the rules: each question
     then gives up rules (to ``RULES_LEAST``; on screen its field shrinks as much, so that both
-    variants paginate alike) if the booklet so takes fewer sheets. The most rules that save the
+    variants paginate alike) if the booklet so takes fewer sheets and still ends on a notes
+    page or more (the writing room moves there, it does not go). The most rules that save the
     sheet are kept. My reflections starts a page of its own and closes the book, so nothing
     before it moves; its questions are turned anew (``question_turns``), in one more layout.
     No layout is tried where the rules given up could not fill the pages to save.
@@ -628,7 +629,8 @@ def fewer_rules(
         if turns:
             trial = replace(trial, turns=turns)
             found, _ = _laid_out(source, "screen", 0, trial)
-        if sheets(len(found.pages)) < sheets(pages) and not lone_questions(found):
+        padded = len(found.pages) % 4  # a notes page is left to write on beyond the rules
+        if sheets(len(found.pages)) < sheets(pages) and padded and not lone_questions(found):
             log.debug("%s: %d rules a question save a sheet (%d pages, not %d)",
                       source.slug, rules, len(found.pages), pages)  # fmt: skip
             return found, trial
