@@ -88,9 +88,6 @@ RULES_LEAST = 2
 gives up rules (``fewer_rules``) only where that saves the booklet a sheet (four pages)."""
 RULE_MM = 8.0 + 0.4 * 25.4 / 72
 """One rule's height: 8 mm and its 0.4 pt border (booklet.css)."""
-PAGE_TEXT_MM = 150.0
-"""About the text height of a page of My reflections (A5): the estimate that decides
-whether fewer rules could save a sheet at all, before any layout is tried."""
 QUESTION_PREFIX = "cp_q_"
 """The ids of the questions of My reflections: cp_q_1, cp_q_2 …"""
 SPILL_MM = 45.0
@@ -616,12 +613,27 @@ def fewer_rules(
     No layout is tried where the rules given up could not fill the pages to save.
     """
     pages = len(document.pages)
-    spare = pages % 4  # the pages to save: the booklet is padded with 4 - spare notes pages
+    spare = pages % 4  # the booklet is padded with 4 - spare notes pages
     questions = sum(len(tree.elements(tree.page_box(p), "question")) for p in document.pages)
     if not spare or not questions:
         return document, fitted
+    # A sheet saved with a notes page left: spare + 1 pages fewer. The rules given up must at
+    # least empty the last page of questions and spare pages more (questions never split, so
+    # this can only ask too little: a layout then decides).
+    last = next(
+        tree.page_box(p)
+        for p in reversed(document.pages)
+        if tree.elements(tree.page_box(p), "question")
+    )
+    area = tree.content(last)
+    used = max(
+        tree.border(b).bottom
+        for b in tree.descendants(last, margins=False)
+        if "question" in tree.classes(b)
+    ) - area.y
+    needed_mm = (used + spare * (area.bottom - area.y)) * 25.4 / 96
     for rules in range(fitted.rules - 1, RULES_LEAST - 1, -1):
-        if questions * (fitted.rules - rules) * RULE_MM < spare * PAGE_TEXT_MM * 0.8:
+        if questions * (fitted.rules - rules) * RULE_MM < needed_mm:
             continue  # too little room given up to save the pages
         trial = replace(fitted, rules=rules, turns=frozenset())
         found, _ = _laid_out(source, "screen", 0, trial)
