@@ -607,8 +607,8 @@ def fewer_rules(
     A print booklet padded with notes pages has room to write beyond the rules: each question
     then gives up rules (to ``RULES_LEAST``; on screen its field shrinks as much, so that both
     variants paginate alike) if the booklet so takes fewer sheets and still ends on a notes
-    page or more (the writing room moves there, it does not go). The most rules that save the
-    sheet are kept. My reflections starts a page of its own and closes the book, so nothing
+    page or more (the writing room moves there, it does not go). The most rules the estimate
+    allows are tried, once. My reflections starts a page of its own and closes the book, so nothing
     before it moves; its questions are turned anew (``question_turns``), in one more layout.
     No layout is tried where the rules given up could not fill the pages to save.
     """
@@ -635,18 +635,29 @@ def fewer_rules(
     for rules in range(fitted.rules - 1, RULES_LEAST - 1, -1):
         if questions * (fitted.rules - rules) * RULE_MM < needed_mm:
             continue  # too little room given up to save the pages
+        # One number of rules is tried, the most the estimate allows (a layout each costs
+        # seconds); questions turned to a new page only add pages, so a layout that does not
+        # save the sheet unturned is not turned.
         trial = replace(fitted, rules=rules, turns=frozenset())
         found, _ = _laid_out(source, "screen", 0, trial)
+        if not _saves_a_sheet(found, pages):
+            break
         turns = question_turns(found)
         if turns:
             trial = replace(trial, turns=turns)
             found, _ = _laid_out(source, "screen", 0, trial)
-        padded = len(found.pages) % 4  # a notes page is left to write on beyond the rules
-        if sheets(len(found.pages)) < sheets(pages) and padded and not lone_questions(found):
+        if _saves_a_sheet(found, pages) and not lone_questions(found):
             log.debug("%s: %d rules a question save a sheet (%d pages, not %d)",
                       source.slug, rules, len(found.pages), pages)  # fmt: skip
             return found, trial
+        break
     return document, fitted
+
+
+def _saves_a_sheet(found: weasyprint.Document, pages: int) -> bool:
+    """Tell whether a booklet laid out anew takes a sheet less than one of ``pages`` pages and
+    still ends on a notes page (the writing room moves there, it does not go)."""
+    return sheets(len(found.pages)) < sheets(pages) and len(found.pages) % 4 != 0
 
 
 def part_ids(charter: Charter) -> list[str]:
