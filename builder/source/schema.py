@@ -165,17 +165,7 @@ def chapter_ids(data: object) -> list[str]:
 def _card_count(data: dict) -> int:
     """Return the deck's card count from plain data: one per commitment, the title card, and
     one reflection card per group of the charter's own questions."""
-    parts = [*(data.get("sections") or [])] if isinstance(data.get("sections"), list) else []
-    parts.append(data.get("organisation"))
-    count = 1
-    for part in parts:
-        body = part.get("body") if isinstance(part, dict) else None
-        for block in body if isinstance(body, list) else []:
-            commitments = block.get("commitments") if isinstance(block, dict) else None
-            count += len(commitments) if isinstance(commitments, list) else 0
-    reflection = data.get("reflection")
-    groups = reflection.get("groups") if isinstance(reflection, dict) else None
-    return count + (len(groups) if isinstance(groups, list) else 0)
+    return 1 + len(_card_owners(data))
 
 
 def _card_owners(data: dict) -> dict[int, set[str]]:
