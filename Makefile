@@ -21,7 +21,7 @@ test: $(VENV)/.installed-test system-test  ## same set-up plus test extras, run 
 	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile --no-loadscope-reorder --durations=15
 
 fuzz: $(VENV)/.installed-test system-test  ## property tests: 300 generated charters, 3000 mutated sources (slow; CI runs 30 and 150)
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q --hypothesis-show-statistics tests/test_properties.py tests/test_mutations.py
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q --hypothesis-show-statistics tests/test_properties.py tests/commands/test_mutations.py
 
 check: $(VENV)/.installed  ## validate every source
 	$(BIN)/charterpress check
@@ -46,7 +46,7 @@ bench: $(VENV)/.installed system  ## measure the build on this machine: bench/re
 # The lowest versions the pins in pyproject.toml allow for the libraries whose private APIs or
 # object model we lean on (WeasyPrint's layout tree; pypdf's writer); `make test` runs the newest.
 LOWEST := weasyprint==70.0 pypdf==5.0.0
-PIN_TESTS := tests/test_packaging.py tests/test_sheets.py tests/test_impose.py tests/test_print.py tests/test_booklet.py tests/test_proof.py tests/test_outputs.py
+PIN_TESTS := tests/test_packaging.py tests/prepress/test_sheets.py tests/prepress/test_impose.py tests/prepress/test_print.py tests/products/booklet/test_booklet.py tests/layout/test_proof.py tests/output/test_outputs.py
 
 pins: system-test  ## run the tests that lean on WeasyPrint and pypdf with the lowest pinned versions (.venv-pins)
 	@test -x .venv-pins/bin/python || $(PYTHON) -m venv .venv-pins
@@ -112,5 +112,5 @@ system-test: system
 	  echo "make: note: Chromium is not installed; the browser test of dist/index.html is skipped." >&2; \
 	  echo "      Debian/Ubuntu: sudo apt-get install chromium" >&2; }
 	@command -v epubcheck >/dev/null && command -v java >/dev/null || { \
-	  echo "make: note: epubcheck (with Java) is not installed; the EPUB check of tests/test_edition.py is skipped." >&2; \
+	  echo "make: note: epubcheck (with Java) is not installed; the EPUB check of tests/products/booklet/test_edition.py is skipped." >&2; \
 	  echo "      Debian/Ubuntu: sudo apt-get install epubcheck" >&2; }

@@ -1,7 +1,7 @@
 """pytest's own parts: the fixtures, the hooks, the hypothesis profiles.
 
 The helpers tests import (paths, ``load``, ``products_of``, the PDF checkers) are in
-support.py. Importing this file imports no WeasyPrint: ``pytest tests/test_schema.py`` and the
+support.py. Importing this file imports no WeasyPrint: ``pytest tests/source/test_schema.py`` and the
 other pure tests never load the renderer.
 """
 

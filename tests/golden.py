@@ -1,6 +1,6 @@
 """Visual regression: reference PNGs of a few pages per theme, rendered from a fixed charter.
 
-``make golden`` (``python tests/golden.py``) writes them to tests/golden/; tests/test_golden.py
+``make golden`` (``python tests/golden.py``) writes them to tests/golden/; tests/layout/test_golden.py
 renders the same pages and compares them within a tolerance. A layout change then shows up as
 a failing test until its new references are made on purpose (and looked at).
 """

@@ -9,9 +9,12 @@ WeasyPrint until a build is asked for.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 from functools import cache
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -274,3 +277,158 @@ def ctrl_c_as_in_a_terminal() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+
+
+# Shared by test files of different folders (a test file imports from here, not from another
+# test file: the folders are not packages).
+
+LONG_WORD = "Interdepartmentalcollaborations"
+"""31 letters: no card line is that wide at the design size."""
+
+PRINCIPLES = [
+    "Clarity",
+    "Trust",
+    "Courage",
+    "Learning",
+    "Care",
+    "Candour",
+    "Focus",
+    "Fairness",
+    "Curiosity",
+    "Ownership",
+]
+
+
+def _paragraph(i: int) -> str:
+    """A long paragraph of plain English, different for each commitment."""
+    return (
+        f"We hold ourselves to principle {i + 1}: we explain the reasons behind our decisions, "
+        "we listen before we conclude, and we make sure that every colleague knows what is "
+        "expected of them and why it matters to the people we serve, even when priorities "
+        f"change and we must choose what to leave undone; {LONG_WORD} are how we work."
+    )
+
+
+def english_charter(sections: int = 30) -> dict:
+    """Return the data of an English charter of named principles, one long paragraph each."""
+    return {
+        "meta": {
+            "municipality": "Northfield Council",
+            "title": "Our Leadership Principles",
+            "language": "en",
+        },
+        "front": [
+            {
+                "id": "intro",
+                "title": "Why principles",
+                "body": ["These principles describe how we lead. " * 12],
+            }
+        ],
+        "sections": [
+            {
+                "id": f"p{i + 1}",
+                "kicker": PRINCIPLES[i % len(PRINCIPLES)].upper(),
+                "title": f"{PRINCIPLES[i % len(PRINCIPLES)]} in practice, part {i + 1}",
+                "body": [
+                    {
+                        "lead": "We commit to this:",
+                        "commitments": [
+                            {
+                                "text": _paragraph(i),
+                                "question": f"Where did principle {i + 1} help your team last week?",
+                            }
+                        ],
+                    }
+                ],
+            }
+            for i in range(sections)
+        ],
+    }
+
+
+def write(folder: Path, name: str, data: dict | str) -> Path:
+    """Write a source into ``folder`` (a dict as YAML) and return its path."""
+    path = folder / f"{name}.yaml"
+    import yaml
+
+    text = data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+class Page(HTMLParser):
+    """The parts of a page the tests look at."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.images: list[dict[str, str | None]] = []
+        self.headings: list[tuple[int, str]] = []
+        self.sections: list[dict[str, str | None]] = []
+        self.html: dict[str, str | None] = {}
+        self.meta: list[dict[str, str | None]] = []
+        self.link_texts: dict[str, str] = {}
+        self._heading: int | None = None
+        self._link: str | None = None
+        self._text: list[str] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "a":
+            self.links.append(attributes["href"])
+            self._link, self._text = attributes["href"], []
+        elif tag == "img":
+            self.images.append(attributes)
+        elif tag in ("h1", "h2", "h3", "h4"):
+            self._heading, self._text = int(tag[1]), []
+        elif tag == "section":
+            self.sections.append(attributes)
+        elif tag == "html":
+            self.html = attributes
+        elif tag == "meta":
+            self.meta.append(attributes)
+
+    def handle_data(self, data):
+        self._text.append(data)
+
+    def handle_endtag(self, tag):
+        text = " ".join("".join(self._text).split())
+        if tag == "a" and self._link:
+            self.link_texts[self._link] = text
+            self._link = None
+        elif tag in ("h1", "h2", "h3", "h4") and self._heading:
+            self.headings.append((self._heading, text))
+            self._heading = None
+
+
+def target(dist: Path, url: str) -> Path:
+    """Return the file a relative link on dist/index.html points to; fail for any other link."""
+    parts = urlsplit(url)
+    assert not parts.scheme and not parts.netloc and not url.startswith("/"), url
+    path = (dist / unquote(parts.path)).resolve()
+    assert path.is_relative_to(dist.resolve()), url
+    return path
+
+
+CHROMIUM = (
+    os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+)
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@cache
+def schema_validator():
+    """Return a JSON Schema validator of sources/charter.schema.json's schema (the model's)."""
+    from charterpress.source.schema import json_schema
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(json_schema())

@@ -58,12 +58,12 @@ def test_a_sixth_charter_in_sources_is_picked_up_and_passes(tmp_path: Path) -> N
     # (Read from the run's own verbose lines, ``tests/test_x.py::test_y[exampleton] PASSED``:
     # the files whose exampleton tests passed, not only were collected, and no second pytest.)
     files = {
-        line.split("::")[0]
+        line.split("::")[0].rsplit("/", 1)[-1]
         for line in result.stdout.splitlines()
         if SLUG in line.split(" ")[0] and " PASSED" in line
     }
     assert files >= {
-        f"tests/{name}.py"
+        f"{name}.py"
         for name in (
             "test_outputs",
             "test_hyphenation",

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 from charterpress.__main__ import main
-from support import ROOT
 from pypdf import PdfReader
+from support import ROOT
 
 SHIPPED = ("pyproject.toml", "README.md", "LICENSE", "builder", "layouts", "assets")
 """What building the wheel reads from the repository."""

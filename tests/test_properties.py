@@ -26,9 +26,9 @@ import pytest
 import yaml
 from charterpress.__main__ import main
 from charterpress.source.model import CHARTER_COMMITMENTS_MAX, COMMITMENTS_MAX, TEXT_MAX
-from support import FUZZ
 from hypothesis import HealthCheck, event, example, given, note, settings
 from hypothesis import strategies as st
+from support import FUZZ
 
 WORDS = {
     "da": [

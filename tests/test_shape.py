@@ -8,6 +8,7 @@ of the package counts, at module level or inside a function, except those under
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -217,10 +218,38 @@ def test_the_tests_shared_parts_import_no_renderer():
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
-    for path in tests.glob("*.py"):
+    for path in (p for p in tests.rglob("*.py") if "vendor" not in p.parts):
         imported = {
             node.module
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
             if isinstance(node, ast.ImportFrom)
         }
         assert "conftest" not in imported, path.name
+
+
+PURE = ("tests/source", "tests/text")
+"""The test folders of the stages that need no renderer: they run without WeasyPrint."""
+
+
+def test_the_pure_stages_tests_run_without_the_renderer():
+    """``pytest tests/source tests/text`` runs its tests (the schema, the format's words, the
+    content, colours, hyphenation rules) and no WeasyPrint, pypdf or pypdfium2 is imported."""
+    import subprocess
+    import sys
+
+    root = PACKAGE.parent
+    probe = (
+        "import sys, pytest; "
+        f"code = pytest.main(['-q', '-p', 'no:cacheprovider', '-p', 'no:xdist', *{list(PURE)!r}]); "
+        "print('LOADED', sorted(m for m in ('weasyprint', 'pypdfium2', 'pypdf') if m in sys.modules)); "
+        "sys.exit(code)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, timeout=300
+    )
+    tail = result.stdout[-3000:] + result.stderr[-2000:]
+    assert result.returncode == 0, tail
+    assert int(re.search(r"(\d+) passed", result.stdout)[1]) >= 100, tail
+    assert "LOADED []" in result.stdout, tail
+    for folder in PURE:  # every stage folder there holds tests
+        assert list((root / folder).glob("test_*.py")), folder

@@ -2,7 +2,7 @@
 
 A card's back asks one open question the reader can answer aloud: not a yes/no question, at most
 QUESTION_MAX_WORDS words, one question (not two joined by '– og' or two '?'). The five charters
-we ship are held to it by the tests (tests/test_content.py); a user's own charter gets these
+we ship are held to it by the tests (tests/source/test_content.py); a user's own charter gets these
 notes from ``charterpress check``, each at its question's line.
 """
 

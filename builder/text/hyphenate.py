@@ -48,7 +48,7 @@ de-ter-mined, en-vi-ron-ment, or-gan-i-sa-tion, be-hav-iour). pyphen's en_GB fil
 differently and breaks by morphology badly (per-spect-ive, de-term-ined, en-vir-on-ment,
 re-spons-ib-il-ity). The few words the US patterns get wrong, British spellings such as
 hon-ourable, la-bourers, coun-selling and favourite (no break at all), are in
-``hyphenation-en.txt``; tests/test_hyphenation.py checks a list of dictionary splits."""
+``hyphenation-en.txt``; tests/layout/test_hyphenation.py checks a list of dictionary splits."""
 LEFT, RIGHT = 2, 3
 """At least two letters before a break and three after it ('ar-bej-de', never 'arbej-de')."""
 LIGATURES = frozenset({"ff", "fi", "fl"})
