@@ -180,24 +180,47 @@ def products_of(path: Path, *products: str, marks: bool = False) -> dict[str, Pr
     ("booklet", "cards"), ("cards", "booklet") and () are one build, not three."""
     from charterpress.products import registry
 
-    return _products(str(path), tuple(p.name for p in registry.chosen(tuple(products))), marks)
+    return _products(
+        str(path), tuple(p.name for p in registry.chosen(tuple(products)) if not p.reads), marks
+    )
 
 
 def cached_make_products(source: Source, options: Options) -> list[Product]:
     """Stand in for pipeline.make_products with the session's cached renders (same output)."""
     from charterpress.output import reproducible
-    from charterpress.products import printorder, registry
+    from charterpress.products import registry
 
+    chosen = registry.chosen(options.products, draft=options.draft)
+    readers = {p.name for p in chosen if p.reads}
     made: list[Product] = []
-    for product in registry.chosen(options.products):
-        made.extend(
-            products_of(Path(source.name).resolve(), product.name, marks=options.marks).values()
-        )
-    # Each product's build made a job sheet of its own print file: one for all, as a build makes.
-    made = [p for p in made if p.name != printorder.name(source.slug)]
-    with reproducible.source_date(source.charter):  # as make_products makes it
-        order = printorder.make(source, made, options) if not options.draft else None
-    return made + ([order] if order else [])
+    for product in chosen:
+        if not product.reads:
+            built = products_of(Path(source.name).resolve(), product.name, marks=options.marks)
+            # Each product's build made a job sheet and a preflight of its own print file:
+            # those reading every product's files are made once, of all, as a build makes them.
+            made.extend(p for p in built.values() if _maker_of(p.name, source.slug) not in readers)
+
+    def read() -> list[Product]:
+        files: list[Product] = []
+        with reproducible.source_date(source.charter):  # as make_products makes them
+            for product in chosen:
+                if product.reads:
+                    files.extend(product.make(source, options, made + files))
+        return files
+
+    path = Path(source.name).resolve()
+    key = repr(("readers", str(path), path.read_bytes(), tuple(p.name for p in chosen), options))
+    return made + across_processes(key, read)
+
+
+def _maker_of(name: str, slug: str) -> str:
+    """Return the registered product whose files include ``name`` ("" if none declares it)."""
+    from charterpress.products import registry
+
+    for product in registry.registered().values():
+        if any(pattern.format(slug=slug) == name for pattern, _ in product.files):
+            return product.name
+    return ""
 
 
 _PREVIEWS: dict[tuple, list[Product]] = {}
@@ -262,6 +285,15 @@ def _cached_pipeline_build(paths: list[Path], out: Path) -> None:
     patch.setattr(pipeline, "make_products", cached_make_products)
     patch.setattr(previews, "make", cached_previews)
     try:
+        if not paths and os.environ.get("PYTEST_XDIST_WORKER", "gw0")[-1:] in "13579":
+            # Every process walks sources/ in one order, so the second would wait on the
+            # first's lock for each charter in turn: an odd-numbered one builds them from the
+            # end (each alone, into a folder of its own), and the two meet in the middle.
+            import tempfile
+
+            with tempfile.TemporaryDirectory() as warm:
+                for path in sorted(SOURCES.glob("*.yaml"), reverse=True):
+                    pipeline.build([path], SOURCES, Path(warm) / path.stem, Options(jobs=1))
         pipeline.build(paths, SOURCES, out, Options(jobs=1))
     finally:
         patch.undo()

@@ -142,7 +142,7 @@ def test_a_project_made_by_new_in_an_empty_folder_builds_and_its_own_layout_wins
                 "cards-sheets",
                 "cards-slides",  # the facilitation pack (builder/products/cards/facilitation.py)
                 "guide",
-                "print-order",  # the job sheet (builder/products/printorder.py)
+                "print-order",  # the job sheet (builder/products/printorder/)
             )
         )
     assert str(dist / "roskilde" / "roskilde-booklet.pdf") in built.stdout

@@ -152,28 +152,18 @@ def make_products(source: Source, options: Options) -> list[Product]:
 
     proof.check_glyphs(source)
     products: list[Product] = []
+    chosen = registry.chosen(options.products, draft=options.draft)
     with (
         reproducible.source_date(source.charter),  # fonts subset by fontTools get this date
         hyphenate.charter_exceptions(source.hyphenation),  # SLUG.hyphenation.txt
         render.fonts_embedded() as embedded,
     ):
-        for product in registry.chosen(options.products):  # the registered products, in order
-            products.extend(product.make(source, options))
-        if not options.draft:  # the job sheet reads the print files made above; never for a draft
-            from ..products import printorder
-
-            order = printorder.make(source, products, options)
-            products += [order] if order else []
+        for product in chosen:  # the registered products, in order: the job sheet and the
+            products.extend(product.make(source, options, products))  # preflight read the rest
     proof.check_embedded_fonts(source, embedded, products)
     textlayer.check_products(source, products)  # the screen booklet's text layer: the source's words
-    if not options.draft:
-        from ..products import printorder
-
-        printorder.check_products(source, products)  # the job sheet's text layer, the same way
-    if any(p.name.endswith("-print.pdf") for p in products) and not options.draft:
-        from ..prepress import preflight
-
-        products.append(preflight.run(source, products))  # SLUG-preflight.txt, or BuildError
+    for product in chosen:
+        product.prove(source, products)  # a product's own proof: the job sheet's text layer
     if options.draft:
         from ..layout.templates import labels
         from ..source import draft

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from ..errors import CharterError
 from ..output.write import PREVIEWS, Manifest, write_atomic
-from . import printorder, registry
+from . import registry
 
 INDEX = "index.html"
 TEMPLATE = "index.html"
@@ -170,7 +170,9 @@ def _entry(out_dir: Path, slug: str, data: dict) -> Entry | None:
     pdfs = dict(data["files"])
     groups = []
     for product in sorted(registry.registered().values(), key=lambda p: (p.page, p.name)):
-        group = Group(str(words[product.group]))
+        if not product.group:  # a report for the build's reader (the preflight): not handed out
+            continue
+        group = Group(str(_label(words, product.group)))
         for pattern, key in product.files:  # the registered files, in the product's order
             name = pattern.format(slug=slug)
             if name in pdfs:
@@ -178,13 +180,6 @@ def _entry(out_dir: Path, slug: str, data: dict) -> Entry | None:
                 group.files.append(_file(slug, name, data, label[:1].upper() + label[1:], words))
                 del pdfs[name]
         groups.append(group)
-    order = Group(str(words["print_order"]["group"]))  # type: ignore[index]
-    sheet = printorder.name(slug)  # the job sheet, made from the print files (not a product)
-    if sheet in pdfs:
-        label = str(words["for_print_order"])
-        order.files.append(_file(slug, sheet, data, label[:1].upper() + label[1:], words))
-        del pdfs[sheet]
-    groups.append(order)
     other = Group(str(words["other_files"]))
     other.files = [_file(slug, n, data, n, words) for n in sorted(pdfs)]
     entry.groups = [g for g in (*groups, other) if g.files]
@@ -192,6 +187,14 @@ def _entry(out_dir: Path, slug: str, data: dict) -> Entry | None:
     if previews.get("key") == data.get("key") and _on_disk(folder, previews.get("files")):
         _add_previews(entry, previews, words)
     return entry
+
+
+def _label(words: dict[str, object], key: str) -> object:
+    """Return the label of a key, a dotted one from its table (``print_order.group``)."""
+    found: object = words
+    for part in key.split("."):
+        found = found[part]  # type: ignore[index]
+    return found
 
 
 def _office_sheets_key(info: dict) -> str:

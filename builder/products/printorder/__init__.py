@@ -20,12 +20,27 @@ import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..errors import BuildError
-from ..units import MM_PER_PT
-from ..values import Product
+from ...errors import BuildError
+from ...units import MM_PER_PT
+from ...values import Product
 
 if TYPE_CHECKING:
-    from ..values import Options, Source
+    from ...values import Options, Source
+
+from ..registry import Registered
+
+PRODUCT = Registered(
+    name="print-order",
+    maker=":make_files",
+    order=90,  # after every product whose print file it describes
+    group="print_order.group",
+    page=90,
+    files=(("{slug}-print-order.pdf", "for_print_order"),),
+    reads=True,
+    check=":check_products",
+    drafts=False,
+)
+"""The job sheet: made from the print files the build made before it, proved after the fonts."""
 
 TEMPLATE = "print-order.html"
 PAPER_GSM = {"booklet": 130, "cards": 350}
@@ -129,7 +144,7 @@ def rows(
 
     ``reflection``: how many of a deck's cards are reflection cards (the charter's own questions).
     """
-    from ..layout.templates import deck_count
+    from ...layout.templates import deck_count
 
     w: dict = words["print_order"]
     size = w["size_value"].format(w=_number(file.trim[0], words), h=_number(file.trim[1], words))
@@ -161,10 +176,16 @@ def rows(
     ]
 
 
+def make_files(source: Source, options: Options, products: list[Product]) -> list[Product]:
+    """The registered maker: the job sheet of the print files among ``products``, if any."""
+    order = make(source, products, options)
+    return [order] if order else []
+
+
 def make(source: Source, products: list[Product], options: Options) -> Product | None:
     """Return the job sheet for the print files among ``products`` (None if there are none)."""
-    from ..layout import proof, render
-    from ..layout.templates import environment, labels
+    from ...layout import proof, render
+    from ...layout.templates import environment, labels
 
     charter = source.charter
     slug = source.slug
@@ -232,7 +253,7 @@ def check_products(source: Source, products: list[Product]) -> None:
     Run after the font proof, as the screen booklet's text layer is (``textlayer``): a glyph
     from a foreign font is named as such before any word it makes is.
     """
-    from ..layout.templates import labels
+    from ...layout.templates import labels
 
     slug = source.slug
     built = {p.name: p for p in products}
@@ -252,7 +273,7 @@ def check_words(source: Source, pdf: bytes, words: dict, files: list[str]) -> No
     """Raise a BuildError when the sheet's text layer holds a word that is not the labels', the
     charter's, a number or one of ``files`` (the file names and what was read from the files):
     the text-layer proof of the screen booklet, here."""
-    from ..layout import textlayer
+    from ...layout import textlayer
 
     known = textlayer.vocabulary(
         [*textlayer.strings(source.charter), *textlayer.strings(words), *files]
