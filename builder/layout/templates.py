@@ -11,7 +11,6 @@ Every folder and file of ``layouts/`` is looked up in the project first, then in
 from __future__ import annotations
 
 import re
-
 from functools import lru_cache
 from pathlib import Path
 

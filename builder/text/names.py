@@ -71,7 +71,7 @@ def of_charter(charter: object) -> frozenset[str]:
     from ..layout.proof import charter_texts
 
     texts = [e.text for e in charter_texts(charter)]  # the onboarding part: not the booklet's
-    meta = getattr(charter, "meta")
+    meta = charter.meta
     contact = meta.contact
     named = [meta.municipality, meta.author or ""]
     if contact:
