@@ -43,7 +43,7 @@ TINT = 0.9
 chapter's tint (--c-tint)."""
 
 INK_DARK_CARDS = "#1d1d1f"
-"""The near-black of text on a light card colour (products/cards/deck.py)."""
+"""The near-black of text on a light card colour (products/cards/faces.py)."""
 INK_DARK_BOOKLET = "#1c1c1c"
 """The near-black of text on a light colour field in the booklet, and of its running text on
 screen (products/booklet/handbook.py, and the onboarding pages set like the booklet).

@@ -137,7 +137,7 @@ def low_contrast(pdf: bytes, name: str, limit: float = colours.AA_TEXT) -> list[
 
     found: list[str] = []
     with pdfplumber.open(io.BytesIO(pdf)) as document:
-        for number, (page, image) in enumerate(zip(document.pages, backgrounds(pdf)), 1):
+        for number, (page, image) in enumerate(zip(document.pages, backgrounds(pdf), strict=False), 1):
             runs: list[list] = []  # [key, text]
             for char in page.chars:
                 if char["size"] >= LIMIT_PT or not char["text"].strip():

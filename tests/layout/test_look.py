@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-from charterpress import project
+from charterpress import project, units
 from charterpress.layout import templates as layouts
 from charterpress.products.booklet import handbook as booklet
 from charterpress.products.cards import deck as cards
+from charterpress.products.cards import faces as card_faces
 from charterpress.source.model import Charter
 from support import DATA, ROOT, SHIPPED, SOURCES, load, products_of
 
@@ -107,8 +108,8 @@ def test_no_cards_text_starts_above_the_decks_top_line(path: Path) -> None:
     in the face (test_composition), never higher than the deck's top line."""
     charter: Charter = load(path).charter
     deck = cards.deck(charter, layouts.labels(charter.meta.language))
-    scale = cards.scale_for(cards.card_size(charter))
-    line = cards.top_line(deck, scale, cards.measure(charter, scale)) + cards.BLEED_MM
+    scale = card_faces.scale_for(card_faces.card_size(charter))
+    line = card_faces.top_line(deck, scale, card_faces.measure(charter, scale)) + units.BLEED_MM
     for side, tops in _first_line_tops(path).items():
         assert min(tops) >= line - 0.5, (side, line, sorted(tops)[:3])
 
@@ -159,7 +160,7 @@ def test_the_five_municipalities_use_five_layouts_and_five_palettes() -> None:
     """Across a room they differ by more than colour: one layout (theme) per municipality."""
     shipped = [SOURCES / f"{slug}.yaml" for slug in SHIPPED]  # ours, whatever else sources/ holds
     themes = [load(p).charter.theme for p in shipped]
-    assert len({t.name for t in themes}) == len(shipped), {p.stem: t.name for p, t in zip(shipped, themes)}
+    assert len({t.name for t in themes}) == len(shipped), {p.stem: t.name for p, t in zip(shipped, themes, strict=False)}
     assert len({(t.colour, t.accent) for t in themes}) == 5
     assert len({load(p).charter.monogram for p in shipped}) == 5
 

@@ -21,7 +21,8 @@ from charterpress.commands.build import make_products
 from charterpress.commands.new import write_starter
 from charterpress.errors import BuildError
 from charterpress.layout import fonts, proof, render
-from charterpress.products.cards import deck as cards
+from charterpress.products.cards import fit as card_fit
+from charterpress.products.cards import office as card_office
 from charterpress.units import mm
 from charterpress.values import Options
 from pypdf import PdfReader
@@ -130,9 +131,9 @@ def test_a_layout_that_drops_lines_is_caught_by_the_proof() -> None:
     document = render.to_document(html)
     assert len(document.pages) == 2, "WeasyPrint no longer drops the lines: update this test"
     assert proof.flat(words) not in proof.page_text(document.pages[0])
-    placed = cards.faces_on_pages(document)
+    placed = card_fit.faces_on_pages(document)
     expected = {"card-1-front": (proof.flat(words),), "card-1-back": ("why?",)}
-    assert cards.misfits(document, placed, expected) == {"card-1-front"}
+    assert card_fit.misfits(document, placed, expected) == {"card-1-front"}
 
 
 def test_card_faces_are_plain_block_flow_with_no_box_of_fixed_height() -> None:
@@ -236,14 +237,15 @@ def test_faces_that_shrink_are_tried_in_small_documents_not_a_second_deck(
 ) -> None:
     path = write(tmp_path, "fitting", english_charter(sections=6))
     documents: list[tuple[int, str]] = []
-    real = cards.to_document
+    real = card_fit.to_document
 
     def counting(html: str):
         document = real(html)
         documents.append((len(document.pages), html))
         return document
 
-    monkeypatch.setattr(cards, "to_document", counting)
+    monkeypatch.setattr(card_fit, "to_document", counting)  # the faces
+    monkeypatch.setattr(card_office, "to_document", counting)  # the office sheets
     made = make_products(load(path), Options(products=("cards",)))
     assert len(made[0].shrunk) == 6, made[0].notes  # every long front shrinks, no back
     deck, *trials, composed, sheets = documents

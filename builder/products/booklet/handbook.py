@@ -47,7 +47,7 @@ from ...units import (
     TINT,
 )
 from ...values import Product, Source
-from ..cards.deck import deck_count
+from ..cards.faces import deck_count
 from . import copyfit, pages
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ Read from a face laid out at its final size (``layout/tree.py``), the face's com
   sets the lines with a line feed at each break (``white-space: pre-line``); a word bound
   with a no-break space stays bound.
 
-The deck lays its faces out once more with the compositions (``deck.fit``); a face that would
+The deck lays its faces out once more with the compositions (``fit.fit``); a face that would
 not hold its text so is kept as it was.
 """
 
@@ -145,7 +145,9 @@ def balanced_lines(block: object, fonts_css: str) -> list[str] | None:
     if not text.strip() or SOFT_HYPHEN in text or "\n" in text.strip():
         return None
     style = tree.style(texts[0])
-    metrics = font_metrics(fonts_css, style["font_family"], style["font_weight"], style["font_style"])
+    metrics = font_metrics(
+        fonts_css, style["font_family"], style["font_weight"], style["font_style"]
+    )
     if metrics is None:
         return None
     size = float(style["font_size"])  # type: ignore[arg-type]

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     import weasyprint
 
     from ...values import Source
-    from .deck import Card
+    from .faces import Card
 
 SLIDE_RATIO = 16 / 9
 SLIDE_MARGIN = 0.05

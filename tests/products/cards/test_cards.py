@@ -17,6 +17,8 @@ from charterpress.layout.templates import labels
 from charterpress.prepress import impose
 from charterpress.prepress.sheets import OFFICE_MARK_PT
 from charterpress.products.cards import deck as cards
+from charterpress.products.cards import faces as card_faces
+from charterpress.products.cards import fit as card_fit
 from charterpress.text import colours, hyphenate, reading
 from charterpress.units import mm
 from charterpress.values import Options
@@ -198,7 +200,7 @@ def test_long_texts_shrink_and_the_build_says_which() -> None:
     for note in notes:
         assert pattern.fullmatch(note) or deck_size.fullmatch(note), note
         if pattern.fullmatch(note):
-            assert float(note.split("shrunk to ")[1].split()[0]) >= cards.FLOOR_PT
+            assert float(note.split("shrunk to ")[1].split()[0]) >= card_faces.FLOOR_PT
 
 
 def test_marks_put_crop_marks_outside_the_bleed_and_keep_the_boxes() -> None:
@@ -238,7 +240,7 @@ def test_a_word_that_cannot_break_counts_as_too_wide() -> None:
     )
     from charterpress.layout.render import to_document
 
-    assert cards.overflowing(to_document(html)) == {"card-1-front"}
+    assert card_fit.overflowing(to_document(html)) == {"card-1-front"}
 
 
 # --- Hyphenation ----------------------------------------------------------------------------
@@ -385,13 +387,13 @@ def test_building_a_deck_logs_no_warning(no_warnings) -> None:
     ("colour", "ink"), [("#7b2d4f", "#ffffff"), ("#0b4f6c", "#ffffff"), ("#f5b21b", "#1d1d1f")]
 )
 def test_band_text_is_white_on_dark_colours_and_dark_on_light_ones(colour: str, ink: str) -> None:
-    assert cards.ink_on(colour) == ink
+    assert card_faces.ink_on(colour) == ink
 
 
 @pytest.mark.parametrize("colour", ["#7b2d4f", "#f5b21b", "#9bc53d", "#ffffff"])
 def test_the_back_label_stays_readable_on_its_tint(colour: str) -> None:
-    label = cards.readable_on(colour, cards.tint(colour))
-    assert colours.contrast(label, cards.tint(colour)) >= 4.5
+    label = card_faces.readable_on(colour, card_faces.tint(colour))
+    assert colours.contrast(label, card_faces.tint(colour)) >= 4.5
 
 
 def test_a_short_last_word_stays_with_the_one_before() -> None:

@@ -31,6 +31,7 @@ import pdfplumber
 import pytest
 from charterpress.layout.templates import labels
 from charterpress.products.cards import deck as cards
+from charterpress.products.cards import faces as card_faces
 from support import SOURCES, load, products_of
 
 FIVE = sorted(SOURCES.glob("*.yaml"))
@@ -63,7 +64,7 @@ def face_lines(page: pdfplumber.page.Page) -> list[dict]:
 def main_lines(page: pdfplumber.page.Page) -> tuple[float, list[dict], float]:
     """Return (the head's foot, the main lines, the number's top) of a face (see the module)."""
     lines = face_lines(page)
-    number = max((line for line in lines if NUMBER.match(line["text"])), key=lambda l: l["bottom"])
+    number = max((line for line in lines if NUMBER.match(line["text"])), key=lambda found: found["bottom"])
     text = [line for line in lines if line is not number and line["bottom"] <= number["top"]]
     largest = max(line["size"] for line in text)
     first = next(i for i, line in enumerate(text) if line["size"] >= 0.85 * largest)
@@ -96,7 +97,7 @@ def commitment_faces(path: Path) -> tuple[tuple[int, str, float, list[dict]], ..
         for card in deck:
             if card.kind != "commitment":
                 continue
-            for offset, side in enumerate(cards.SIDES):
+            for offset, side in enumerate(card_faces.SIDES):
                 page = pdf.pages[2 * (card.number - 1) + offset]
                 _, main, _ = main_lines(page)
                 found.append((card.number, side, empty_share(page), main))
@@ -111,7 +112,7 @@ def test_the_median_card_face_is_less_than_40_percent_empty(path: Path) -> None:
     faces = commitment_faces(path)
     shares = [share for _, _, share, _ in faces]
     assert statistics.median(shares) < MEDIAN_MOST, sorted(shares)
-    for side in cards.SIDES:
+    for side in card_faces.SIDES:
         shares = [share for _, s, share, _ in faces if s == side]
         assert statistics.median(shares) < SIDE_MOST, (side, sorted(shares))
 
@@ -120,7 +121,7 @@ def test_the_median_card_face_is_less_than_40_percent_empty(path: Path) -> None:
 def test_a_deck_sets_its_commitments_at_one_size_per_side(path: Path) -> None:
     """The commitment's size on every front, the question's on every back (a named
     principle's name is set larger than its text: the text's size is the one compared)."""
-    for side in cards.SIDES:
+    for side in card_faces.SIDES:
         sizes = set()
         for _, s, _, main in commitment_faces(path):
             if s == side:
@@ -206,7 +207,7 @@ def test_a_paragraphs_lines_are_balanced(path: Path) -> None:
     Hung, the lines ran as far as each could: 'Jeg er opmærksom / på nye tendenser, /
     muligheder / og udfordringer …'."""
     charter = load(path).charter
-    measure = cards.measure(charter, cards.scale_for(cards.card_size(charter))) * 72 / 25.4
+    measure = card_faces.measure(charter, card_faces.scale_for(card_faces.card_size(charter))) * 72 / 25.4
     data = products_of(path, "cards")[f"{path.stem}-cards-print.pdf"].data
     worse, spreads, first_spreads = [], [], []
     with pdfplumber.open(io.BytesIO(data)) as pdf:
@@ -214,7 +215,7 @@ def test_a_paragraphs_lines_are_balanced(path: Path) -> None:
             body = paragraph(main)
             if len(body) < 2:
                 continue
-            page = pdf.pages[2 * (number - 1) + cards.SIDES.index(side)]
+            page = pdf.pages[2 * (number - 1) + card_faces.SIDES.index(side)]
             units, space = breakable_units(page, body)
             lengths = [line["x1"] - line["x0"] for line in body]
             first_fit = greedy(units, space, measure + FIT_PT)

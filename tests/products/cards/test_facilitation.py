@@ -16,6 +16,7 @@ from charterpress.layout import fonts, proof
 from charterpress.layout.templates import deck_count, labels
 from charterpress.products import previews as preview
 from charterpress.products.cards import deck as cards
+from charterpress.products.cards import faces as card_faces
 from charterpress.products.cards import facilitation
 from charterpress.text.hyphenate import HYPHEN_BREAK
 from PIL import Image
@@ -25,7 +26,7 @@ from support import DATA, SOURCES, load, pdfua_reports, products_of
 CHARTERS = [SOURCES / "glostrup.yaml", DATA / "unlike-the-five.yaml", DATA / "cards-a6-fold.yaml"]
 
 
-def _deck(path: Path) -> list[cards.Card]:
+def _deck(path: Path) -> list[card_faces.Card]:
     source = load(path)
     return cards.deck(source.charter, labels(source.charter.meta.language))
 
@@ -54,7 +55,7 @@ def test_the_slides_hold_every_cards_front_then_its_back_numbered_as_the_deck(pa
     for card in deck:
         front, back = pages[2 * card.number - 2], pages[2 * card.number - 1]
         for side, text in (("front", front), ("back", back)):
-            expected = cards.face_texts(card, side, words)
+            expected = card_faces.face_texts(card, side, words)
             assert proof.missing_in_order(text, expected) is None, (card.number, side)
             assert f"{card.number}/{len(deck)}" in text, (card.number, side)
         # The question is on the back only: the front does not give it away.
@@ -65,7 +66,7 @@ def test_the_slides_hold_every_cards_front_then_its_back_numbered_as_the_deck(pa
 def test_every_slide_is_16_to_9_with_the_whole_card_on_it(path):
     slug, made = _pack(path)
     reader = PdfReader(io.BytesIO(made[f"{slug}-cards-slides.pdf"].data))
-    width, height = cards.card_size(load(path).charter)
+    width, height = card_faces.card_size(load(path).charter)
     for page in reader.pages:
         box, trim = page.mediabox, page.trimbox
         assert float(box.width) / float(box.height) == pytest.approx(16 / 9, abs=1e-3)
@@ -136,7 +137,7 @@ def test_one_png_per_face_at_1920_px_on_the_long_side(path):
         for n in range(1, len(deck) + 1)
         for side in ("front", "back")
     ]
-    w_mm, h_mm = cards.card_size(load(path).charter)
+    w_mm, h_mm = card_faces.card_size(load(path).charter)
     for product in pngs:
         image = Image.open(io.BytesIO(product.data))
         assert image.format == "PNG"

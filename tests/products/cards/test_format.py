@@ -328,6 +328,7 @@ def test_every_band_of_a_deck_is_set_alike() -> None:
     a deck never switches between the two from card to card."""
     from charterpress.layout.templates import labels
     from charterpress.products.cards import deck as cards
+    from charterpress.products.cards import faces as card_faces
     from support import SOURCES
 
     charter = load(SOURCES / "glostrup.yaml").charter
@@ -336,12 +337,12 @@ def test_every_band_of_a_deck_is_set_alike() -> None:
     organisation = charter.organisation.model_copy(update={"band": charter.organisation.kicker})
     charter = charter.model_copy(update={"sections": short, "organisation": organisation})
     words = labels("da")
-    assert cards.band_style(cards.deck(charter, words)) == "kicker"
+    assert card_faces.band_style(cards.deck(charter, words)) == "kicker"
     first = charter.sections[0].model_copy(update={"band": "Rollen – det personlige lederskab"})
     mixed = charter.model_copy(update={"sections": (first, *charter.sections[1:])})
     deck = cards.deck(mixed, words)
     assert deck[1].label == "Rollen – det personlige lederskab"
-    assert cards.band_style(deck) == "theme"
+    assert card_faces.band_style(deck) == "theme"
 
 
 def test_the_docs_state_every_limit_of_the_model() -> None:
