@@ -37,6 +37,8 @@ from ..layout import proof, render, templates, textlayer, tree
 from ..prepress import join, pdfx
 from ..source.model import Charter, Step
 from ..values import Product, Source
+from .booklet import checks as booklet_checks
+from .booklet import context as booklet_context
 from .booklet import handbook
 
 if TYPE_CHECKING:
@@ -78,10 +80,10 @@ def listed(items: list[str], word_and: str) -> str:
 def chapter_names(charter: Charter, labels: dict) -> dict[str, str]:
     """Return {id: name as the booklet's contents names it} of every chapter a step may take up."""
     names = {
-        e.target: handbook.join_label(e.kicker, e.label) for e in handbook.contents(charter, labels)
+        e.target: booklet_context.join_label(e.kicker, e.label) for e in booklet_context.contents(charter, labels)
     }
     for i, passage in enumerate(charter.front):
-        names.setdefault(passage.id, handbook.passage_name(passage, i == 0, labels) or passage.id)
+        names.setdefault(passage.id, booklet_context.passage_name(passage, i == 0, labels) or passage.id)
     for section in charter.sections:
         if section.preface:
             names.setdefault(section.preface.id, section.preface.title or section.title)
@@ -203,10 +205,10 @@ def personal_html(source: Source, pages: list[Page], variant: str, shrink: float
     theme = charter.theme
     onboarding = charter.onboarding
     assert onboarding is not None
-    rows = handbook.mark_rows(charter)
+    rows = booklet_context.mark_rows(charter)
     from ..text import names
 
-    env = handbook.environment(
+    env = booklet_context.environment(
         source.slug, language, theme.name, source.images, variant, theme.paper,
         names.of_charter(charter),
     )  # fmt: skip
@@ -224,10 +226,10 @@ def personal_html(source: Source, pages: list[Page], variant: str, shrink: float
         letter_title=onboarding.letter.title or words["welcome"],  # type: ignore[index]
         variant=variant,
         band=0,
-        margins=handbook.margins(handbook.text_mm(theme.name)),
+        margins=booklet_context.margins(booklet_context.text_mm(theme.name)),
         monogram=charter.monogram,
-        mark={side: handbook.mark(rows, side, shrink) for side in ("cover", "back")},
-        theme={**handbook.palette(theme.colour), "--accent": theme.accent},
+        mark={side: booklet_context.mark(rows, side, shrink) for side in ("cover", "back")},
+        theme={**booklet_context.palette(theme.colour), "--accent": theme.accent},
         ink={"body": units.BODY_INK_PRINT if variant == "print" else units.INK_DARK_BOOKLET},
     )
 
@@ -253,7 +255,7 @@ def lay_out(source: Source, pages: list[Page], shrink: float) -> weasyprint.Docu
     for step in [s for s in handbook.MARK_SHRINKS if s <= shrink]:
         document = render.to_document(personal_html(source, pages, "print", step))
         ranges = page_ranges(document, len(pages) + 1)[:-1]  # the last: the notes page
-        if not any(handbook._overlaps(tree.page_box(document.pages[r[0]])) for r in ranges):
+        if not any(booklet_checks._overlaps(tree.page_box(document.pages[r[0]])) for r in ranges):
             return document
     raise BuildError(
         source.problem("onboarding", "a cover cannot hold a name and the mark without overlap; "

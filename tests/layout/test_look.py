@@ -10,6 +10,7 @@ import pdfplumber
 import pytest
 from charterpress import project, units
 from charterpress.layout import templates as layouts
+from charterpress.products.booklet import context as booklet_context
 from charterpress.products.booklet import handbook as booklet
 from charterpress.products.cards import deck as cards
 from charterpress.products.cards import faces as card_faces
@@ -152,7 +153,7 @@ def _boxes(box: object, cls: str) -> list:
 
 
 def test_a_paragraph_never_ends_on_a_hyphenated_fragment() -> None:
-    text = booklet.hyphenate_but_last("Vi arbejder med forbedringskultur", "da")
+    text = booklet_context.hyphenate_but_last("Vi arbejder med forbedringskultur", "da")
     assert text.endswith(" forbedringskultur") and "\u00ad" in text.split()[1]
 
 

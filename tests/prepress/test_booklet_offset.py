@@ -19,7 +19,7 @@ from charterpress.commands import calibrate
 from charterpress.layout.render import to_document, to_pdf
 from charterpress.prepress import impose
 from charterpress.prepress.sheets import mm
-from charterpress.products.booklet import handbook
+from charterpress.products.booklet import imposed as booklet_imposed
 from charterpress.values import Options
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
@@ -139,8 +139,8 @@ def test_the_fold_ticks_of_a_back_move_with_it() -> None:
     # A6 pages leave paper above and below them on A4 landscape, and so fold ticks.
     pdf = numbered("A6")
     shift = impose.booklet_back_shift(OFFSET)
-    plain = PdfReader(io.BytesIO(handbook.impose(pdf)))
-    moved = PdfReader(io.BytesIO(handbook.impose(pdf, shift)))
+    plain = PdfReader(io.BytesIO(booklet_imposed.impose(pdf)))
+    moved = PdfReader(io.BytesIO(booklet_imposed.impose(pdf, shift)))
     dx, dy = MOVE_PT
     for index, (before, after) in enumerate(zip(plain.pages, moved.pages, strict=True)):
         _, lines_before = drawn(before)
@@ -154,8 +154,8 @@ def test_the_fold_ticks_of_a_back_move_with_it() -> None:
 
 def test_impose_without_a_move_is_impose_as_it_was() -> None:
     pdf = numbered("A5")
-    assert handbook.impose(pdf) == handbook.impose(pdf, (0.0, 0.0))
-    assert handbook.impose(pdf) != handbook.impose(pdf, (0.5, 0.0))
+    assert booklet_imposed.impose(pdf) == booklet_imposed.impose(pdf, (0.0, 0.0))
+    assert booklet_imposed.impose(pdf) != booklet_imposed.impose(pdf, (0.5, 0.0))
 
 
 def test_the_booklet_offset_joins_the_cache_key_only_when_given() -> None:

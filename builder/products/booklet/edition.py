@@ -72,13 +72,15 @@ def edition_html(source: Source, *, inline_figures: bool = True) -> tuple[str, d
     """
     from ...layout import render, templates
     from ...source import images as assets
-    from . import handbook, pages
+    from ..cards.faces import deck_count
+    from . import context as booklet_context
+    from . import copyfit, pages
 
     charter = source.charter
     language = charter.meta.language
     labels = templates.labels(language)
     theme = charter.theme
-    env = handbook.environment(
+    env = booklet_context.environment(
         source.slug, language, theme.name, source.images, "screen", theme.paper
     )
     figures: dict[str, bytes] = {}
@@ -97,26 +99,26 @@ def edition_html(source: Source, *, inline_figures: bool = True) -> tuple[str, d
         return names[file]
 
     env.filters["image"] = image
-    found = handbook.chapters(charter, labels)
+    found = booklet_context.chapters(charter, labels)
     text = render.render_html(
         env,
         TEMPLATE,
         charter=charter,
         meta=charter.meta,
         labels=labels,
-        deck_count=handbook.deck_count(charter, labels),
+        deck_count=deck_count(charter, labels),
         tight=frozenset(),
-        end=handbook.END_PREFIX,
+        end=copyfit.END_PREFIX,
         chapters=found,
-        parts=handbook.part_contents(found),
+        parts=booklet_context.part_contents(found),
         part_steps={},
         part_step=pages.PART_STEPS[0],
         intro_prefix=pages.INTRO_PREFIX,
-        contents=handbook.contents(charter, labels),
+        contents=booklet_context.contents(charter, labels),
         ids={
-            "contents": handbook.CONTENTS_ID,
-            "values": handbook.VALUES_ID,
-            "mine": handbook.MINE_ID,
+            "contents": booklet_context.CONTENTS_ID,
+            "values": booklet_context.VALUES_ID,
+            "mine": booklet_context.MINE_ID,
         },
         colour=theme.colour,
     )
@@ -236,7 +238,7 @@ def to_epub(source: Source, page: str, figures: dict[str, bytes]) -> bytes:
     """Return the EPUB 3 of the edition: one content document, its navigation, its figures."""
     from ...layout import templates
     from ...output import reproducible
-    from . import handbook
+    from . import context as booklet_context
 
     charter = source.charter
     meta = charter.meta
@@ -255,7 +257,7 @@ def to_epub(source: Source, page: str, figures: dict[str, bytes]) -> bytes:
         '<link rel="stylesheet" type="text/css" href="edition.css" />\n</head>\n'
         f"<body>{xhtml(body.group(1))}</body>\n</html>\n"
     )
-    entries = handbook.contents(charter, labels)
+    entries = booklet_context.contents(charter, labels)
     nav_items = "\n".join(
         f'<li><a href="edition.xhtml#{e.target}">{html_lib.escape(e.label)}</a></li>'
         for e in entries

@@ -15,8 +15,11 @@ import pytest
 from charterpress.layout import templates as layouts
 from charterpress.layout.render import to_document, to_pdf
 from charterpress.prepress.impose import saddle_order
+from charterpress.products.booklet import checks as booklet_checks
+from charterpress.products.booklet import context as booklet_context
 from charterpress.products.booklet import copyfit, pages
 from charterpress.products.booklet import handbook as booklet
+from charterpress.products.booklet import imposed as booklet_imposed
 from charterpress.source.model import Block, Charter, Logo, Passage
 from charterpress.text import colours
 from charterpress.text.hyphenate import (
@@ -139,12 +142,12 @@ def test_text_in_a_theme_colour_reaches_wcag_aa_on_white(colour: str) -> None:
 
 
 def test_ink_on_a_colour_field_is_white_on_dark_and_dark_on_light() -> None:
-    assert booklet.ink("#0b4f6c") == "#ffffff"
-    assert booklet.ink("#f2c14e") == "#1c1c1c"
+    assert booklet_context.ink("#0b4f6c") == "#ffffff"
+    assert booklet_context.ink("#f2c14e") == "#1c1c1c"
 
 
 def test_palette_gives_the_custom_properties_the_layout_uses() -> None:
-    css = booklet.palette("#7b2d4f")
+    css = booklet_context.palette("#7b2d4f")
     assert set(css) == {"--c", "--c-ink", "--c-ink-soft", "--c-text", "--c-tint"}
     assert css["--c"] == css["--c-text"] == "#7b2d4f"
     # white softened by a tenth of the field: solid, not translucent (no form XObject, PDF/UA)
@@ -158,28 +161,28 @@ def test_notes_pages_pad_to_a_multiple_of_four(pages: int, notes: int) -> None:
 
 def test_contents_lists_parts_chapters_and_the_reflections_page() -> None:
     charter = load(SOURCES / "ballerup.yaml").charter
-    entries = booklet.contents(charter, {"introduction": "Indledning", "my_reflections": "Mine"})
+    entries = booklet_context.contents(charter, {"introduction": "Indledning", "my_reflections": "Mine"})
     targets = [e.target for e in entries]
     assert targets[:2] == ["intro", "god-ledelse"]
     assert targets.index("ramme-og-principper") == targets.index("princip-1") - 1
     assert (
         entries[targets.index("ramme-og-principper")].label == "Ledelsesmæssig ramme og principper"
     )
-    assert targets[-2:] == ["styring", booklet.MINE_ID]
+    assert targets[-2:] == ["styring", booklet_context.MINE_ID]
     ishoej = load(SOURCES / "ishoej.yaml").charter
-    entries = booklet.contents(ishoej, {"introduction": "Indledning", "my_reflections": "Mine"})
+    entries = booklet_context.contents(ishoej, {"introduction": "Indledning", "my_reflections": "Mine"})
     targets = [e.target for e in entries]
     assert targets[:3] == ["intro", "formaal", "god-ledelse"]  # no values panel (issue 20)
-    assert booklet.VALUES_ID not in targets
+    assert booklet_context.VALUES_ID not in targets
 
 
 def test_bookmark_names_join_kicker_and_title_in_sentence_case() -> None:
     assert (
-        booklet.join_label("ROLLEN", "det personlige lederskab")
+        booklet_context.join_label("ROLLEN", "det personlige lederskab")
         == "Rollen – det personlige lederskab"
     )
-    assert booklet.join_label("God ledelse", "Hvad er god ledelse?") == "Hvad er god ledelse?"
-    assert booklet.join_label(None, "STYRING") == "Styring"
+    assert booklet_context.join_label("God ledelse", "Hvad er god ledelse?") == "Hvad er god ledelse?"
+    assert booklet_context.join_label(None, "STYRING") == "Styring"
 
 
 def test_the_print_variant_has_a_bleed_and_the_screen_variant_none() -> None:
@@ -201,8 +204,8 @@ def test_a_logo_is_shown_with_its_alt_text() -> None:
 def test_an_untitled_first_front_passage_is_headed_introduction() -> None:
     labels = {"introduction": "Indledning"}
     untitled = Passage(id="intro", body=(Block(text="Tekst."),))
-    assert booklet.passage_name(untitled, True, labels) == "Indledning"
-    assert booklet.passage_name(untitled, False, labels) is None
+    assert booklet_context.passage_name(untitled, True, labels) == "Indledning"
+    assert booklet_context.passage_name(untitled, False, labels) is None
 
 
 def test_a_heading_at_the_foot_of_a_page_is_reported() -> None:
@@ -210,7 +213,7 @@ def test_a_heading_at_the_foot_of_a_page_is_reported() -> None:
         "<html lang=da><style>@page { size: A6; margin: 10mm } h3 { margin: 0 }</style>"
         "<div style='height: 118mm'>x</div><h3 style='break-after: auto'>Stranded</h3><p>Text on the next page.</p></html>"
     )
-    assert booklet.layout_problems(to_document(html)) == (
+    assert booklet_checks.layout_problems(to_document(html)) == (
         "page 1 ends with the heading 'Stranded'",
         "page 2 holds a single line",
     )
@@ -238,7 +241,7 @@ def test_the_screen_booklet_has_a_bookmark_for_every_chapter(path: Path) -> None
     labels = layouts.labels(charter.meta.language)
     screen, _, _ = built(path)
     titles = [item.title for item in screen.outline]
-    for chapter in booklet.chapters(charter, labels):
+    for chapter in booklet_context.chapters(charter, labels):
         assert chapter.bookmark in titles
     if charter.reflection:
         assert charter.reflection.title in titles
@@ -360,7 +363,7 @@ def numbers(data: bytes) -> list[tuple[int | None, int | None]]:
 def test_imposing_numbered_pages_gives_the_saddle_order() -> None:
     html = "<style>@page { size: A5; bleed: 3mm; margin: 0 } div { font: 90pt sans-serif }</style>"
     html += "".join(f"<div style='break-before: page'>{n}</div>" for n in range(1, 9))
-    sides = booklet.impose(to_pdf(to_document(html)))
+    sides = booklet_imposed.impose(to_pdf(to_document(html)))
     read = [(int(left), int(right)) for left, right in halves(sides)]
     assert read == [(8, 1), (2, 7), (6, 3), (4, 5)]
 
@@ -397,9 +400,9 @@ def _questions_by_page(document) -> list[list[int]]:
     """Return, per page of a laid-out booklet, the numbers of the My reflections questions on it."""
     return [
         sorted(
-            int(n.removeprefix(booklet.QUESTION_PREFIX))
+            int(n.removeprefix(booklet_context.QUESTION_PREFIX))
             for n in page.anchors
-            if n.startswith(booklet.QUESTION_PREFIX)
+            if n.startswith(booklet_context.QUESTION_PREFIX)
         )  # fmt: skip
         for page in document.pages
     ]
@@ -433,7 +436,7 @@ def test_the_last_question_keeps_to_the_one_before_it_without_a_second_layout(
     pages = [numbers for numbers in _questions_by_page(document) if numbers]
     assert sum(map(len, pages)) == count
     assert count - 1 in pages[-1] and count in pages[-1], pages
-    assert booklet.lone_questions(document) == []
+    assert booklet_checks.lone_questions(document) == []
     assert (len(layouts_made), fit.turns) == (1, frozenset())
 
 
@@ -464,4 +467,4 @@ def test_the_screen_booklet_is_mended_in_one_more_layout_and_one_carry_at_most(p
     assert len(layouts_made) - tried == 1 + bool(mended) + bool(fit.carries)
     assert booklet.short_spills(document) == frozenset()
     assert copyfit.short_ends(document) == frozenset()
-    assert booklet.lone_questions(document) == []
+    assert booklet_checks.lone_questions(document) == []

@@ -1,7 +1,7 @@
 """Short closing words go on the back cover, not onto a page of their own (issue 20's stray pages).
 
 Gentofte's charter ends with three lines on how it was made and whom to ask; after its last
-chapter they took page 12 alone. ``handbook.colophon`` sets such closing words (untitled, text
+chapter they took page 12 alone. ``booklet_context.colophon`` sets such closing words (untitled, text
 only, at most ``COLOPHON_MAX`` characters) on the back cover; longer or titled ones stay after
 the chapters. Read from the built PDFs with pdfplumber.
 """
@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from charterpress.products.booklet import context as booklet_context
 from charterpress.products.booklet import handbook
 from charterpress.source.model import Passage
 from support import SOURCES, load, products_of
@@ -33,7 +34,7 @@ def page_texts(data: bytes) -> list[str]:
 
 def closing_texts(path: Path) -> list[str]:
     charter = load(path).charter
-    ids = handbook.colophon(charter)
+    ids = booklet_context.colophon(charter)
     return [flat(str(b.text)) for p in charter.back if p.id in ids for b in p.body]
 
 
@@ -54,7 +55,7 @@ def test_gentofte_has_a_colophon_beside_its_name() -> None:
     if not path.exists():
         pytest.skip("the shipped Gentofte charter is not in sources/")
     charter = load(path).charter
-    assert handbook.colophon(charter) == ("udviklet",)
+    assert booklet_context.colophon(charter) == ("udviklet",)
     pages = page_texts(products_of(path, "booklet")["gentofte-booklet.pdf"].data)
     assert flat(charter.meta.municipality) in pages[-1] and closing_texts(path)[0] in pages[-1]
     assert (
@@ -74,12 +75,12 @@ def _charter(back: list[dict]):
 
 def test_only_short_untitled_text_at_the_end_becomes_the_colophon() -> None:
     short = {"id": "made", "body": ["Written by a working group. Ask HR."]}
-    assert handbook.colophon(_charter([short])) == ("made",)
+    assert booklet_context.colophon(_charter([short])) == ("made",)
     titled = {"id": "gov", "title": "Governance", "body": ["How we steer."]}
-    assert handbook.colophon(_charter([titled, short])) == ("made",)
-    assert handbook.colophon(_charter([short, titled])) == ()  # closing words end the booklet
-    long = {"id": "long", "body": ["word " * (handbook.COLOPHON_MAX // 5 + 1)]}
-    assert handbook.colophon(_charter([long])) == ()
+    assert booklet_context.colophon(_charter([titled, short])) == ("made",)
+    assert booklet_context.colophon(_charter([short, titled])) == ()  # closing words end the booklet
+    long = {"id": "long", "body": ["word " * (booklet_context.COLOPHON_MAX // 5 + 1)]}
+    assert booklet_context.colophon(_charter([long])) == ()
     listed = {"id": "list", "body": [{"items": ["one", "two"]}]}
-    assert handbook.colophon(_charter([listed])) == ()
-    assert handbook.colophon(_charter([])) == ()
+    assert booklet_context.colophon(_charter([listed])) == ()
+    assert booklet_context.colophon(_charter([])) == ()

@@ -16,7 +16,8 @@ import pypdf
 import pytest
 from charterpress.errors import BuildError
 from charterpress.layout import templates
-from charterpress.products.booklet import copyfit, handbook
+from charterpress.products.booklet import context as booklet_context
+from charterpress.products.booklet import copyfit
 from support import ROOT, SOURCES, load, products_of
 
 UNLIKE = ROOT / "tests" / "data" / "unlike-the-five.yaml"
@@ -105,14 +106,14 @@ def test_every_chapter_band_is_one_depth_near_the_house_45_mm(path: Path) -> Non
 def test_band_depth_is_the_house_depth_unless_a_title_needs_more() -> None:
     source = load(SOURCES / "glostrup.yaml")
     labels = templates.labels("da")
-    found = handbook.chapters(source.charter, labels)
-    depth = handbook.band_depth(found, labels)  # a kicker and two lines of title, generously
-    assert handbook.BAND_MM <= depth <= 50
+    found = booklet_context.chapters(source.charter, labels)
+    depth = booklet_context.band_depth(found, labels)  # a kicker and two lines of title, generously
+    assert booklet_context.BAND_MM <= depth <= 50
     short = [dataclasses.replace(c, kicker=None) for c in found[:1]]
-    assert handbook.band_depth(short, labels) == handbook.BAND_MM
+    assert booklet_context.band_depth(short, labels) == booklet_context.BAND_MM
     long = found[0].section.model_copy(update={"title": "A title " * 12, "headline": None})
     deeper = [dataclasses.replace(found[0], section=long), *found[1:]]
-    assert handbook.band_depth(deeper, labels) > depth + 7  # a third line of 18 pt
+    assert booklet_context.band_depth(deeper, labels) > depth + 7  # a third line of 18 pt
 
 
 BOX_FOOT_MM = 12
@@ -242,10 +243,10 @@ def test_an_item_that_starts_the_page_takes_the_rest_of_its_list_into_a_box_of_i
 
 
 def test_a_theme_sets_its_text_column_and_a_bad_one_is_named(monkeypatch) -> None:
-    assert handbook.text_mm("classic") == 105.0
-    assert handbook.margins(105.0) == {"outer": 20.0, "inner": 23.0}
-    assert handbook.margins(handbook.TEXT_WIDTH_MM) == handbook.MARGIN_MM
+    assert booklet_context.text_mm("classic") == 105.0
+    assert booklet_context.margins(105.0) == {"outer": 20.0, "inner": 23.0}
+    assert booklet_context.margins(booklet_context.TEXT_WIDTH_MM) == booklet_context.MARGIN_MM
     for bad in ("wide", 300, True, None):
         monkeypatch.setattr(templates, "look", lambda theme, bad=bad: {"booklet": {"text_mm": bad}})
         with pytest.raises(BuildError, match=r"layouts/themes/x/theme.yaml: booklet.text_mm"):
-            handbook.text_mm("x")
+            booklet_context.text_mm("x")

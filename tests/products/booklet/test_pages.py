@@ -16,6 +16,7 @@ import yaml
 from charterpress import project
 from charterpress.layout import tree
 from charterpress.layout.render import to_document
+from charterpress.products.booklet import checks as booklet_checks
 from charterpress.products.booklet import handbook as booklet
 from charterpress.products.booklet import pages
 from support import DATA, SOURCES, load, products_of
@@ -54,7 +55,7 @@ def test_a_paragraph_that_ends_on_a_hyphenated_fragment_is_noted() -> None:
         "<p>Vi har forbedrings\u00adkultur.</p><p>It is self-evident.</p>"
         "<p>A whole last line here.</p></html>"
     )
-    problems = booklet.layout_problems(to_document(html))
+    problems = booklet_checks.layout_problems(to_document(html))
     assert problems == (
         "page 1: a paragraph ends on the hyphenated fragment 'forbedrings\u2010/kultur.'",
         "page 1: a paragraph ends on the hyphenated fragment 'self-/evident.'",
@@ -184,10 +185,10 @@ def test_a_part_opener_stays_on_one_page(tmp_path, theme, paragraphs, chapters, 
     assert _part_pages(document) == 1
     (part, step), *_ = fit.settled.parts
     assert pages.PART_STEPS[step].apart == apart
-    assert booklet.page_notes(source, document, "booklet") == ()
+    assert booklet_checks.page_notes(source, document, "booklet") == ()
     # The opener keeps its title; an introduction set apart runs on white pages after it.
     opener = next(p for p in document.pages if tree.page_type(p) == "part")
-    text = " ".join(t for _, t in booklet._lines(tree.page_box(opener)))
+    text = " ".join(t for _, t in booklet_checks._lines(tree.page_box(opener)))
     assert "framework" in text
     intro = [p for p in document.pages if tree.elements(tree.page_box(p), "part-intro")]
     assert len(intro) >= (2 if apart else 0) and not (intro and not apart)
@@ -198,7 +199,7 @@ def test_a_booklet_whose_openers_and_bands_fit_asks_for_no_more_layout() -> None
     source = load(ENGLISH)
     document = booklet.render_booklet(source, "screen")
     assert _part_pages(document) == 1
-    assert pages.settle(document, booklet.part_ids(source.charter)) == pages.UNSETTLED
+    assert pages.settle(document, booklet_checks.part_ids(source.charter)) == pages.UNSETTLED
 
 
 # --- Chapter bands ----------------------------------------------------------------------------
@@ -265,4 +266,4 @@ def test_an_untitled_introduction_too_long_for_its_opener_runs_on_white_pages(tm
     document, fit = booklet.render_screen(source)
     assert _part_pages(document) == 0
     assert [p for p in document.pages if tree.elements(tree.page_box(p), "part-intro")]
-    assert booklet.page_notes(source, document, "booklet") == ()
+    assert booklet_checks.page_notes(source, document, "booklet") == ()

@@ -17,6 +17,7 @@ import pypdf
 import pytest
 from charterpress.errors import BuildError
 from charterpress.layout import fonts, proof, render, templates
+from charterpress.products.booklet import context as booklet_context
 from charterpress.products.booklet import handbook
 from charterpress.values import Options
 from fontTools.ttLib import TTFont
@@ -49,7 +50,7 @@ def questions(path: Path) -> list[str]:
     groups = charter.reflection.groups if charter.reflection else ()
     return [
         c.question
-        for chapter in handbook.chapters(charter, labels)
+        for chapter in booklet_context.chapters(charter, labels)
         for c in chapter.section.commitments
     ] + [q.text for group in groups for q in group.questions]
 
@@ -83,7 +84,7 @@ def test_the_screen_booklet_has_a_multiline_text_field_per_question(path: Path) 
     for number, ((_, field), question) in enumerate(zip(found, asked, strict=True), 1):
         assert field["/FT"] == "/Tx"
         assert int(field["/Ff"]) & MULTILINE
-        assert field["/T"] == f"{handbook.QUESTION_PREFIX}{number}"  # unique, stable, in order
+        assert field["/T"] == f"{booklet_context.QUESTION_PREFIX}{number}"  # unique, stable, in order
         assert field["/TU"] == question  # what a screen reader announces; no soft hyphens
         assert field["/V"] == ""
     fields = screen.trailer["/Root"]["/AcroForm"]["/Fields"]
@@ -121,7 +122,7 @@ def test_a_field_takes_the_room_of_the_rules_it_replaces(path: Path) -> None:
                 height = abs(y1 - y0) + 3 * MM + 0.75
                 ruled = max(b for _, b in block) - block[0][0]
                 assert abs(height - ruled) < 0.3 * MM, (index, height / MM, ruled / MM)
-                column = handbook.text_mm(load(path).charter.theme.name)  # the theme's measure
+                column = booklet_context.text_mm(load(path).charter.theme.name)  # the theme's measure
                 assert abs(abs(x1 - x0) + 4 * MM - column * MM) < 0.3 * MM
                 offsets.append(block[0][0] - top)
     assert fields and max(offsets) - min(offsets) < 0.3 * MM, [o / MM for o in offsets]
