@@ -261,6 +261,8 @@ def environment(
     env.filters["runs"] = runs
     env.filters["run_in"] = run_in
     env.filters["image"] = lambda file: assets.image_url((images or {})[file], variant)
+    env.globals["rule"] = {"pitch_mm": RULE_PITCH_MM, "border_pt": RULE_BORDER_PT}
+    env.globals["part_toc"] = PART_TOC
     return env
 
 
@@ -289,6 +291,25 @@ def hyphenate_but_last(text: str, language: str) -> str:
     head, space, last = text.rpartition(" ")
     return hyphenate(head, language) + space + last if space else text
 
+
+PART_TOC = {
+    "margin_mm": 10.0,
+    "padding_mm": 4.0,
+    "compact_margin_mm": 7.0,
+    "compact_padding_mm": 3.0,
+    "compact_line_pt": 12.5,
+    "compact_gap_mm": 1.2,
+}
+"""A part opener's contents list: the space above its rule and under it, full and compact, and
+a compact list's line and the space after each entry. booklet.css draws ``.part-toc`` from
+these numbers (the template's ``part_toc``), and ``pages``' estimates of an opener are made of them."""
+
+RULE_PITCH_MM = 8.0
+"""The rules to write on under a question of My reflections, this far apart: a line of
+handwriting (booklet.css draws them from this number, ``rule.pitch_mm``)."""
+RULE_BORDER_PT = 0.4
+"""Each rule's border in print, a K tint (``rule.border_pt``); the screen's form field is as
+tall as the print's rules, borders included."""
 
 BAND_MM = 45.0
 """The house depth of a chapter band (from the trim's top): a kicker and a title of two lines."""

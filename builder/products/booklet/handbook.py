@@ -39,6 +39,8 @@ from .context import (
     CONTENTS_ID,
     MINE_ID,
     QUESTION_PREFIX,
+    RULE_BORDER_PT,
+    RULE_PITCH_MM,
     VALUES_ID,
     band_depth,
     chapters,
@@ -81,8 +83,8 @@ RULES_LEAST = 2
 gives up rules (``fewer_rules``) only where that saves the booklet a sheet (four pages)."""
 
 
-RULE_MM = 8.0 + 0.4 * 25.4 / 72
-"""One rule's height: 8 mm and its 0.4 pt border (booklet.css)."""
+RULE_MM = RULE_PITCH_MM + RULE_BORDER_PT * 25.4 / 72
+"""One rule's height: its pitch and its border, as booklet.css draws it from the same numbers."""
 
 
 SPILL_MM = 45.0

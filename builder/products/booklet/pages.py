@@ -24,6 +24,7 @@ import weasyprint
 from ...layout import tree
 from ...text.hyphenate import HYPHEN_BREAK, SOFT_HYPHEN
 from ...units import MM_PER_INCH, PT_PER_INCH, PX_PER_MM
+from .context import PART_TOC
 
 PART_PAGE = "part"
 """The named page of a part opener (booklet.css)."""
@@ -59,16 +60,15 @@ PART_STEPS = (
     PartStep("apart-bare", None, apart=True),
 )
 """The opener's steps down, in order: each takes less room than the one before."""
-COMPACT_LINE_MM = 12.5 * MM_PER_INCH / PT_PER_INCH
-COMPACT_GAP_MM = 1.2
+COMPACT_LINE_MM = PART_TOC["compact_line_pt"] * MM_PER_INCH / PT_PER_INCH
+COMPACT_GAP_MM = PART_TOC["compact_gap_mm"]
 COLUMNS = 0.65
 """About how much of its height a compact list keeps in two columns (titles wrap more)."""
-"""A compact contents list's line and the space after each entry (booklet.css .part-toc.compact)."""
 SMALL_TYPE = 0.85
 """About how much of its height the introduction keeps in the smaller type."""
-TOC_MARGIN_MM = 14.0
-COMPACT_MARGIN_MM = 10.0
-"""The contents list's rule and the space above it (booklet.css .part-toc), full and compact."""
+TOC_MARGIN_MM = PART_TOC["margin_mm"] + PART_TOC["padding_mm"]
+COMPACT_MARGIN_MM = PART_TOC["compact_margin_mm"] + PART_TOC["compact_padding_mm"]
+"""The contents list's rule and the space above it, full and compact."""
 
 
 @dataclass(frozen=True)
