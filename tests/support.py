@@ -226,23 +226,14 @@ def _maker_of(name: str, slug: str) -> str:
 _PREVIEWS: dict[tuple, list[Product]] = {}
 
 
-def _real_previews(*args, **kwargs) -> list[Product]:
-    """The real previews.make (imported when first asked: the module stands patched in a build)."""
-    return _REAL_PREVIEWS()(*args, **kwargs)
-
-
 @cache
-def _REAL_PREVIEWS():
-    """The real previews.make, fetched before any stand-in is patched over it (``prime``)."""
+def real_previews():
+    """Return the real previews.make, taken before a stand-in is patched over it: a test that
+    patches ``cached_previews`` in calls this first (the module imports no renderer until then)."""
     from charterpress.products.previews import make
 
-    assert make is not cached_previews, "support.prime() before patching previews.make"
+    assert make is not cached_previews, "support.real_previews() before patching previews.make"
     return make
-
-
-def prime() -> None:
-    """Take hold of the real renderers before a test patches the stand-ins over them."""
-    _REAL_PREVIEWS()
 
 
 def cached_previews(
@@ -268,7 +259,7 @@ def cached_previews(
     if key not in _PREVIEWS:
         _PREVIEWS[key] = across_processes(
             repr(("previews", *key)),
-            lambda: _real_previews(
+            lambda: real_previews()(
                 slug, pdfs, words=words, title=title, shrunk=shrunk, reflection=reflection
             ),
         )
@@ -280,7 +271,7 @@ def _cached_pipeline_build(paths: list[Path], out: Path) -> None:
     from charterpress.commands import build as pipeline
     from charterpress.products import previews
 
-    prime()
+    real_previews()
     patch = pytest.MonkeyPatch()
     patch.setattr(pipeline, "make_products", cached_make_products)
     patch.setattr(previews, "make", cached_previews)

@@ -47,16 +47,22 @@ Carry = tuple[str, int, str]
 """(the chapter's id, the element's index in the chapter's document order, a CSS declaration)."""
 
 
-def spans(document: weasyprint.Document) -> dict[str, tuple[int, int]]:
-    """Return each chapter's first and last page (indices), by its anchors."""
+def chapter_ends(document: weasyprint.Document) -> dict[str, tuple[int, int, float]]:
+    """Return each chapter's first page, last page (indices) and where on it the chapter ends
+    (px from the page's top), by its anchors: the chapter's own and its END_PREFIX one."""
     first: dict[str, int] = {}
-    ends: dict[str, int] = {}
+    ends: dict[str, tuple[int, float]] = {}
     for index, page in enumerate(document.pages):
-        for name in page.anchors:
+        for name, (_, y, *_) in page.anchors.items():
             first.setdefault(name, index)
             if name.startswith(END_PREFIX):
-                ends[name.removeprefix(END_PREFIX)] = index
-    return {name: (first.get(name, end), end) for name, end in ends.items()}
+                ends[name.removeprefix(END_PREFIX)] = (index, y)
+    return {name: (first.get(name, end), end, y) for name, (end, y) in ends.items()}
+
+
+def spans(document: weasyprint.Document) -> dict[str, tuple[int, int]]:
+    """Return each chapter's first and last page (indices), by its anchors."""
+    return {name: (first, last) for name, (first, last, _) in chapter_ends(document).items()}
 
 
 def text_lines(page: object) -> list[Element | None]:

@@ -14,6 +14,7 @@ the imposition (``imposed``).
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 from xml.etree.ElementTree import Element
@@ -192,16 +193,11 @@ def _laid_out(
 
 def short_spills(document: weasyprint.Document) -> frozenset[str]:
     """Return the ids of chapters that run a few lines onto a page of their own."""
-    first: dict[str, int] = {}
-    ends: dict[str, tuple[int, float]] = {}
-    for index, page in enumerate(document.pages):
-        for name, (_, y, *_) in page.anchors.items():
-            first.setdefault(name, index)
-            if name.startswith(END_PREFIX):
-                ends[name.removeprefix(END_PREFIX)] = (index, y)
     limit = SPILL_MM * PX_PER_MM
     return frozenset(
-        name for name, (index, y) in ends.items() if index > first.get(name, index) and y < limit
+        name
+        for name, (first, last, y) in copyfit.chapter_ends(document).items()
+        if last > first and y < limit
     )
 
 
@@ -306,26 +302,26 @@ def fewer_rules(
         - area.y
     )
     needed_mm = (used + spare * (area.bottom - area.y)) * 25.4 / 96
-    for rules in range(fitted.rules - 1, RULES_LEAST - 1, -1):
-        if questions * (fitted.rules - rules) * RULE_MM < needed_mm:
-            continue  # too little room given up to save the pages
-        # One number of rules is tried, the most the estimate allows (a layout each costs
-        # seconds); questions turned to a new page only add pages, so a layout that does not
-        # save the sheet unturned is not turned.
-        trial = replace(fitted, rules=rules, turns=frozenset())
+    # The fewest rules a question gives up that may save the pages: the most rules it keeps,
+    # the one number tried (a layout costs seconds).
+    rules = fitted.rules - max(1, math.ceil(needed_mm / (questions * RULE_MM)))
+    if rules < RULES_LEAST:
+        return document, fitted  # too little room given up to save the pages
+    # Questions turned to a new page only add pages: a layout that does not save the sheet
+    # unturned is not turned.
+    trial = replace(fitted, rules=rules, turns=frozenset())
+    found, _ = _laid_out(source, "screen", 0, trial)
+    if not _saves_a_sheet(found, pages):
+        return document, fitted
+    turns = question_turns(found)
+    if turns:
+        trial = replace(trial, turns=turns)
         found, _ = _laid_out(source, "screen", 0, trial)
-        if not _saves_a_sheet(found, pages):
-            break
-        turns = question_turns(found)
-        if turns:
-            trial = replace(trial, turns=turns)
-            found, _ = _laid_out(source, "screen", 0, trial)
-        if _saves_a_sheet(found, pages) and not lone_questions(found):
-            log.debug("%s: %d rules a question save a sheet (%d pages, not %d)",
-                      source.slug, rules, len(found.pages), pages)  # fmt: skip
-            return found, trial
-        break
-    return document, fitted
+    if not _saves_a_sheet(found, pages) or lone_questions(found):
+        return document, fitted
+    log.debug("%s: %d rules a question save a sheet (%d pages, not %d)",
+              source.slug, rules, len(found.pages), pages)  # fmt: skip
+    return found, trial
 
 
 def _saves_a_sheet(found: weasyprint.Document, pages: int) -> bool:

@@ -262,9 +262,9 @@ def test_the_pack_is_incremental_like_the_other_outputs(tmp_path, monkeypatch):
     a deck that loses a card loses that card's PNGs."""
     from charterpress import project
     from charterpress.commands import build as pipeline
-    from support import cached_make_products, cached_previews, prime
+    from support import cached_make_products, cached_previews, real_previews
 
-    prime()
+    real_previews()
 
     (tmp_path / "sources").mkdir()
     source = tmp_path / "sources" / "ishoej.yaml"
