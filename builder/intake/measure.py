@@ -23,7 +23,10 @@ from dataclasses import dataclass, field
 import yaml
 
 from ..errors import UsageError
-from .importer import CONJUNCTIONS, draft, elements, guess_language, read_lines, slug_of, words
+from .documents import read_lines
+from .importer import draft, guess_language, slug_of
+from .repair import CONJUNCTIONS, words
+from .structure import elements
 
 MARKERS = re.compile(r"[•●▪◦■►]|(?:^|\s)(?:––|--)(?:\s|$)|\s[–-]$|^[–-]\s|\t|/{2,}")
 BROKEN = re.compile(r"\b([^\W\d_]{2,})- ([^\W\d_]+)")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from charterpress.intake import importer, measure
+from charterpress.intake import assemble, documents, importer, measure, repair, structure
 from support import ROOT
 
 ORIGINALS = sorted(
@@ -275,7 +275,7 @@ def test_an_english_text_with_pdf_damage_imports_whole(tmp_path):
     charter = _english_charter(rng)
     path = tmp_path / "northbridge.txt"
     path.write_text(_as_pdf_text(charter, rng), encoding="utf-8")
-    assert importer.guess_language(importer.elements(importer.read_lines(path))) == "en"
+    assert importer.guess_language(structure.elements(documents.read_lines(path))) == "en"
     data, _ = importer.draft(path, "northbridge", "en")
     expected = {
         "meta": {"title": charter["title"]},
@@ -387,11 +387,11 @@ def test_a_pdf_text_layer_imports(tmp_path):
     ],
 )
 def test_words_broken_across_lines_are_mended(lines, text):
-    assert importer.join_lines(lines, {"long-term"}) == text
+    assert repair.join_lines(lines, {"long-term"}) == text
 
 
-def _elements(text: str) -> list[importer.Element]:
-    return importer.elements([importer.Line(t) for t in text.split("\n")])
+def _elements(text: str) -> list[structure.Element]:
+    return structure.elements([documents.Line(t) for t in text.split("\n")])
 
 
 def test_trailing_markers_and_broken_bullets():
@@ -443,21 +443,21 @@ def test_page_furniture_and_repeats_are_dropped():
 
 def test_a_lead_in_completed_by_its_items_gives_card_wordings():
     assert (
-        importer.card_wording("Det indebærer, at jeg:", "er bevidst om mit ansvar", "da")
+        assemble.card_wording("Det indebærer, at jeg:", "er bevidst om mit ansvar", "da")
         == "Jeg er bevidst om mit ansvar"
     )
     assert (
-        importer.card_wording(
+        assemble.card_wording(
             "Det betyder, at jeg som leder i X Kommune:", "Formidler målene", "da"
         )
         == "Jeg formidler målene"
     )
     assert (
-        importer.card_wording("Vi vil lede fællesskaber:", "vi skaber retning", "da")
+        assemble.card_wording("Vi vil lede fællesskaber:", "vi skaber retning", "da")
         == "Vi skaber retning"
     )
-    assert importer.card_wording("As a leader I:", "listen first", "en") == "I listen first"
-    assert importer.card_wording("Det indebærer især:", "et ledelsesrum", "da") is None
+    assert assemble.card_wording("As a leader I:", "listen first", "en") == "I listen first"
+    assert assemble.card_wording("Det indebærer især:", "et ledelsesrum", "da") is None
 
 
 def test_a_word_file_with_its_text_in_a_table_and_typed_bullets(tmp_path):
@@ -651,7 +651,7 @@ def test_paragraphs_said_of_the_leaders_stay_paragraphs_where_the_document_has_l
 
 def test_a_danish_lead_in_starting_with_i_gets_no_english_card():
     assert (
-        importer.card_wording(
+        assemble.card_wording(
             "I Nordby Kommune defineres god ledelse som:", "God ledelse lytter", "da"
         )
         is None
