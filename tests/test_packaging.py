@@ -310,21 +310,29 @@ def test_every_private_attribute_the_package_reads_is_checked_here():
 
 
 def test_weasyprint_pdf_internals_are_where_the_finishers_read_them():
-    """The finishers (``pdfx``, ``printcolour``, ``facilitation``) walk pydyf's page tree,
-    ``pdf.pages['Kids']``, in steps of three (number, generation, 'R'), and rewrite a page's
-    content stream (``Stream.stream``, written with ``pydyf._to_bytes``); ``render.to_pdf``
-    reads each font's ``file_content`` once the PDF is written."""
+    """The finishers (``pdfx``, ``printcolour``, ``facilitation``, ``onboarding``) walk pydyf's
+    page tree, ``pdf.pages['Kids']`` in steps of three (number, generation, 'R'), through
+    ``prepress/pdf.finisher_pages`` alone, and rewrite a page's content stream
+    (``Stream.stream``, written with ``pydyf._to_bytes``); ``render.to_pdf`` reads each font's
+    ``file_content`` once the PDF is written."""
     import pydyf
     import weasyprint
+    from charterpress.prepress.pdf import finisher_pages
     from charterpress.prepress.printcolour import _resolve
 
+    walkers = [
+        f"{path.relative_to(ROOT)}"
+        for path in (ROOT / "builder").rglob("*.py")
+        if '["Kids"]' in path.read_text(encoding="utf-8")
+    ]
+    assert walkers == ["builder/prepress/pdf.py"], walkers
     seen = {}
 
     def finisher(document, pdf):
-        kids = pdf.pages["Kids"]
-        page = pdf.objects[kids[0]]
+        pages = list(finisher_pages(pdf))
+        page = pages[0]
         contents = _resolve(pdf, page["Contents"])
-        seen["pages"] = len(kids[::3])
+        seen["pages"] = len(pages)
         seen["type"] = page["Type"]
         seen["stream"] = b"".join(pydyf._to_bytes(item) for item in contents.stream) != b""
 

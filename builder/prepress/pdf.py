@@ -21,7 +21,7 @@ generic objects.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (
@@ -333,3 +333,11 @@ def cut_objects(writer: PdfWriter, size: int) -> None:
 def forget_clones(writer: PdfWriter, reader: PdfReader) -> None:
     """Forget what of ``reader`` was cloned into ``writer``: the next clone copies it anew."""
     writer._id_translated.pop(id(reader), None)
+
+
+def finisher_pages(pdf: object) -> Iterator[dict]:
+    """Yield the page dictionaries of the PDF WeasyPrint is writing, in a finisher (pydyf's
+    ``PDF``): ``pdf.pages['Kids']`` holds a (number, generation, 'R') triple per page, and
+    ``pdf.objects`` the page by its number (``tests/test_packaging.py`` checks both)."""
+    for number in pdf.pages["Kids"][::3]:  # type: ignore[attr-defined]
+        yield pdf.objects[number]  # type: ignore[attr-defined]

@@ -40,6 +40,7 @@ import pydyf
 from .. import project
 from ..output.reproducible import FALLBACK_YEAR, VARIABLE
 from . import printcolour
+from .pdf import finisher_pages
 
 VARIANT = "pdf/x-4"
 VERSION = "PDF/X-4"
@@ -97,8 +98,8 @@ def finish(document: object, pdf: pydyf.PDF) -> None:
     )
     pdf.catalog["OutputIntents"] = pydyf.Array([intent])
     pdf.info["GTS_PDFXVersion"] = pydyf.String(VERSION)
-    for number in pdf.pages["Kids"][::3]:
-        pdf.objects[number].pop("Annots", None)
+    for page in finisher_pages(pdf):
+        page.pop("Annots", None)
     names = pdf.catalog.get("Names")
     if isinstance(names, dict):
         names.pop("Dests", None)

@@ -32,7 +32,7 @@ from importlib.resources import files
 
 import pydyf
 
-from .pdf import Writer, set_default_rgb
+from .pdf import Writer, finisher_pages, set_default_rgb
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +71,8 @@ def finish(document: object, pdf: pydyf.PDF) -> None:
     pdf.add_object(profile)
     space = pydyf.Array(("/ICCBased", profile.reference))
     seen: set[int] = set()
-    for number in pdf.pages["Kids"][::3]:
-        _declare_pydyf(pdf, pdf.objects[number], space, seen)
+    for page in finisher_pages(pdf):
+        _declare_pydyf(pdf, page, space, seen)
 
 
 def _declare_pydyf(pdf: pydyf.PDF, owner: dict, space: pydyf.Array, seen: set[int]) -> None:

@@ -413,8 +413,9 @@ def _crop_bleed(_document: object, pdf: object) -> None:
     """WeasyPrint's finisher: the screen file's pages are the trim, without the print's bleed."""
     import pydyf
 
-    for number in pdf.pages["Kids"][::3]:  # type: ignore[attr-defined]
-        page = pdf.objects[number]  # type: ignore[attr-defined]
+    from ..prepress.pdf import finisher_pages
+
+    for page in finisher_pages(pdf):
         trim = pydyf.Array(float(v) for v in page["TrimBox"])
         page["MediaBox"] = trim
         page["BleedBox"] = trim

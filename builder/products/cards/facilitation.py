@@ -100,11 +100,11 @@ def _as_slides(_document: object, pdf: object) -> None:
     """WeasyPrint's finisher: each page becomes a 16:9 slide around the card's trim."""
     import pydyf
 
+    from ...prepress.pdf import finisher_pages
     from ...prepress.printcolour import _resolve
 
     grey = " ".join(f"{c:g}" for c in SLIDE_BACKGROUND)
-    for number in pdf.pages["Kids"][::3]:  # type: ignore[attr-defined]
-        page = pdf.objects[number]  # type: ignore[attr-defined]
+    for page in finisher_pages(pdf):
         trim = tuple(float(v) for v in page["TrimBox"])
         box = slide_box(trim)  # type: ignore[arg-type]
         left, bottom, right, top = trim
