@@ -253,3 +253,29 @@ def test_the_pure_stages_tests_run_without_the_renderer():
     assert "LOADED []" in result.stdout, tail
     for folder in PURE:  # every stage folder there holds tests
         assert list((root / folder).glob("test_*.py")), folder
+
+
+def test_the_readme_names_every_module_of_the_package():
+    """The README's "How it works" is the package's map: every module is named there (a module
+    of a subpackage's subpackage as ``cards/deck.py``; a folder that is one ``__init__.py``,
+    as ``printorder/``), so that a module added without a line in it fails here."""
+    root = PACKAGE.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    start = readme.index("## How it works")
+    opened = readme.index("```", start)
+    block = readme[opened : readme.index("```", opened + 3)]
+    missing = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if "__pycache__" in path.parts:
+            continue
+        parts = path.relative_to(PACKAGE).parts
+        if path.name == "__init__.py":
+            alone = not [p for p in path.parent.glob("*.py") if p.name != "__init__.py"]
+            if len(parts) == 1 or not alone:
+                continue
+            name = parts[-2] + "/"
+        else:
+            name = f"{parts[-2]}/{path.name}" if len(parts) >= 3 else path.name
+        if not re.search(rf"(^|\s){re.escape(name)}(\s|$)", block, re.M):
+            missing.append(str(path.relative_to(root)))
+    assert missing == [], "name them in the README's How it works"
