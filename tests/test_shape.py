@@ -8,6 +8,7 @@ of the package counts, at module level or inside a function, except those under
 from __future__ import annotations
 
 import ast
+import os
 import re
 from pathlib import Path
 
@@ -244,9 +245,13 @@ def test_the_pure_stages_tests_run_without_the_renderer():
         "print('LOADED', sorted(m for m in ('weasyprint', 'pypdfium2', 'pypdf') if m in sys.modules)); "
         "sys.exit(code)"
     )
+    # Not this run's id: a pytest that has it takes the run's shared builds for its own and
+    # removes them when it ends, under the other test processes still reading them.
+    env = {k: v for k, v in os.environ.items() if k != "PYTEST_XDIST_TESTRUNUID"}
     result = subprocess.run(
-        [sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, timeout=300
-    )
+        [sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, timeout=300,
+        env=env,
+    )  # fmt: skip
     tail = result.stdout[-3000:] + result.stderr[-2000:]
     assert result.returncode == 0, tail
     assert int(re.search(r"(\d+) passed", result.stdout)[1]) >= 100, tail
