@@ -191,14 +191,16 @@ def cached_make_products(source: Source, options: Options) -> list[Product]:
     from charterpress.products import registry
 
     chosen = registry.chosen(options.products, draft=options.draft)
-    readers = {p.name for p in chosen if p.reads}
+    # Each product's build made a job sheet and a preflight of its own print file: the files of
+    # the products that read every product's files are made once, of all, as a build makes them.
+    read_files = {
+        pattern.format(slug=source.slug) for p in chosen if p.reads for pattern, _ in p.files
+    }
     made: list[Product] = []
     for product in chosen:
         if not product.reads:
             built = products_of(Path(source.name).resolve(), product.name, marks=options.marks)
-            # Each product's build made a job sheet and a preflight of its own print file:
-            # those reading every product's files are made once, of all, as a build makes them.
-            made.extend(p for p in built.values() if _maker_of(p.name, source.slug) not in readers)
+            made.extend(p for p in built.values() if p.name not in read_files)
 
     def read() -> list[Product]:
         files: list[Product] = []
@@ -211,16 +213,6 @@ def cached_make_products(source: Source, options: Options) -> list[Product]:
     path = Path(source.name).resolve()
     key = repr(("readers", str(path), path.read_bytes(), tuple(p.name for p in chosen), options))
     return made + across_processes(key, read)
-
-
-def _maker_of(name: str, slug: str) -> str:
-    """Return the registered product whose files include ``name`` ("" if none declares it)."""
-    from charterpress.products import registry
-
-    for product in registry.registered().values():
-        if any(pattern.format(slug=slug) == name for pattern, _ in product.files):
-            return product.name
-    return ""
 
 
 _PREVIEWS: dict[tuple, list[Product]] = {}

@@ -23,11 +23,10 @@ from typing import TYPE_CHECKING
 from ...errors import BuildError
 from ...units import MM_PER_PT
 from ...values import Product
+from ..registry import Registered
 
 if TYPE_CHECKING:
     from ...values import Options, Source
-
-from ..registry import Registered
 
 PRODUCT = Registered(
     name="print-order",
@@ -53,7 +52,8 @@ FIRST_CARD = 2
 
 
 def name(slug: str) -> str:
-    return f"{slug}-print-order.pdf"
+    """Return the job sheet's file name: the one it is registered with."""
+    return PRODUCT.files[0][0].format(slug=slug)
 
 
 @dataclass(frozen=True)
