@@ -5,9 +5,9 @@ from __future__ import annotations
 import base64
 import logging
 import mimetypes
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from xml.etree.ElementTree import Element
@@ -86,10 +86,21 @@ def project_files_read() -> Iterator[dict[str, str]]:
         _reads = outer
 
 
-@lru_cache(maxsize=1)
+_font_configs: dict[int, FontConfiguration] = {}
+
+
 def font_config() -> FontConfiguration:
-    """Return the process-wide font configuration (building one is slow)."""
-    return FontConfiguration()
+    """Return this process's font configuration (building one is slow).
+
+    A worker forked from a process that had one makes its own (``build -j``): WeasyPrint's
+    holds fontconfig's state and a temporary folder of the fonts it loaded, which a forked copy
+    cannot use, and which it would remove when freed. The parent's is kept, never freed in the
+    worker, so its folder stays the parent's.
+    """
+    pid = os.getpid()
+    if pid not in _font_configs:
+        _font_configs[pid] = FontConfiguration()
+    return _font_configs[pid]
 
 
 def to_document(html: str, adjust: Callable[[Element], None] | None = None) -> weasyprint.Document:
