@@ -206,7 +206,7 @@ def _parser(named: str | None = None) -> argparse.ArgumentParser:
             type=_jobs,
             default=jobs,
             metavar="N",
-            help=f"charters rendered at once (default: {jobs})",
+            help=f"worker processes: charters, and a charter's deck and booklet, rendered at once (default: {jobs})",
         )
 
     build = sub.add_parser("build", help="build the booklets and card decks into dist/")
