@@ -185,8 +185,11 @@ def products_of(path: Path, *products: str, marks: bool = False) -> dict[str, Pr
     )
 
 
-def cached_make_products(source: Source, options: Options) -> list[Product]:
-    """Stand in for pipeline.make_products with the session's cached renders (same output)."""
+def cached_make_products(
+    source: Source, options: Options, only: None = None, made: None = None
+) -> list[Product]:
+    """Stand in for pipeline.make_products with the session's cached renders (same output), in
+    a build in one process (``only`` and ``made`` are a parallel build's: None)."""
     from charterpress.output import reproducible
     from charterpress.products import registry
 

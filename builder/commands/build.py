@@ -467,10 +467,7 @@ def _work(job: Job) -> Rendered:
     reads: dict[str, str] = {}
     if job.source is not None:
         with project_files_read() as reads:
-            if job.products is None and job.made is None:
-                products = make_products(job.source, options)
-            else:  # a part of a charter built in parallel, or its readers
-                products = make_products(job.source, options, job.products, job.made)
+            products = make_products(job.source, options, job.products, job.made)
         pdfs = {p.name: p.data for p in products}
         shrunk = tuple(face for p in products for face in p.shrunk)
         language, title = job.source.charter.meta.language, job.source.charter.meta.title
@@ -509,7 +506,7 @@ def _render_all(jobs: list[Job], options: Options, progress: Progress) -> list[R
     global _rendered_before
     split = [_split(job) for job in jobs]
     alone = len(jobs) == 1 and _rendered_before  # (a process that builds again: see _split)
-    _rendered_before = True
+    _rendered_before = _rendered_before or bool(jobs)
     if options.jobs <= 1 or sum(map(len, split)) <= 1 or alone:
         for job in jobs:
             try:
@@ -586,10 +583,10 @@ def _render_parallel(
         initargs=(os.getpid(),),
     )
     charter = {jobs[0].slug: jobs[0] for jobs in split}
-    waiting = {jobs[0].slug: len(jobs) for jobs in split}
     done: dict[str, list[Rendered | CharterError | None]] = {
         jobs[0].slug: [None] * len(jobs) for jobs in split
     }
+    readers = any(p.reads for p in registry.chosen(options.products, options.draft))
     outcomes: dict[str, object] = {}
     futures: dict[Future, tuple[str, int]] = {}
     try:
@@ -614,19 +611,16 @@ def _render_parallel(
                         _advance(progress, whole)
                     continue
                 done[slug][i] = result
-                waiting[slug] -= 1
-                if waiting[slug]:
+                if None in done[slug]:  # (a part still running)
                     continue
                 failed = next((r for r in done[slug] if isinstance(r, CharterError)), None)
                 job = charter[slug]
                 if failed is not None:
                     outcomes[slug] = failed
-                elif job.source is not None and any(
-                    p.reads for p in registry.chosen(options.products, options.draft)
-                ):
+                elif job.source is not None and readers:
                     made = tuple(p for r in done[slug] for p in r.products)  # type: ignore[union-attr]
-                    readers = dataclasses.replace(job, products=None, made=made)
-                    futures[pool.submit(_work, readers)] = (slug, -1)
+                    last = dataclasses.replace(job, products=None, made=made)
+                    futures[pool.submit(_work, last)] = (slug, -1)
                 else:
                     outcomes[slug] = whole = _merged(job, done[slug])  # type: ignore[arg-type]
                     _advance(progress, whole)

@@ -13,7 +13,7 @@ from charterpress.values import Product
 from support import SOURCES
 
 
-def fake_products(source, options):
+def fake_products(source, options, only=None, made=None):
     """Stand in for the renderers: cheap."""
     return [
         Product(f"{source.slug}-cards-print.pdf", b"%PDF-1.7 " + b"x" * 2000, 4, ("a note",)),

@@ -51,7 +51,7 @@ def logo_project(tmp_path, monkeypatch):
     picture.write_text("<svg xmlns='http://www.w3.org/2000/svg'/>", encoding="utf-8")
     calls: list[str] = []
 
-    def fake_products(source, options):
+    def fake_products(source, options, only=None, made=None):
         calls.append(source.slug)
         ProjectFetcher().fetch(picture.as_uri())
         return [Product(f"{source.slug}-x.pdf", b"%PDF", 1)]

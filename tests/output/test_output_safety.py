@@ -19,7 +19,7 @@ from support import SOURCES
 RENDERED: list[str] = []
 
 
-def fake_products(source, options):
+def fake_products(source, options, only=None, made=None):
     """Stand in for the renderers: cheap, and fails for a charter whose slug says so."""
     RENDERED.append(source.slug)
     if source.slug.startswith("fails"):
