@@ -155,22 +155,50 @@ def across_processes(key: str, make):
 
 
 @cache
-def _products(path: str, products: tuple[str, ...], marks: bool) -> dict[str, Product]:
-    """Build once per run (``across_processes``).
+def _part(path: str, name: str, marks: bool) -> tuple[Product, ...]:
+    """Build one product of a source that reads no other's files (``make_products(only=)``, as
+    a parallel build makes it), once per run (``across_processes``).
 
     The key is the source's path and bytes with what is asked: a copied project (another path)
     or an edited source never reads another's build."""
-    key = repr(("products", path, Path(path).read_bytes(), products, marks))
-    return across_processes(key, lambda: _build_products(path, products, marks))
+    key = repr(("part", path, Path(path).read_bytes(), name, marks))
+    return across_processes(key, lambda: _build_part(path, name, marks))
 
 
-def _build_products(path: str, products: tuple[str, ...], marks: bool) -> dict[str, Product]:
+def _build_part(path: str, name: str, marks: bool) -> tuple[Product, ...]:
+    from charterpress.layout import proof
+
     source = load(Path(path))
-    made = make_products(source, Options(marks=marks, products=products))
+    proof.check_glyphs(source)  # as make_products does before its parts
+    made = make_products(source, Options(marks=marks, products=(name,)), only=(name,))
+    _poppler_clean(made)
+    return tuple(made)
+
+
+def _poppler_clean(made: list[Product]) -> None:
     for product in made:  # every PDF the tests build is rendered by a second renderer too
         if product.name.endswith(".pdf"):
             assert_poppler_clean(product.data, product.name)
-    return {p.name: p for p in made}
+
+
+@cache
+def _products(path: str, products: tuple[str, ...], marks: bool) -> dict[str, Product]:
+    """Return the files of ``products`` (names of parts, in build order) and of the products
+    that read them (the job sheet, the preflight), as one build makes them.
+
+    Each part is built once per run whatever else is asked with it (``_part``); the readers
+    are made of the union (``make_products(made=)``, as a parallel build makes them), once per
+    run for each union."""
+    parts = [p for name in products for p in _part(path, name, marks)]
+
+    def read() -> list[Product]:
+        options = Options(marks=marks, products=products)
+        files = make_products(load(Path(path)), options, made=tuple(parts))
+        _poppler_clean(files)
+        return files
+
+    key = repr(("readers", path, Path(path).read_bytes(), products, marks))
+    return {p.name: p for p in [*parts, *across_processes(key, read)]}
 
 
 def products_of(path: Path, *products: str, marks: bool = False) -> dict[str, Product]:
@@ -190,32 +218,17 @@ def cached_make_products(
 ) -> list[Product]:
     """Stand in for pipeline.make_products with the session's cached renders (same output), in
     a build in one process (``only`` and ``made`` are a parallel build's: None)."""
-    from charterpress.output import reproducible
-    from charterpress.products import registry
+    assert only is None and made is None, "a stand-in for a build in one process (jobs=1)"
+    from charterpress.commands.build import parts as build_parts
 
-    chosen = registry.chosen(options.products, draft=options.draft)
-    # Each product's build made a job sheet and a preflight of its own print file: the files of
-    # the products that read every product's files are made once, of all, as a build makes them.
-    read_files = {
-        pattern.format(slug=source.slug) for p in chosen if p.reads for pattern, _ in p.files
-    }
-    made: list[Product] = []
-    for product in chosen:
-        if not product.reads:
-            built = products_of(Path(source.name).resolve(), product.name, marks=options.marks)
-            made.extend(p for p in built.values() if p.name not in read_files)
+    path = str(Path(source.name).resolve())
+    files = [p for name in build_parts(options) for p in _part(path, name, options.marks)]
 
     def read() -> list[Product]:
-        files: list[Product] = []
-        with reproducible.source_date(source.charter):  # as make_products makes them
-            for product in chosen:
-                if product.reads:
-                    files.extend(product.make(source, options, made + files))
-        return files
+        return make_products(source, options, made=tuple(files))
 
-    path = Path(source.name).resolve()
-    key = repr(("readers", str(path), path.read_bytes(), tuple(p.name for p in chosen), options))
-    return made + across_processes(key, read)
+    key = repr(("readers", path, Path(path).read_bytes(), build_parts(options), options))
+    return files + across_processes(key, read)
 
 
 _PREVIEWS: dict[tuple, list[Product]] = {}
@@ -293,8 +306,6 @@ def ctrl_c_as_in_a_terminal() -> None:
     KeyboardInterrupt handler: tests that press Ctrl-C must not depend on how pytest started.
     """
     signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 
 
 # Shared by test files of different folders (a test file imports from here, not from another
