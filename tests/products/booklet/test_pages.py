@@ -7,7 +7,9 @@ tests here read the built PDFs as a reader sees them, and lay out charters made 
 from __future__ import annotations
 
 import copy
+import hashlib
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
 import pdfplumber
@@ -41,6 +43,46 @@ def _charter(tmp_path: Path, theme: str, change) -> Path:
     return path
 
 
+@dataclass(frozen=True)
+class Read:
+    """One page of a built PDF as pdfplumber reads it: what the checks below look at."""
+
+    width: float
+    height: float
+    lines: tuple[tuple[str, float], ...]
+    """Each text line (``extract_text_lines``) with its bottom (pt from the page's top)."""
+    fills: tuple[tuple[float, float, float, float, float], ...]
+    """Each filled rectangle: x0, x1, top, width, height."""
+    sizes: tuple[float, ...]
+    """The size of every character that is not a space."""
+
+
+_READ: dict[str, tuple[Read, ...]] = {}
+
+
+def _read(data: bytes) -> tuple[Read, ...]:
+    """Return the pages of a PDF, read once per process: the seven booklets' two PDFs are read
+    by four tests each (pdfplumber's text lines are most of this file's time)."""
+    key = hashlib.sha256(data).hexdigest()
+    if key not in _READ:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            _READ[key] = tuple(
+                Read(
+                    float(page.width),
+                    float(page.height),
+                    tuple((line["text"], line["bottom"]) for line in page.extract_text_lines()),
+                    tuple(
+                        (r["x0"], r["x1"], r["top"], r["width"], r["height"])
+                        for r in page.rects
+                        if r.get("fill")
+                    ),
+                    tuple(c["size"] for c in page.chars if c["text"].strip()),
+                )
+                for page in pdf.pages
+            )
+    return _READ[key]
+
+
 def _part_pages(document) -> int:
     return sum(tree.page_type(page) == "part" for page in document.pages)
 
@@ -66,15 +108,14 @@ def _fragments(data: bytes) -> list[tuple[int, str, str]]:
     """Return (page, line, next line) where a line ends on a broken word and the next line,
     the paragraph's last, holds only the word's tail."""
     found = []
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        for number, page in enumerate(pdf.pages, 1):
-            lines = [line["text"].strip() for line in page.extract_text_lines()]
-            for before, last in zip(lines, lines[1:], strict=False):
-                broken = before.endswith(("\u2010", "\u00ad")) or (
-                    before.endswith("-") and before[-2:-1].isalpha()
-                )
-                if broken and last and " " not in last:
-                    found.append((number, before, last))
+    for number, page in enumerate(_read(data), 1):
+        lines = [text.strip() for text, _ in page.lines]
+        for before, last in zip(lines, lines[1:], strict=False):
+            broken = before.endswith(("\u2010", "\u00ad")) or (
+                before.endswith("-") and before[-2:-1].isalpha()
+            )
+            if broken and last and " " not in last:
+                found.append((number, before, last))
     return found
 
 
@@ -107,19 +148,14 @@ def test_no_page_of_a_built_booklet_ends_on_a_heading(path: Path) -> None:
     headings = _headings(path)
     made = products_of(path, "booklet")
     for name in (f"{path.stem}-booklet.pdf", f"{path.stem}-booklet-print.pdf"):
-        with pdfplumber.open(io.BytesIO(made[name].data)) as pdf:
-            for number, page in enumerate(pdf.pages[1:-1], 2):
-                foot = page.height - (page.height - 210 * MM) / 2 - 15 * MM
-                lines = [
-                    " ".join(line["text"].split()).lower()
-                    for line in page.extract_text_lines()
-                    if line["bottom"] <= foot
-                ]
-                if not lines or number == 2:  # the inside cover: a colophon may end on anything
-                    continue
-                last = lines[-1].rstrip("\u2010")
-                stranded = [h for h in headings if h == last or (" " in last and h.endswith(last))]
-                assert not stranded, (name, number, last)
+        for number, page in enumerate(_read(made[name].data)[1:-1], 2):
+            foot = page.height - (page.height - 210 * MM) / 2 - 15 * MM
+            lines = [" ".join(text.split()).lower() for text, bottom in page.lines if bottom <= foot]
+            if not lines or number == 2:  # the inside cover: a colophon may end on anything
+                continue
+            last = lines[-1].rstrip("\u2010")
+            stranded = [h for h in headings if h == last or (" " in last and h.endswith(last))]
+            assert not stranded, (name, number, last)
 
 
 @pytest.mark.parametrize("path", BOOKLETS, ids=lambda p: p.stem)
@@ -141,17 +177,14 @@ def test_every_coloured_page_inside_a_built_booklet_is_an_opener(path: Path) -> 
     # title (or an untitled part's statement) in display type.
     made = products_of(path, "booklet")
     for name in (f"{path.stem}-booklet.pdf", f"{path.stem}-booklet-print.pdf"):
-        with pdfplumber.open(io.BytesIO(made[name].data)) as pdf:
-            for number, page in enumerate(pdf.pages[1:-1], 2):
-                field = any(
-                    r.get("fill")
-                    and r["width"] >= page.width * 0.9
-                    and r["height"] >= page.height * 0.9
-                    for r in page.rects
-                )
-                if field:
-                    sizes = [c["size"] for c in page.chars if c["text"].strip()]
-                    assert sizes and max(sizes) >= 14, (name, number, page.extract_text())
+        for number, page in enumerate(_read(made[name].data)[1:-1], 2):
+            field = any(
+                width >= page.width * 0.9 and height >= page.height * 0.9
+                for _, _, _, width, height in page.fills
+            )
+            if field:
+                text = [line for line, _ in page.lines]
+                assert page.sizes and max(page.sizes) >= 14, (name, number, text)
 
 
 def _long_preface(paragraphs: int, chapters: int):
@@ -225,19 +258,14 @@ def _band_heights(data: bytes) -> set[float]:
     """Return the depths (mm) of the colour fields that run across a page's top edge (on each
     page, the deepest: a theme's rule under the band is drawn as fields of its own)."""
     found = set()
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        for page in pdf.pages:
-            heights = [
-                rect["height"]
-                for rect in page.rects
-                if rect.get("fill")
-                and rect["x0"] <= 1
-                and rect["x1"] >= page.width - 1
-                and rect["top"] <= 1
-                and rect["height"] < page.height / 2
-            ]
-            if heights:
-                found.add(round(max(heights) / MM, 1))
+    for page in _read(data):
+        heights = [
+            height
+            for x0, x1, top, _, height in page.fills
+            if x0 <= 1 and x1 >= page.width - 1 and top <= 1 and height < page.height / 2
+        ]
+        if heights:
+            found.add(round(max(heights) / MM, 1))
     return found
 
 
