@@ -19,15 +19,25 @@ SOURCES = Path("sources")
 DIST = Path("dist")
 """The project's folders, relative to the project folder."""
 
+JOBS_VARIABLE = "CHARTERPRESS_JOBS"
+"""The environment variable that sets the default of ``-j`` (a CI machine's or a test run's)."""
+
 
 def _jobs(value: str) -> int:
-    """Return a job count of at least 1 (``-j 0`` and ``-j -3`` are usage errors)."""
+    """Return a job count of at least 1 (``-j 0`` and ``-j -3`` are usage errors, and so is
+    ``CHARTERPRESS_JOBS=two``: its value comes here as ``$CHARTERPRESS_JOBS=two``)."""
+    given, _, value = value.rpartition("=")
+    where = f"{given}=" if given else ""
     try:
         number = int(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number of jobs") from None
+        raise argparse.ArgumentTypeError(
+            f"{where}'{value}' is not a whole number of jobs"
+        ) from None
     if number < 1:
-        raise argparse.ArgumentTypeError(f"{number}: at least 1 job (charters rendered at once)")
+        raise argparse.ArgumentTypeError(
+            f"{where}{number}: at least 1 job (charters rendered at once)"
+        )
     return number
 
 
@@ -165,7 +175,12 @@ def _parser(named: str | None = None) -> argparse.ArgumentParser:
 
     from .products import registry
 
-    def rendering(p: argparse.ArgumentParser, jobs: int = os.cpu_count() or 1) -> None:
+    def rendering(p: argparse.ArgumentParser, jobs: int | str | None = None) -> None:
+        default = f"{jobs}"
+        if jobs is None:  # a string default is read by _jobs: a bad value is a usage error
+            given = os.environ.get(JOBS_VARIABLE, "").strip()
+            jobs = f"${JOBS_VARIABLE}={given}" if given else os.cpu_count() or 1
+            default = f"${JOBS_VARIABLE} if set, else one per core; here {given or jobs}"
         p.add_argument(
             "--marks",
             action="store_true",
@@ -206,7 +221,8 @@ def _parser(named: str | None = None) -> argparse.ArgumentParser:
             type=_jobs,
             default=jobs,
             metavar="N",
-            help=f"worker processes: charters, and a charter's deck and booklet, rendered at once (default: {jobs})",
+            help="worker processes: charters, and a charter's deck and booklet, rendered at once "
+            f"(default: {default})",
         )
 
     build = sub.add_parser("build", help="build the booklets and card decks into dist/")

@@ -8,6 +8,7 @@ other pure tests never load the renderer.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,11 @@ from support import PROFILE, RUN, SOURCES, _cached_pipeline_build, _shared_folde
 settings.register_profile("ci", max_examples=8, deadline=None, derandomize=True, print_blob=True)
 settings.register_profile("fuzz", max_examples=300, deadline=None, print_blob=True)
 settings.load_profile(PROFILE)
+
+# A build in a test renders in the test's own process unless the test asks for workers (-j 2):
+# pytest -n 2 keeps both cores busy, and each worker a build starts would load the fonts anew
+# (a second of CPU per build). Subprocesses inherit it; a developer's own value wins.
+os.environ.setdefault("CHARTERPRESS_JOBS", "1")
 
 
 LONGEST_FIRST = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -104,6 +105,35 @@ def test_a_job_count_under_one_is_a_usage_error(value, line, capsys):
     assert main(["build", "-j", value]) == 2
     (err,) = capsys.readouterr().err.splitlines()
     assert err.startswith(line)
+
+
+@pytest.mark.parametrize(
+    ("value", "line"),
+    [
+        ("0", "charterpress: argument -j/--jobs: $CHARTERPRESS_JOBS=0: at least 1 job"),
+        ("two", "charterpress: argument -j/--jobs: $CHARTERPRESS_JOBS='two' is not a whole"),
+    ],
+)
+def test_a_bad_job_count_in_the_environment_is_a_usage_error(value, line, capsys, monkeypatch):
+    monkeypatch.setenv("CHARTERPRESS_JOBS", value)
+    assert main(["build"]) == 2
+    (err,) = capsys.readouterr().err.splitlines()
+    assert err.startswith(line)
+    assert main(["build", "-j", "1", "sources/none.yaml"]) == 1  # -j wins over the variable
+
+
+@pytest.mark.parametrize(("value", "jobs"), [("3", 3), (" ", os.cpu_count() or 1), (None, None)])
+def test_the_job_count_defaults_to_the_environment(value, jobs, monkeypatch):
+    from charterpress.__main__ import _parser
+
+    if value is None:
+        monkeypatch.delenv("CHARTERPRESS_JOBS", raising=False)
+        jobs = os.cpu_count() or 1
+    else:
+        monkeypatch.setenv("CHARTERPRESS_JOBS", value)
+    assert _parser().parse_args(["build"]).jobs == jobs
+    assert _parser().parse_args(["build", "-j", "2"]).jobs == 2
+    assert _parser().parse_args(["watch"]).jobs == 1  # watch builds in its own process
 
 
 def test_a_logo_named_in_other_capitals_gets_a_hint(tmp_path, monkeypatch, capsys):
