@@ -9,6 +9,7 @@ faces laid out to hold their texts, one size per deck (``fit``, composing them w
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pyphen
@@ -20,10 +21,10 @@ from ...prepress import sheets
 from ...source.model import Charter
 from ...text.hyphenate import PATTERNS
 from ...units import BLEED_MM
-from ...values import Product, Source
+from ...values import Product, Shrunk, Source
 from . import facilitation
 from .faces import Card, card_size, scale_for
-from .fit import break_notes, fit, shrink_notes, shrunk_faces, size_notes
+from .fit import Fitted, break_notes, fit, shrink_notes, shrunk_faces, size_notes
 from .office import office_sheets
 
 if TYPE_CHECKING:
@@ -32,25 +33,41 @@ if TYPE_CHECKING:
 
 def make(source: Source, options: Options) -> list[Product]:
     """Return the print-shop PDF and the office-sheets PDF of a charter's card deck."""
-    charter = source.charter
-    words = labels(charter.meta.language)
-    check_hyphenation(charter.meta.language)
-    cards = deck(charter, words)
-    size = card_size(charter)
-    type_scale = scale_for(size)
+    laid = lay_out(source)
+    faces_pdf = to_pdf(laid.fitted.document, print_colour=True)
+    print_pdf = sheets.add_crop_marks(faces_pdf, bleed_mm=BLEED_MM) if options.marks else faces_pdf
+    count = len(laid.cards)
+    sheet_pdf, sheet_pages = office_sheets(source, faces_pdf, count, laid.words, options.offset)
+    slug = source.slug
+    return [
+        Product(f"{slug}-cards-print.pdf", print_pdf, 2 * count, laid.notes, laid.shrunk),
+        Product(f"{slug}-cards-sheets.pdf", sheet_pdf, sheet_pages),
+        *facilitation.make(source, laid.cards, laid.fitted.document, laid.words),  # slides, guide
+    ]
+
+
+@dataclass(frozen=True)
+class LaidOut:
+    """A charter's deck laid out to hold its texts and proven (``fit``), with its notes."""
+
+    cards: list[Card]
+    fitted: Fitted
+    words: dict[str, object]
+    shrunk: tuple[Shrunk, ...]
+    notes: tuple[str, ...]
+
+
+def lay_out(source: Source) -> LaidOut:
+    """Lay out the deck's faces (no PDF): the fitting and its proof, which raise BuildError if
+    a text does not fit, and the notes on what was shrunk or broken."""
+    words = labels(source.charter.meta.language)
+    check_hyphenation(source.charter.meta.language)
+    cards = deck(source.charter, words)
+    type_scale = scale_for(card_size(source.charter))
     fitted = fit(source, cards, words, type_scale)
     shrunk = shrunk_faces(cards, fitted, type_scale)
     notes = shrink_notes(cards, shrunk) + size_notes(cards, fitted, type_scale)
-    notes += break_notes(cards, fitted)
-    faces_pdf = to_pdf(fitted.document, print_colour=True)
-    print_pdf = sheets.add_crop_marks(faces_pdf, bleed_mm=BLEED_MM) if options.marks else faces_pdf
-    sheet_pdf, sheet_pages = office_sheets(source, faces_pdf, len(cards), words, options.offset)
-    slug = source.slug
-    return [
-        Product(f"{slug}-cards-print.pdf", print_pdf, 2 * len(cards), notes, shrunk),
-        Product(f"{slug}-cards-sheets.pdf", sheet_pdf, sheet_pages),
-        *facilitation.make(source, cards, fitted.document, words),  # slides and guide
-    ]
+    return LaidOut(cards, fitted, words, shrunk, notes + break_notes(cards, fitted))
 
 
 def check_fit(source: Source) -> tuple[str, ...]:
@@ -58,13 +75,7 @@ def check_fit(source: Source) -> tuple[str, ...]:
 
     What ``charterpress check`` runs: the same fitting and proof as a build, without writing.
     """
-    words = labels(source.charter.meta.language)
-    check_hyphenation(source.charter.meta.language)
-    cards = deck(source.charter, words)
-    type_scale = scale_for(card_size(source.charter))
-    fitted = fit(source, cards, words, type_scale)
-    notes = shrink_notes(cards, shrunk_faces(cards, fitted, type_scale))
-    return notes + size_notes(cards, fitted, type_scale) + break_notes(cards, fitted)
+    return lay_out(source).notes
 
 
 def deck(charter: Charter, words: dict[str, object]) -> list[Card]:
