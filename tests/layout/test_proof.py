@@ -15,6 +15,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import pdfplumber
+import pypdfium2
 import pytest
 from charterpress import project
 from charterpress.commands.build import make_products
@@ -49,6 +50,22 @@ def page_texts(pdf: bytes) -> tuple[str, ...]:
     several tests read the same session-cached builds)."""
     with pdfplumber.open(io.BytesIO(pdf)) as doc:
         return tuple(flat(page.extract_text() or "") for page in doc.pages)
+
+
+def pdfium_texts(pdf: bytes) -> list[str]:
+    """Return the flat text of every page as PDFium reads it: in drawing order, not pdfplumber's
+    order of lines on the page, and twenty times as fast (a search for a word, not an order)."""
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        texts = []
+        for page in document:
+            text = page.get_textpage()
+            texts.append(flat(text.get_text_range()))
+            text.close()
+            page.close()
+        return texts
+    finally:
+        document.close()
 
 
 def card_pages(pdf: bytes) -> list[tuple[str, str]]:
@@ -507,10 +524,10 @@ def test_deck_booklet_and_sheets_say_the_same_count(slug: str) -> None:
     )
     sheets = page_texts(made[f"{slug}-cards-sheets.pdf"])
     assert all(said in page for page in sheets), "the office sheets"
-    for name, pdf in made.items():  # no other count of cards anywhere
-        if not name.endswith(".pdf"):
+    for name, pdf in made.items():  # no other count of cards anywhere (read with PDFium: the
+        if not name.endswith(".pdf"):  # slides and the imposed booklet are hundreds of pages)
             continue
-        pages = page_texts(pdf)
+        pages = pdfium_texts(pdf)
         if name.endswith("-cards-print.pdf") or name.endswith("-cards-slides.pdf"):
             assert all(total in page for page in pages[:2]), name  # both sides of the title card
             pages = [page.replace(total, "") for page in pages]
