@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+from functools import cache
 from pathlib import Path
 
 import pdfplumber
@@ -23,8 +24,10 @@ MM = 72 / 25.4
 HYPHENS = ("\u2010", "-", "\u00ad")
 
 
+@cache
 def _faces(path: Path) -> list[tuple[str, list[str]]]:
-    """Return ('front' | 'back', the lines of text) of every card face of a deck's print PDF."""
+    """Return ('front' | 'back', the lines of text) of every card face of a deck's print PDF
+    (read once: four tests read each deck; do not change what it returns)."""
     data = products_of(path, "cards")[f"{path.stem}-cards-print.pdf"].data
     faces = []
     with pdfplumber.open(io.BytesIO(data)) as pdf:
