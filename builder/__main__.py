@@ -26,8 +26,11 @@ JOBS_VARIABLE = "CHARTERPRESS_JOBS"
 def _jobs(value: str) -> int:
     """Return a job count of at least 1 (``-j 0`` and ``-j -3`` are usage errors, and so is
     ``CHARTERPRESS_JOBS=two``: its value comes here as ``$CHARTERPRESS_JOBS=two``)."""
-    given, _, value = value.rpartition("=")
-    where = f"{given}=" if given else ""
+    where = f"${JOBS_VARIABLE}="
+    if value.startswith(where):  # the variable's value (``rendering``), not a -j given
+        value = value.removeprefix(where)
+    else:
+        where = ""
     try:
         number = int(value)
     except ValueError:
@@ -180,7 +183,8 @@ def _parser(named: str | None = None) -> argparse.ArgumentParser:
         if jobs is None:  # a string default is read by _jobs: a bad value is a usage error
             given = os.environ.get(JOBS_VARIABLE, "").strip()
             jobs = f"${JOBS_VARIABLE}={given}" if given else os.cpu_count() or 1
-            default = f"${JOBS_VARIABLE} if set, else one per core; here {given or jobs}"
+            shown = (given or str(jobs)).replace("%", "%%")  # argparse %-formats a help text
+            default = f"${JOBS_VARIABLE} if set, else one per core; here {shown}"
         p.add_argument(
             "--marks",
             action="store_true",

@@ -99,6 +99,7 @@ def test_a_newcomers_mistake_is_one_line_at_its_own_place(case, tmp_path, monkey
         ("0", "charterpress: argument -j/--jobs: 0: at least 1 job (charters rendered at once)"),
         ("-3", "charterpress: argument -j/--jobs: -3: at least 1 job (charters rendered at once)"),
         ("two", "charterpress: argument -j/--jobs: 'two' is not a whole number of jobs"),
+        ("x=3", "charterpress: argument -j/--jobs: 'x=3' is not a whole number of jobs"),
     ],
 )
 def test_a_job_count_under_one_is_a_usage_error(value, line, capsys):
@@ -112,6 +113,8 @@ def test_a_job_count_under_one_is_a_usage_error(value, line, capsys):
     [
         ("0", "charterpress: argument -j/--jobs: $CHARTERPRESS_JOBS=0: at least 1 job"),
         ("two", "charterpress: argument -j/--jobs: $CHARTERPRESS_JOBS='two' is not a whole"),
+        ("50%", "charterpress: argument -j/--jobs: $CHARTERPRESS_JOBS='50%' is not a whole"),
+        ("a=3", "charterpress: argument -j/--jobs: $CHARTERPRESS_JOBS='a=3' is not a whole"),
     ],
 )
 def test_a_bad_job_count_in_the_environment_is_a_usage_error(value, line, capsys, monkeypatch):
@@ -120,6 +123,10 @@ def test_a_bad_job_count_in_the_environment_is_a_usage_error(value, line, capsys
     (err,) = capsys.readouterr().err.splitlines()
     assert err.startswith(line)
     assert main(["build", "-j", "1", "sources/none.yaml"]) == 1  # -j wins over the variable
+    capsys.readouterr()
+    with pytest.raises(SystemExit):  # its help shows the value as it is (argparse %-formats)
+        main(["build", "--help"])
+    assert f"here {value})" in " ".join(capsys.readouterr().out.split())
 
 
 @pytest.mark.parametrize(("value", "jobs"), [("3", 3), (" ", os.cpu_count() or 1), (None, None)])
