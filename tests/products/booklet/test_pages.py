@@ -7,9 +7,9 @@ tests here read the built PDFs as a reader sees them, and lay out charters made 
 from __future__ import annotations
 
 import copy
-import hashlib
 import io
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pdfplumber
@@ -57,30 +57,25 @@ class Read:
     """The size of every character that is not a space."""
 
 
-_READ: dict[str, tuple[Read, ...]] = {}
-
-
+@cache
 def _read(data: bytes) -> tuple[Read, ...]:
     """Return the pages of a PDF, read once per process: the seven booklets' two PDFs are read
     by four tests each (pdfplumber's text lines are most of this file's time)."""
-    key = hashlib.sha256(data).hexdigest()
-    if key not in _READ:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            _READ[key] = tuple(
-                Read(
-                    float(page.width),
-                    float(page.height),
-                    tuple((line["text"], line["bottom"]) for line in page.extract_text_lines()),
-                    tuple(
-                        (r["x0"], r["x1"], r["top"], r["width"], r["height"])
-                        for r in page.rects
-                        if r.get("fill")
-                    ),
-                    tuple(c["size"] for c in page.chars if c["text"].strip()),
-                )
-                for page in pdf.pages
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return tuple(
+            Read(
+                float(page.width),
+                float(page.height),
+                tuple((line["text"], line["bottom"]) for line in page.extract_text_lines()),
+                tuple(
+                    (r["x0"], r["x1"], r["top"], r["width"], r["height"])
+                    for r in page.rects
+                    if r.get("fill")
+                ),
+                tuple(c["size"] for c in page.chars if c["text"].strip()),
             )
-    return _READ[key]
+            for page in pdf.pages
+        )
 
 
 def _part_pages(document) -> int:
